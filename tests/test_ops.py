@@ -1,0 +1,366 @@
+"""One table of ops drives three checks for every differentiable op.
+
+1. forward equals numpy's own function on the same arrays;
+2. the gradient equals central differences in float64 (``tinygrad_edu.testing.gradcheck``) over
+   hypothesis-drawn shapes, including broadcasting pairs;
+3. the gradient equals PyTorch's (skipped only where torch is not installed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad_edu as tg
+from tinygrad_edu.testing import gradcheck
+from tinygrad_edu.testing import strategies as tst
+
+try:
+    import torch
+except ImportError:  # the torch column is skipped cleanly
+    torch = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row of the op table: how to draw inputs and the op in three libraries."""
+
+    name: str
+    inputs: st.SearchStrategy  # draws a tuple of float64 arrays
+    tg: Callable  # on tinygrad_edu tensors
+    np: Callable  # on numpy arrays
+    torch: Callable | None  # on torch tensors (None: no torch equivalent)
+
+
+def one(elements=None, shape=None, unique=False):
+    """Strategy for a 1-tuple holding one array of a random (or given) shape."""
+    shape = shape if shape is not None else tst.shapes()
+    return tst.arrays(shape, elements=elements, unique=unique).map(lambda a: (a,))
+
+
+def pair(x_elements=None, y_elements=None):
+    """Two arrays of mutually broadcastable shapes, e.g. (1, 3) and (4, 3)."""
+
+    @st.composite
+    def draw(draw):
+        sx, sy = draw(tst.broadcastable_shapes(2))
+        return (draw(tst.arrays(sx, elements=x_elements)), draw(tst.arrays(sy, elements=y_elements)))
+
+    return draw()
+
+
+def with_axis(elements=None, min_dims=0, unique=False, min_side=1):
+    """An array and a reduction axis (None, int, negative int or tuple)."""
+
+    @st.composite
+    def draw(draw):
+        shape = draw(tst.shapes(min_dims=min_dims, min_side=min_side))
+        x = draw(tst.arrays(shape, elements=elements, unique=unique))
+        return x, draw(tst.reduction_axes(len(shape)))
+
+    return draw()
+
+
+def with_one_axis(min_dims=1):
+    @st.composite
+    def draw(draw):
+        shape = draw(tst.shapes(min_dims=min_dims))
+        return draw(tst.arrays(shape)), draw(st.integers(-len(shape), len(shape) - 1))
+
+    return draw()
+
+
+POS = st.floats(0.2, 3.0)
+NONZERO = tst.away_from(0.0, 0.1)
+AWAY_FROM_KINK = tst.away_from(0.0, 0.01)
+SMALL = st.floats(-2.0, 2.0)
+# Multiples of 0.1: values are either equal (an exact tie, whose rule central differences can check)
+# or at least 0.1 apart, never within the difference step of each other (a kink between them).
+GRID = st.integers(-30, 30).map(lambda i: i / 10)
+
+
+def tdims(axis, ndim):
+    """torch wants dim=None spelled as every dimension."""
+    return tuple(range(ndim)) if axis is None else axis
+
+
+@st.composite
+def _keepdims(draw, base):
+    x, axis = draw(base)
+    return x, axis, draw(st.booleans())
+
+
+@st.composite
+def _matmul_inputs(draw):
+    sx, sy = draw(tst.matmul_shapes())
+    return draw(tst.arrays(sx)), draw(tst.arrays(sy))
+
+
+@st.composite
+def _unsqueeze_inputs(draw):
+    shape = draw(tst.shapes())
+    return draw(tst.arrays(shape)), draw(st.integers(-len(shape) - 1, len(shape)))
+
+
+@st.composite
+def _reshape_inputs(draw):
+    shape = draw(tst.shapes())
+    x = draw(tst.arrays(shape))
+    sizes = [d for d in range(1, x.size + 1) if x.size % d == 0]
+    first = draw(st.sampled_from(sizes))
+    return x, (first, -1)
+
+
+@st.composite
+def _transpose_inputs(draw):
+    shape = draw(tst.shapes(min_dims=1))
+    return draw(tst.arrays(shape)), tuple(draw(st.permutations(range(len(shape)))))
+
+
+@st.composite
+def _broadcast_inputs(draw):
+    sx, sy = draw(tst.broadcastable_shapes(2))
+    target = np.broadcast_shapes(sx, sy)
+    return draw(tst.arrays(sx)), target
+
+
+@st.composite
+def _basic_index_inputs(draw):
+    shape = draw(tst.shapes(min_dims=1))
+    x = draw(tst.arrays(shape))
+    index = []
+    for n in shape:
+        if draw(st.booleans()):
+            start = draw(st.integers(0, n - 1))
+            index.append(slice(start, None, draw(st.integers(1, 2))))
+        else:
+            index.append(draw(st.integers(-n, n - 1)))
+    return x, tuple(index)
+
+
+@st.composite
+def _fancy_index_inputs(draw):
+    shape = draw(tst.shapes(min_dims=1))
+    x = draw(tst.arrays(shape))
+    idx = np.array(draw(st.lists(st.integers(0, shape[0] - 1), min_size=1, max_size=6)))
+    return x, idx  # repeated indices are likely: their gradients must accumulate
+
+
+@st.composite
+def _mask_inputs(draw):
+    shape = draw(tst.shapes(min_dims=1))
+    x = draw(tst.arrays(shape))
+    mask = draw(tst.arrays(shape, dtype=bool, elements=st.booleans()))
+    return x, mask
+
+
+@st.composite
+def _concat_inputs(draw):
+    shape = draw(tst.shapes(min_dims=1))
+    axis = draw(st.integers(-len(shape), len(shape) - 1))
+    parts = []
+    for _ in range(draw(st.integers(1, 3))):
+        s = list(shape)
+        s[axis] = draw(st.integers(1, 3))
+        parts.append(draw(tst.arrays(tuple(s))))
+    return (*parts, axis)
+
+
+@st.composite
+def _stack_inputs(draw):
+    shape = draw(tst.shapes())
+    n = draw(st.integers(1, 3))
+    parts = [draw(tst.arrays(shape)) for _ in range(n)]
+    return (*parts, draw(st.integers(-len(shape) - 1, len(shape))))
+
+
+@st.composite
+def _where_inputs(draw):
+    sc, sx, sy = draw(tst.broadcastable_shapes(3))
+    cond = draw(tst.arrays(sc, dtype=bool, elements=st.booleans()))
+    return cond, draw(tst.arrays(sx)), draw(tst.arrays(sy))
+
+
+@st.composite
+def _clip_inputs(draw):
+    lo, hi = -1.0, 1.0
+    elements = st.one_of(st.floats(-3, -1.05), st.floats(-0.95, 0.95), st.floats(1.05, 3))
+    return draw(tst.arrays(tst.shapes(), elements=elements)), lo, hi
+
+
+@st.composite
+def _std_inputs(draw):
+    shape = draw(tst.shapes(min_dims=1, min_side=2))
+    x = draw(tst.arrays(shape, unique=True, elements=GRID))
+    return x, draw(tst.reduction_axes(len(shape)))
+
+
+def _torch_index(x, index):
+    return x[torch.as_tensor(index)] if isinstance(index, np.ndarray) else x[index]
+
+
+# Each lambda receives the drawn tuple unpacked: arrays (converted per library) then plain args.
+# ``args`` says how many leading items are arrays that may require grad.
+CASES: list[tuple[Case, int]] = [
+    # elementwise binary, with broadcasting
+    (Case("add", pair(), lambda x, y: x + y, np.add, lambda x, y: x + y), 2),
+    (Case("sub", pair(), lambda x, y: x - y, np.subtract, lambda x, y: x - y), 2),
+    (Case("mul", pair(), lambda x, y: x * y, np.multiply, lambda x, y: x * y), 2),
+    (Case("div", pair(y_elements=NONZERO), lambda x, y: x / y, np.divide, lambda x, y: x / y), 2),
+    (Case("pow", pair(POS, SMALL), lambda x, y: x**y, np.power, lambda x, y: x**y), 2),
+    (Case("maximum", pair(GRID, GRID), tg.maximum, np.maximum, lambda x, y: torch.maximum(x, y)), 2),
+    (Case("minimum", pair(GRID, GRID), tg.minimum, np.minimum, lambda x, y: torch.minimum(x, y)), 2),
+    # numbers on either side (reflected operators)
+    (Case("rsub", one(), lambda x: 1 - x, lambda x: 1 - x, lambda x: 1 - x), 1),
+    (Case("rmul", one(), lambda x: 2 * x, lambda x: 2 * x, lambda x: 2 * x), 1),
+    (Case("rdiv", one(NONZERO), lambda x: 2 / x, lambda x: 2 / x, lambda x: 2 / x), 1),
+    (Case("rpow", one(SMALL), lambda x: 2**x, lambda x: 2**x, lambda x: 2**x), 1),
+    (Case("pow2", one(), lambda x: x**2, lambda x: x**2, lambda x: x**2), 1),
+    (Case("pow_half", one(POS), lambda x: x**0.5, lambda x: x**0.5, lambda x: x**0.5), 1),
+    (Case("pow_neg", one(NONZERO), lambda x: x**-1.0, lambda x: x**-1.0, lambda x: x**-1.0), 1),
+    (Case("neg", one(), lambda x: -x, np.negative, lambda x: -x), 1),
+    # elementwise unary
+    (Case("exp", one(), lambda x: x.exp(), np.exp, torch and torch.exp), 1),
+    (Case("log", one(POS), lambda x: x.log(), np.log, torch and torch.log), 1),
+    (Case("sqrt", one(POS), lambda x: x.sqrt(), np.sqrt, torch and torch.sqrt), 1),
+    (Case("abs", one(NONZERO), lambda x: x.abs(), np.abs, torch and torch.abs), 1),
+    (Case("clip", _clip_inputs(), lambda x, lo, hi: x.clip(lo, hi), np.clip,
+          lambda x, lo, hi: torch.clamp(x, lo, hi)), 1),  # fmt: skip
+    (Case("sigmoid", one(), lambda x: x.sigmoid(), lambda x: 1 / (1 + np.exp(-x)),
+          torch and torch.sigmoid), 1),  # fmt: skip
+    (Case("log_sigmoid", one(), lambda x: x.log_sigmoid(), lambda x: -np.log1p(np.exp(-x)),
+          lambda x: torch.nn.functional.logsigmoid(x)), 1),  # fmt: skip
+    (Case("tanh", one(), lambda x: x.tanh(), np.tanh, torch and torch.tanh), 1),
+    (Case("relu", one(AWAY_FROM_KINK), lambda x: x.relu(), lambda x: np.maximum(x, 0),
+          torch and torch.relu), 1),  # fmt: skip
+    (Case("leaky_relu", one(AWAY_FROM_KINK), lambda x: x.leaky_relu(0.1),
+          lambda x: np.where(x > 0, x, 0.1 * x),
+          lambda x: torch.nn.functional.leaky_relu(x, 0.1)), 1),  # fmt: skip
+    (Case("softmax", with_one_axis(), lambda x, a: x.softmax(a),
+          lambda x, a: np.exp(x) / np.exp(x).sum(a, keepdims=True),
+          lambda x, a: torch.softmax(x, a)), 1),  # fmt: skip
+    (Case("log_softmax", with_one_axis(), lambda x, a: x.log_softmax(a),
+          lambda x, a: x - np.log(np.exp(x).sum(a, keepdims=True)),
+          lambda x, a: torch.log_softmax(x, a)), 1),  # fmt: skip
+    # reductions (unique values for max/min: a tie has no two-sided derivative)
+    (Case("sum", _keepdims(with_axis()), lambda x, a, k: x.sum(a, k),
+          lambda x, a, k: np.sum(x, axis=a, keepdims=k),
+          lambda x, a, k: x.sum(tdims(a, x.ndim), keepdim=k)), 1),  # fmt: skip
+    (Case("mean", _keepdims(with_axis()), lambda x, a, k: x.mean(a, k),
+          lambda x, a, k: np.mean(x, axis=a, keepdims=k),
+          lambda x, a, k: x.mean(tdims(a, x.ndim), keepdim=k)), 1),  # fmt: skip
+    (Case("max", _keepdims(with_axis(GRID, unique=True)), lambda x, a, k: x.max(a, k),
+          lambda x, a, k: np.max(x, axis=a, keepdims=k),
+          lambda x, a, k: x.amax(tdims(a, x.ndim), keepdim=k)), 1),  # fmt: skip
+    (Case("min", _keepdims(with_axis(GRID, unique=True)), lambda x, a, k: x.min(a, k),
+          lambda x, a, k: np.min(x, axis=a, keepdims=k),
+          lambda x, a, k: x.amin(tdims(a, x.ndim), keepdim=k)), 1),  # fmt: skip
+    (Case("var", _keepdims(with_axis()), lambda x, a, k: x.var(a, k),
+          lambda x, a, k: np.var(x, axis=a, keepdims=k),
+          lambda x, a, k: x.var(tdims(a, x.ndim), keepdim=k, correction=0)), 1),  # fmt: skip
+    (Case("std", _keepdims(_std_inputs()), lambda x, a, k: x.std(a, k),
+          lambda x, a, k: np.std(x, axis=a, keepdims=k),
+          lambda x, a, k: x.std(tdims(a, x.ndim), keepdim=k, correction=0)), 1),  # fmt: skip
+    (Case("logsumexp", _keepdims(with_axis()), lambda x, a, k: x.logsumexp(a, k),
+          lambda x, a, k: np.log(np.sum(np.exp(x), axis=a, keepdims=k)),
+          lambda x, a, k: torch.logsumexp(x, tdims(a, x.ndim), keepdim=k)), 1),  # fmt: skip
+    (Case("norm", _keepdims(with_axis(NONZERO)), lambda x, a, k: x.norm(a, k),
+          lambda x, a, k: np.sqrt(np.sum(x * x, axis=a, keepdims=k)),
+          lambda x, a, k: torch.linalg.vector_norm(x, dim=tdims(a, x.ndim), keepdim=k)), 1),  # fmt: skip
+    # linear algebra
+    (Case("matmul", _matmul_inputs(), lambda x, y: x @ y, np.matmul, lambda x, y: x @ y), 2),
+    # shape and indexing
+    (Case("reshape", _reshape_inputs(), lambda x, s: x.reshape(s), np.reshape,
+          lambda x, s: x.reshape(s)), 1),  # fmt: skip
+    (Case("transpose", _transpose_inputs(), lambda x, p: x.transpose(p), np.transpose,
+          lambda x, p: x.permute(p)), 1),  # fmt: skip
+    (Case("T", one(), lambda x: x.T, lambda x: x.T, lambda x: x.permute(tuple(reversed(range(x.ndim))))), 1),
+    (Case("flatten", one(), lambda x: x.flatten(), np.ravel, lambda x: x.flatten()), 1),
+    (Case("unsqueeze", _unsqueeze_inputs(),
+          lambda x, a: x.unsqueeze(a), np.expand_dims, lambda x, a: x.unsqueeze(a)), 1),  # fmt: skip
+    (Case("squeeze", one(shape=tst.shapes(max_side=2)), lambda x: x.squeeze(), np.squeeze,
+          lambda x: x.reshape([n for n in x.shape if n != 1])), 1),  # fmt: skip
+    (Case("broadcast_to", _broadcast_inputs(), lambda x, s: x.broadcast_to(s), np.broadcast_to,
+          lambda x, s: x.expand(s)), 1),  # fmt: skip
+    (Case("getitem_basic", _basic_index_inputs(), lambda x, i: x[i], lambda x, i: x[i],
+          lambda x, i: x[i]), 1),  # fmt: skip
+    (Case("getitem_fancy", _fancy_index_inputs(), lambda x, i: x[i], lambda x, i: x[i],
+          _torch_index), 1),  # fmt: skip
+    (Case("getitem_mask", _mask_inputs(), lambda x, m: x[m], lambda x, m: x[m],
+          _torch_index), 1),  # fmt: skip
+    (Case("concatenate", _concat_inputs(), lambda *a: tg.concatenate(a[:-1], a[-1]),
+          lambda *a: np.concatenate(a[:-1], a[-1]), lambda *a: torch.cat(a[:-1], a[-1])), -1),  # fmt: skip
+    (Case("stack", _stack_inputs(), lambda *a: tg.stack(a[:-1], a[-1]),
+          lambda *a: np.stack(a[:-1], a[-1]), lambda *a: torch.stack(a[:-1], a[-1])), -1),  # fmt: skip
+    (Case("where", _where_inputs(), lambda c, x, y: tg.where(c, x, y), np.where,
+          lambda c, x, y: torch.where(torch.as_tensor(c), x, y)), 0),  # fmt: skip
+]
+# ``where``'s first item is the condition (no grad): its differentiable arrays are items 1 and 2.
+N_ARRAYS = {"where": (1, 3)}
+
+
+def _split(case: Case, n: int, drawn: tuple):
+    """(indices of differentiable arrays, all items) for one drawn input tuple."""
+    if case.name in N_ARRAYS:
+        lo, hi = N_ARRAYS[case.name]
+        return list(range(lo, hi))
+    if n == -1:  # variadic: every item but the trailing axis
+        return list(range(len(drawn) - 1))
+    return list(range(n))
+
+
+def _call(fn, drawn, diff_idx, values):
+    args = list(drawn)
+    for i, v in zip(diff_idx, values):
+        args[i] = v
+    return fn(*args)
+
+
+IDS = [c.name for c, _ in CASES]
+
+
+@pytest.mark.parametrize(("case", "n"), CASES, ids=IDS)
+@given(data=st.data())
+def test_forward_matches_numpy(case: Case, n: int, data):
+    drawn = data.draw(case.inputs)
+    idx = _split(case, n, drawn)
+    out = _call(case.tg, drawn, idx, [tg.Tensor(drawn[i]) for i in idx])
+    expected = case.np(*drawn)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12, err_msg=case.name)
+    assert out.shape == np.shape(expected), case.name
+
+
+@pytest.mark.parametrize(("case", "n"), CASES, ids=IDS)
+@given(data=st.data())
+def test_gradient_matches_central_differences(case: Case, n: int, data):
+    drawn = data.draw(case.inputs)
+    idx = _split(case, n, drawn)
+    gradcheck(lambda *ts: _call(case.tg, drawn, idx, ts), *[drawn[i] for i in idx])
+
+
+@pytest.mark.parametrize(("case", "n"), CASES, ids=IDS)
+@given(data=st.data())
+def test_gradient_matches_torch(case: Case, n: int, data):
+    if torch is None:
+        pytest.skip("torch is not installed (pip install 'tinygrad_edu[torch]')")
+    drawn = data.draw(case.inputs)
+    idx = _split(case, n, drawn)
+    ours = [tg.Tensor(drawn[i], requires_grad=True) for i in idx]
+    theirs = [torch.tensor(drawn[i], dtype=torch.float64, requires_grad=True) for i in idx]
+    out = _call(case.tg, drawn, idx, ours)
+    ref = _call(case.torch, drawn, idx, theirs)
+    weights = np.random.default_rng(0).uniform(0.5, 1.5, size=out.shape)
+    (out * weights).sum().backward()
+    (ref * torch.as_tensor(weights)).sum().backward()
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        expected = np.zeros(a.shape) if b.grad is None else b.grad.numpy()
+        got = np.zeros(a.shape) if a.grad is None else a.grad
+        np.testing.assert_allclose(
+            got, expected, rtol=1e-9, atol=1e-12, err_msg=f"{case.name}: gradient of input {k}"
+        )

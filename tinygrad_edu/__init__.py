@@ -1,0 +1,53 @@
+"""tinygrad_edu: a small, readable, numpy-backed autograd engine for the deep learning course.
+
+>>> import tinygrad_edu as tg
+>>> a, b, c = (tg.Tensor(v, requires_grad=True) for v in (5.0, 3.0, 2.0))
+>>> J = 3 * (a + b * c)
+>>> J.backward()
+>>> J.item(), a.grad.item(), b.grad.item(), c.grad.item()
+(33.0, 3.0, 6.0, 9.0)
+
+Layers of the package (imports point downward only): ``ops`` -> ``engine`` -> ``tensor`` ->
+``nn`` -> ``losses`` -> ``optim`` -> ``data`` -> ``train`` -> ``viz`` -> ``testing`` -> ``course``
+-> ``cli``.
+"""
+
+from tinygrad_edu.engine import enable_grad, is_grad_enabled, no_grad
+from tinygrad_edu.tensor import (
+    Tensor,
+    arange,
+    concatenate,
+    full,
+    maximum,
+    minimum,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    stack,
+    where,
+    zeros,
+    zeros_like,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor",
+    "arange",
+    "concatenate",
+    "enable_grad",
+    "full",
+    "is_grad_enabled",
+    "maximum",
+    "minimum",
+    "no_grad",
+    "ones",
+    "ones_like",
+    "rand",
+    "randn",
+    "stack",
+    "where",
+    "zeros",
+    "zeros_like",
+]
