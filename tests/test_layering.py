@@ -1,4 +1,4 @@
-"""The package's layers import downward only (DESIGN.md): a lower module never imports a higher one."""
+"""The package's layers import downward only (DESIGN.md): lower modules never import higher ones."""
 
 import ast
 from pathlib import Path
@@ -18,7 +18,9 @@ def _layer(module: str) -> str:
 def _imports(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tinygrad_edu"):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tinygrad_edu"):
             if node.module == "tinygrad_edu":
                 found.update(f"tinygrad_edu.{a.name}" for a in node.names)
             else:

@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -35,6 +35,10 @@ class Case:
     tg: Callable  # on tinygrad_edu tensors
     np: Callable  # on numpy arrays
     torch: Callable | None  # on torch tensors (None: no torch equivalent)
+    diff: tuple[int, ...] | None = (0,)  # positions of differentiable arrays; None: all but last
+
+
+ALL_BUT_LAST = None
 
 
 def one(elements=None, shape=None, unique=False):
@@ -49,7 +53,8 @@ def pair(x_elements=None, y_elements=None):
     @st.composite
     def draw(draw):
         sx, sy = draw(tst.broadcastable_shapes(2))
-        return (draw(tst.arrays(sx, elements=x_elements)), draw(tst.arrays(sy, elements=y_elements)))
+        x = draw(tst.arrays(sx, elements=x_elements))
+        return x, draw(tst.arrays(sy, elements=y_elements))
 
     return draw()
 
@@ -204,152 +209,147 @@ def _torch_index(x, index):
     return x[torch.as_tensor(index)] if isinstance(index, np.ndarray) else x[index]
 
 
-# Each lambda receives the drawn tuple unpacked: arrays (converted per library) then plain args.
-# ``args`` says how many leading items are arrays that may require grad.
-CASES: list[tuple[Case, int]] = [
+# Each function receives the drawn tuple unpacked: arrays (as tensors of its library) and plain
+# arguments (axes, shapes, indices). ``diff`` lists the positions of the differentiable arrays.
+# fmt: off
+CASES: list[Case] = [
     # elementwise binary, with broadcasting
-    (Case("add", pair(), lambda x, y: x + y, np.add, lambda x, y: x + y), 2),
-    (Case("sub", pair(), lambda x, y: x - y, np.subtract, lambda x, y: x - y), 2),
-    (Case("mul", pair(), lambda x, y: x * y, np.multiply, lambda x, y: x * y), 2),
-    (Case("div", pair(y_elements=NONZERO), lambda x, y: x / y, np.divide, lambda x, y: x / y), 2),
-    (Case("pow", pair(POS, SMALL), lambda x, y: x**y, np.power, lambda x, y: x**y), 2),
-    (Case("maximum", pair(GRID, GRID), tg.maximum, np.maximum, lambda x, y: torch.maximum(x, y)), 2),
-    (Case("minimum", pair(GRID, GRID), tg.minimum, np.minimum, lambda x, y: torch.minimum(x, y)), 2),
+    Case("add", pair(), lambda x, y: x + y, np.add, lambda x, y: x + y, diff=(0, 1)),
+    Case("sub", pair(), lambda x, y: x - y, np.subtract, lambda x, y: x - y, diff=(0, 1)),
+    Case("mul", pair(), lambda x, y: x * y, np.multiply, lambda x, y: x * y, diff=(0, 1)),
+    Case("div", pair(y_elements=NONZERO), lambda x, y: x / y, np.divide, lambda x, y: x / y, diff=(0, 1)),
+    Case("pow", pair(POS, SMALL), lambda x, y: x**y, np.power, lambda x, y: x**y, diff=(0, 1)),
+    Case("maximum", pair(GRID, GRID), tg.maximum, np.maximum, lambda x, y: torch.maximum(x, y), diff=(0, 1)),
+    Case("minimum", pair(GRID, GRID), tg.minimum, np.minimum, lambda x, y: torch.minimum(x, y), diff=(0, 1)),
     # numbers on either side (reflected operators)
-    (Case("rsub", one(), lambda x: 1 - x, lambda x: 1 - x, lambda x: 1 - x), 1),
-    (Case("rmul", one(), lambda x: 2 * x, lambda x: 2 * x, lambda x: 2 * x), 1),
-    (Case("rdiv", one(NONZERO), lambda x: 2 / x, lambda x: 2 / x, lambda x: 2 / x), 1),
-    (Case("rpow", one(SMALL), lambda x: 2**x, lambda x: 2**x, lambda x: 2**x), 1),
-    (Case("pow2", one(), lambda x: x**2, lambda x: x**2, lambda x: x**2), 1),
-    (Case("pow_half", one(POS), lambda x: x**0.5, lambda x: x**0.5, lambda x: x**0.5), 1),
-    (Case("pow_neg", one(NONZERO), lambda x: x**-1.0, lambda x: x**-1.0, lambda x: x**-1.0), 1),
-    (Case("neg", one(), lambda x: -x, np.negative, lambda x: -x), 1),
+    Case("rsub", one(), lambda x: 1 - x, lambda x: 1 - x, lambda x: 1 - x, diff=(0,)),
+    Case("rmul", one(), lambda x: 2 * x, lambda x: 2 * x, lambda x: 2 * x, diff=(0,)),
+    Case("rdiv", one(NONZERO), lambda x: 2 / x, lambda x: 2 / x, lambda x: 2 / x, diff=(0,)),
+    Case("rpow", one(SMALL), lambda x: 2**x, lambda x: 2**x, lambda x: 2**x, diff=(0,)),
+    Case("pow2", one(), lambda x: x**2, lambda x: x**2, lambda x: x**2, diff=(0,)),
+    Case("pow_half", one(POS), lambda x: x**0.5, lambda x: x**0.5, lambda x: x**0.5, diff=(0,)),
+    Case("pow_neg", one(NONZERO), lambda x: x**-1.0, lambda x: x**-1.0, lambda x: x**-1.0, diff=(0,)),
+    Case("neg", one(), lambda x: -x, np.negative, lambda x: -x, diff=(0,)),
     # elementwise unary
-    (Case("exp", one(), lambda x: x.exp(), np.exp, torch and torch.exp), 1),
-    (Case("log", one(POS), lambda x: x.log(), np.log, torch and torch.log), 1),
-    (Case("sqrt", one(POS), lambda x: x.sqrt(), np.sqrt, torch and torch.sqrt), 1),
-    (Case("abs", one(NONZERO), lambda x: x.abs(), np.abs, torch and torch.abs), 1),
-    (Case("clip", _clip_inputs(), lambda x, lo, hi: x.clip(lo, hi), np.clip,
-          lambda x, lo, hi: torch.clamp(x, lo, hi)), 1),  # fmt: skip
-    (Case("sigmoid", one(), lambda x: x.sigmoid(), lambda x: 1 / (1 + np.exp(-x)),
-          torch and torch.sigmoid), 1),  # fmt: skip
-    (Case("log_sigmoid", one(), lambda x: x.log_sigmoid(), lambda x: -np.log1p(np.exp(-x)),
-          lambda x: torch.nn.functional.logsigmoid(x)), 1),  # fmt: skip
-    (Case("tanh", one(), lambda x: x.tanh(), np.tanh, torch and torch.tanh), 1),
-    (Case("relu", one(AWAY_FROM_KINK), lambda x: x.relu(), lambda x: np.maximum(x, 0),
-          torch and torch.relu), 1),  # fmt: skip
-    (Case("leaky_relu", one(AWAY_FROM_KINK), lambda x: x.leaky_relu(0.1),
+    Case("exp", one(), lambda x: x.exp(), np.exp, torch and torch.exp, diff=(0,)),
+    Case("log", one(POS), lambda x: x.log(), np.log, torch and torch.log, diff=(0,)),
+    Case("sqrt", one(POS), lambda x: x.sqrt(), np.sqrt, torch and torch.sqrt, diff=(0,)),
+    Case("abs", one(NONZERO), lambda x: x.abs(), np.abs, torch and torch.abs, diff=(0,)),
+    Case("clip", _clip_inputs(), lambda x, lo, hi: x.clip(lo, hi), np.clip,
+          lambda x, lo, hi: torch.clamp(x, lo, hi), diff=(0,)),
+    Case("sigmoid", one(), lambda x: x.sigmoid(), lambda x: 1 / (1 + np.exp(-x)),
+          torch and torch.sigmoid, diff=(0,)),
+    Case("log_sigmoid", one(), lambda x: x.log_sigmoid(), lambda x: -np.log1p(np.exp(-x)),
+          lambda x: torch.nn.functional.logsigmoid(x), diff=(0,)),
+    Case("tanh", one(), lambda x: x.tanh(), np.tanh, torch and torch.tanh, diff=(0,)),
+    Case("relu", one(AWAY_FROM_KINK), lambda x: x.relu(), lambda x: np.maximum(x, 0),
+          torch and torch.relu, diff=(0,)),
+    Case("leaky_relu", one(AWAY_FROM_KINK), lambda x: x.leaky_relu(0.1),
           lambda x: np.where(x > 0, x, 0.1 * x),
-          lambda x: torch.nn.functional.leaky_relu(x, 0.1)), 1),  # fmt: skip
-    (Case("softmax", with_one_axis(), lambda x, a: x.softmax(a),
+          lambda x: torch.nn.functional.leaky_relu(x, 0.1), diff=(0,)),
+    Case("softmax", with_one_axis(), lambda x, a: x.softmax(a),
           lambda x, a: np.exp(x) / np.exp(x).sum(a, keepdims=True),
-          lambda x, a: torch.softmax(x, a)), 1),  # fmt: skip
-    (Case("log_softmax", with_one_axis(), lambda x, a: x.log_softmax(a),
+          lambda x, a: torch.softmax(x, a), diff=(0,)),
+    Case("log_softmax", with_one_axis(), lambda x, a: x.log_softmax(a),
           lambda x, a: x - np.log(np.exp(x).sum(a, keepdims=True)),
-          lambda x, a: torch.log_softmax(x, a)), 1),  # fmt: skip
+          lambda x, a: torch.log_softmax(x, a), diff=(0,)),
     # reductions (unique values for max/min: a tie has no two-sided derivative)
-    (Case("sum", _keepdims(with_axis()), lambda x, a, k: x.sum(a, k),
+    Case("sum", _keepdims(with_axis()), lambda x, a, k: x.sum(a, k),
           lambda x, a, k: np.sum(x, axis=a, keepdims=k),
-          lambda x, a, k: x.sum(tdims(a, x.ndim), keepdim=k)), 1),  # fmt: skip
-    (Case("mean", _keepdims(with_axis()), lambda x, a, k: x.mean(a, k),
+          lambda x, a, k: x.sum(tdims(a, x.ndim), keepdim=k), diff=(0,)),
+    Case("mean", _keepdims(with_axis()), lambda x, a, k: x.mean(a, k),
           lambda x, a, k: np.mean(x, axis=a, keepdims=k),
-          lambda x, a, k: x.mean(tdims(a, x.ndim), keepdim=k)), 1),  # fmt: skip
-    (Case("max", _keepdims(with_axis(GRID, unique=True)), lambda x, a, k: x.max(a, k),
+          lambda x, a, k: x.mean(tdims(a, x.ndim), keepdim=k), diff=(0,)),
+    Case("max", _keepdims(with_axis(GRID, unique=True)), lambda x, a, k: x.max(a, k),
           lambda x, a, k: np.max(x, axis=a, keepdims=k),
-          lambda x, a, k: x.amax(tdims(a, x.ndim), keepdim=k)), 1),  # fmt: skip
-    (Case("min", _keepdims(with_axis(GRID, unique=True)), lambda x, a, k: x.min(a, k),
+          lambda x, a, k: x.amax(tdims(a, x.ndim), keepdim=k), diff=(0,)),
+    Case("min", _keepdims(with_axis(GRID, unique=True)), lambda x, a, k: x.min(a, k),
           lambda x, a, k: np.min(x, axis=a, keepdims=k),
-          lambda x, a, k: x.amin(tdims(a, x.ndim), keepdim=k)), 1),  # fmt: skip
-    (Case("var", _keepdims(with_axis()), lambda x, a, k: x.var(a, k),
+          lambda x, a, k: x.amin(tdims(a, x.ndim), keepdim=k), diff=(0,)),
+    Case("var", _keepdims(with_axis()), lambda x, a, k: x.var(a, k),
           lambda x, a, k: np.var(x, axis=a, keepdims=k),
-          lambda x, a, k: x.var(tdims(a, x.ndim), keepdim=k, correction=0)), 1),  # fmt: skip
-    (Case("std", _keepdims(_std_inputs()), lambda x, a, k: x.std(a, k),
+          lambda x, a, k: x.var(tdims(a, x.ndim), keepdim=k, correction=0), diff=(0,)),
+    Case("std", _keepdims(_std_inputs()), lambda x, a, k: x.std(a, k),
           lambda x, a, k: np.std(x, axis=a, keepdims=k),
-          lambda x, a, k: x.std(tdims(a, x.ndim), keepdim=k, correction=0)), 1),  # fmt: skip
-    (Case("logsumexp", _keepdims(with_axis()), lambda x, a, k: x.logsumexp(a, k),
+          lambda x, a, k: x.std(tdims(a, x.ndim), keepdim=k, correction=0), diff=(0,)),
+    Case("logsumexp", _keepdims(with_axis()), lambda x, a, k: x.logsumexp(a, k),
           lambda x, a, k: np.log(np.sum(np.exp(x), axis=a, keepdims=k)),
-          lambda x, a, k: torch.logsumexp(x, tdims(a, x.ndim), keepdim=k)), 1),  # fmt: skip
-    (Case("norm", _keepdims(with_axis(NONZERO)), lambda x, a, k: x.norm(a, k),
+          lambda x, a, k: torch.logsumexp(x, tdims(a, x.ndim), keepdim=k), diff=(0,)),
+    Case("norm", _keepdims(with_axis(NONZERO)), lambda x, a, k: x.norm(a, k),
           lambda x, a, k: np.sqrt(np.sum(x * x, axis=a, keepdims=k)),
-          lambda x, a, k: torch.linalg.vector_norm(x, dim=tdims(a, x.ndim), keepdim=k)), 1),  # fmt: skip
+          lambda x, a, k: torch.linalg.vector_norm(x, dim=tdims(a, x.ndim), keepdim=k), diff=(0,)),
     # linear algebra
-    (Case("matmul", _matmul_inputs(), lambda x, y: x @ y, np.matmul, lambda x, y: x @ y), 2),
+    Case("matmul", _matmul_inputs(), lambda x, y: x @ y, np.matmul, lambda x, y: x @ y, diff=(0, 1)),
     # shape and indexing
-    (Case("reshape", _reshape_inputs(), lambda x, s: x.reshape(s), np.reshape,
-          lambda x, s: x.reshape(s)), 1),  # fmt: skip
-    (Case("transpose", _transpose_inputs(), lambda x, p: x.transpose(p), np.transpose,
-          lambda x, p: x.permute(p)), 1),  # fmt: skip
-    (Case("T", one(), lambda x: x.T, lambda x: x.T, lambda x: x.permute(tuple(reversed(range(x.ndim))))), 1),
-    (Case("flatten", one(), lambda x: x.flatten(), np.ravel, lambda x: x.flatten()), 1),
-    (Case("unsqueeze", _unsqueeze_inputs(),
-          lambda x, a: x.unsqueeze(a), np.expand_dims, lambda x, a: x.unsqueeze(a)), 1),  # fmt: skip
-    (Case("squeeze", one(shape=tst.shapes(max_side=2)), lambda x: x.squeeze(), np.squeeze,
-          lambda x: x.reshape([n for n in x.shape if n != 1])), 1),  # fmt: skip
-    (Case("broadcast_to", _broadcast_inputs(), lambda x, s: x.broadcast_to(s), np.broadcast_to,
-          lambda x, s: x.expand(s)), 1),  # fmt: skip
-    (Case("getitem_basic", _basic_index_inputs(), lambda x, i: x[i], lambda x, i: x[i],
-          lambda x, i: x[i]), 1),  # fmt: skip
-    (Case("getitem_fancy", _fancy_index_inputs(), lambda x, i: x[i], lambda x, i: x[i],
-          _torch_index), 1),  # fmt: skip
-    (Case("getitem_mask", _mask_inputs(), lambda x, m: x[m], lambda x, m: x[m],
-          _torch_index), 1),  # fmt: skip
-    (Case("concatenate", _concat_inputs(), lambda *a: tg.concatenate(a[:-1], a[-1]),
-          lambda *a: np.concatenate(a[:-1], a[-1]), lambda *a: torch.cat(a[:-1], a[-1])), -1),  # fmt: skip
-    (Case("stack", _stack_inputs(), lambda *a: tg.stack(a[:-1], a[-1]),
-          lambda *a: np.stack(a[:-1], a[-1]), lambda *a: torch.stack(a[:-1], a[-1])), -1),  # fmt: skip
-    (Case("where", _where_inputs(), lambda c, x, y: tg.where(c, x, y), np.where,
-          lambda c, x, y: torch.where(torch.as_tensor(c), x, y)), 0),  # fmt: skip
+    Case("reshape", _reshape_inputs(), lambda x, s: x.reshape(s), np.reshape,
+          lambda x, s: x.reshape(s), diff=(0,)),
+    Case("transpose", _transpose_inputs(), lambda x, p: x.transpose(p), np.transpose,
+          lambda x, p: x.permute(p), diff=(0,)),
+    Case("T", one(), lambda x: x.T, lambda x: x.T, lambda x: x.permute(tuple(reversed(range(x.ndim)))), diff=(0,)),
+    Case("flatten", one(), lambda x: x.flatten(), np.ravel, lambda x: x.flatten(), diff=(0,)),
+    Case("unsqueeze", _unsqueeze_inputs(),
+          lambda x, a: x.unsqueeze(a), np.expand_dims, lambda x, a: x.unsqueeze(a), diff=(0,)),
+    Case("squeeze", one(shape=tst.shapes(max_side=2)), lambda x: x.squeeze(), np.squeeze,
+          lambda x: x.reshape([n for n in x.shape if n != 1]), diff=(0,)),
+    Case("broadcast_to", _broadcast_inputs(), lambda x, s: x.broadcast_to(s), np.broadcast_to,
+          lambda x, s: x.expand(s), diff=(0,)),
+    Case("getitem_basic", _basic_index_inputs(), lambda x, i: x[i], lambda x, i: x[i],
+          lambda x, i: x[i], diff=(0,)),
+    Case("getitem_fancy", _fancy_index_inputs(), lambda x, i: x[i], lambda x, i: x[i],
+          _torch_index, diff=(0,)),
+    Case("getitem_mask", _mask_inputs(), lambda x, m: x[m], lambda x, m: x[m],
+          _torch_index, diff=(0,)),
+    Case("concatenate", _concat_inputs(), lambda *a: tg.concatenate(a[:-1], a[-1]),
+          lambda *a: np.concatenate(a[:-1], a[-1]), lambda *a: torch.cat(a[:-1], a[-1]), diff=ALL_BUT_LAST),
+    Case("stack", _stack_inputs(), lambda *a: tg.stack(a[:-1], a[-1]),
+          lambda *a: np.stack(a[:-1], a[-1]), lambda *a: torch.stack(a[:-1], a[-1]), diff=ALL_BUT_LAST),
+    Case("where", _where_inputs(), lambda c, x, y: tg.where(c, x, y), np.where,
+          lambda c, x, y: torch.where(torch.as_tensor(c), x, y), diff=(1, 2)),
 ]
-# ``where``'s first item is the condition (no grad): its differentiable arrays are items 1 and 2.
-N_ARRAYS = {"where": (1, 3)}
+# fmt: on
 
 
-def _split(case: Case, n: int, drawn: tuple):
-    """(indices of differentiable arrays, all items) for one drawn input tuple."""
-    if case.name in N_ARRAYS:
-        lo, hi = N_ARRAYS[case.name]
-        return list(range(lo, hi))
-    if n == -1:  # variadic: every item but the trailing axis
-        return list(range(len(drawn) - 1))
-    return list(range(n))
+def _split(case: Case, drawn: tuple) -> list[int]:
+    """Positions of the differentiable arrays in one drawn input tuple."""
+    return list(range(len(drawn) - 1)) if case.diff is None else list(case.diff)
 
 
 def _call(fn, drawn, diff_idx, values):
     args = list(drawn)
-    for i, v in zip(diff_idx, values):
+    for i, v in zip(diff_idx, values, strict=True):
         args[i] = v
     return fn(*args)
 
 
-IDS = [c.name for c, _ in CASES]
+IDS = [c.name for c in CASES]
 
 
-@pytest.mark.parametrize(("case", "n"), CASES, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @given(data=st.data())
-def test_forward_matches_numpy(case: Case, n: int, data):
+def test_forward_matches_numpy(case: Case, data):
     drawn = data.draw(case.inputs)
-    idx = _split(case, n, drawn)
+    idx = _split(case, drawn)
     out = _call(case.tg, drawn, idx, [tg.Tensor(drawn[i]) for i in idx])
     expected = case.np(*drawn)
     np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12, err_msg=case.name)
     assert out.shape == np.shape(expected), case.name
 
 
-@pytest.mark.parametrize(("case", "n"), CASES, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @given(data=st.data())
-def test_gradient_matches_central_differences(case: Case, n: int, data):
+def test_gradient_matches_central_differences(case: Case, data):
     drawn = data.draw(case.inputs)
-    idx = _split(case, n, drawn)
+    idx = _split(case, drawn)
     gradcheck(lambda *ts: _call(case.tg, drawn, idx, ts), *[drawn[i] for i in idx])
 
 
-@pytest.mark.parametrize(("case", "n"), CASES, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @given(data=st.data())
-def test_gradient_matches_torch(case: Case, n: int, data):
+def test_gradient_matches_torch(case: Case, data):
     if torch is None:
         pytest.skip("torch is not installed (pip install 'tinygrad_edu[torch]')")
     drawn = data.draw(case.inputs)
-    idx = _split(case, n, drawn)
+    idx = _split(case, drawn)
     ours = [tg.Tensor(drawn[i], requires_grad=True) for i in idx]
     theirs = [torch.tensor(drawn[i], dtype=torch.float64, requires_grad=True) for i in idx]
     out = _call(case.tg, drawn, idx, ours)
@@ -358,7 +358,7 @@ def test_gradient_matches_torch(case: Case, n: int, data):
     (out * weights).sum().backward()
     (ref * torch.as_tensor(weights)).sum().backward()
     np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
-    for k, (a, b) in enumerate(zip(ours, theirs)):
+    for k, (a, b) in enumerate(zip(ours, theirs, strict=True)):
         expected = np.zeros(a.shape) if b.grad is None else b.grad.numpy()
         got = np.zeros(a.shape) if a.grad is None else a.grad
         np.testing.assert_allclose(

@@ -120,12 +120,13 @@ def gradcheck(
         if bad.any():
             where = tuple(int(k) for k in np.argwhere(bad)[0])
             rel = err[where] / max(abs(num[where]), 1e-300)
+            analytic, numeric_value = float(ana[where]), float(num[where])
             message = (
                 f"gradcheck: the gradient of input {i} (shape {leaf.shape}) is wrong at element "
-                f"{where}: analytic {float(ana[where]):.10g} vs numeric {float(num[where]):.10g} (abs error "
+                f"{where}: analytic {analytic:.10g} vs numeric {numeric_value:.10g} (abs error "
                 f"{err[where]:.3g}, relative error {rel:.3g}); {int(bad.sum())} of {bad.size} "
-                f"elements disagree. The input there is {float(leaf.data[where]):.10g}; input {i} = "
-                f"{np.array2string(leaf.data, threshold=20)}."
+                f"elements disagree. The input there is {float(leaf.data[where]):.10g}; "
+                f"input {i} = {np.array2string(leaf.data, threshold=20)}."
             )
             if raise_exception:
                 raise GradcheckError(message)

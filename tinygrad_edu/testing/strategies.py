@@ -77,7 +77,7 @@ def broadcastable_shapes(num_shapes: int = 2, min_dims: int = 0, max_dims: int =
 
 @st.composite
 def reduction_axes(draw, ndim: int):
-    """An ``axis`` argument for a tensor of ``ndim`` dims: None, an int (maybe negative) or a tuple."""
+    """An ``axis`` for a tensor of ``ndim`` dims: None, an int (maybe negative) or a tuple."""
     if ndim == 0:
         return None
     kind = draw(st.sampled_from(["none", "int", "tuple"]))
