@@ -1,0 +1,678 @@
+"""Benchmark workloads, each written three times: by hand in numpy, in PyTorch, in tinygrad_edu.
+
+Not part of the package: this file only imports it. The hand-written numpy version of each
+workload is the practical limit for a numpy-backed engine (forward and backward written out,
+nothing computed that the result does not need); PyTorch CPU is the outside reference (optional).
+
+Every workload builds its inputs and initial weights once, as numpy arrays (``setup``), and each
+backend copies them, so the three implementations start from identical numbers. A backend is a
+``Runner``: ``prepare()`` is untimed work done before every timed call (W4 builds its graph
+there), ``run()`` is the timed work and returns ``(loss, grads)`` for the agreement check, where
+``loss`` is a 0-d numpy array (so its dtype can be checked too) and ``grads`` maps a parameter
+name to the gradient (numpy array) computed in that call. For the training-step workloads (W1,
+W2) ``run()`` also applies the SGD update, so a second call checks that the updates agreed.
+
+>>> w = W5(seed=0, smoke=True)
+>>> loss, grads = w.numpy_runner().run()
+>>> sorted(grads), grads["a"].shape
+(['a', 'b'], (16, 1))
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# Benchmark the checkout this file lives in, not whatever version happens to be installed.
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+try:
+    import torch
+except Exception as exc:  # torch is optional: any failure to import it just drops its columns
+    torch = None
+    TORCH_IMPORT_ERROR: str | None = f"{type(exc).__name__}: {exc}"
+else:
+    TORCH_IMPORT_ERROR = None
+
+try:
+    import tinygrad_edu as tg
+    from tinygrad_edu import Tensor, no_grad
+
+    tg.Tensor  # noqa: B018  (a half-written package may import but lack Tensor)
+except Exception as exc:
+    tg = None
+    Tensor = no_grad = None
+    TG_IMPORT_ERROR: str | None = f"{type(exc).__name__}: {exc}"
+else:
+    TG_IMPORT_ERROR = None
+
+BACKENDS = ("numpy", "torch", "tinygrad_edu")
+
+Result = tuple[np.ndarray, dict[str, np.ndarray]]
+
+# Where the course's cat vs non-cat training set may be found (W1 uses it when present).
+CAT_H5_CANDIDATES = (
+    os.environ.get("TINYGRAD_EDU_CAT_H5", ""),
+    str(REPO_ROOT.parent / "shared" / "datasets" / "catvnoncat" / "train_catvnoncat.h5"),
+    str(REPO_ROOT / "datasets" / "catvnoncat" / "train_catvnoncat.h5"),
+)
+
+
+def available_backends() -> list[str]:
+    """The backends that can run here: numpy always, torch and tinygrad_edu when importable."""
+    out = ["numpy"]
+    if torch is not None:
+        out.append("torch")
+    if tg is not None:
+        out.append("tinygrad_edu")
+    return out
+
+
+@dataclass
+class Runner:
+    """One implementation of a workload: ``prepare`` (untimed, or None), then ``run`` (timed)."""
+
+    run: Callable[[], Result]
+    prepare: Callable[[], None] | None = None
+
+
+class AgreementError(AssertionError):
+    """Two implementations of the same workload computed different losses or gradients."""
+
+
+def _copy(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {k: v.copy() for k, v in params.items()}
+
+
+def _torch_leaves(params: dict[str, np.ndarray]) -> dict[str, object]:
+    return {k: torch.from_numpy(v.copy()).requires_grad_(True) for k, v in params.items()}
+
+
+def _tg_leaves(params: dict[str, np.ndarray]) -> dict[str, object]:
+    return {k: Tensor(v.copy(), requires_grad=True) for k, v in params.items()}
+
+
+def _torch_grads(leaves: dict[str, object]) -> dict[str, np.ndarray]:
+    """Take the grads out of torch leaves (zero-copy views) and reset them (``p.grad = None``)."""
+    grads = {}
+    for k, p in leaves.items():
+        grads[k] = None if p.grad is None else p.grad.numpy()
+        p.grad = None
+    return grads
+
+
+def _tg_grads(leaves: dict[str, object]) -> dict[str, np.ndarray]:
+    grads = {}
+    for k, p in leaves.items():
+        grads[k] = p.grad
+        p.grad = None
+    return grads
+
+
+class Workload:
+    """Base class: ``setup`` makes the numpy inputs and parameters; ``*_runner`` the backends."""
+
+    key = "W?"
+    title = ""
+    timed = "forward + backward"
+    dtype = np.float64
+    n_ops = None  # elementwise ops per call, for a per-op figure (W3, W4)
+
+    def __init__(self, seed: int = 0, smoke: bool = False) -> None:
+        self.seed = seed
+        self.smoke = smoke
+        self.setup()
+
+    def setup(self) -> None:
+        raise NotImplementedError
+
+    def numpy_runner(self) -> Runner:
+        raise NotImplementedError
+
+    def torch_runner(self) -> Runner:
+        raise NotImplementedError
+
+    def tg_runner(self) -> Runner:
+        raise NotImplementedError
+
+    def runner(self, backend: str) -> Runner:
+        if backend == "numpy":
+            return self.numpy_runner()
+        if backend == "torch":
+            if torch is None:
+                raise RuntimeError(f"torch is not importable: {TORCH_IMPORT_ERROR}")
+            return self.torch_runner()
+        if backend == "tinygrad_edu":
+            if tg is None:
+                raise RuntimeError(f"tinygrad_edu is not importable: {TG_IMPORT_ERROR}")
+            return self.tg_runner()
+        raise ValueError(f"runner: expected one of {BACKENDS}, got {backend!r}")
+
+    @property
+    def tolerances(self) -> tuple[float, float]:
+        """(rtol, atol as a fraction of the reference's largest magnitude) for this dtype."""
+        if self.dtype == np.float32:
+            return 2e-4, 2e-5
+        return 1e-8, 1e-11
+
+    def describe(self) -> str:
+        return f"{self.key}: {self.title}"
+
+
+# --------------------------------------------------------------------------------------------------
+# W1: one gradient-descent iteration of the course's 4-layer cat net, course layout X: (n_x, m).
+# --------------------------------------------------------------------------------------------------
+
+
+def load_cat_train() -> tuple[np.ndarray, np.ndarray, str] | None:
+    """The course's training set as X: (12288, 209) in [0, 1] and Y: (1, 209), or None if absent."""
+    try:
+        import h5py
+    except ImportError:
+        return None
+    for candidate in CAT_H5_CANDIDATES:
+        if candidate and Path(candidate).is_file():
+            with h5py.File(candidate, "r") as f:
+                x = np.array(f["train_set_x"])  # (209, 64, 64, 3) uint8
+                y = np.array(f["train_set_y"])  # (209,)
+            # C-contiguous like the random data: every backend gets the same memory layout.
+            X = np.ascontiguousarray(x.reshape(x.shape[0], -1).T / 255.0)  # (12288, 209) float64
+            Y = y.reshape(1, -1).astype(np.float64)  # (1, 209)
+            return X, Y, candidate
+    return None
+
+
+class W1(Workload):
+    key = "W1"
+    title = "cat net [12288,20,7,5,1], m=209, float64: one GD iteration"
+    timed = "forward + BCE cost + backward + SGD update"
+    learning_rate = 0.0075
+
+    def setup(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        if self.smoke:
+            self.dims = [48, 20, 7, 5, 1]
+            m = 16
+            data = None
+        else:
+            self.dims = [12288, 20, 7, 5, 1]
+            m = 209
+            data = load_cat_train()
+        if data is not None:
+            self.X, self.Y, source = data
+            self.data_source = f"cat vs non-cat training set ({source})"
+        else:
+            self.X = rng.random((self.dims[0], m))  # like pixels / 255
+            self.Y = (rng.random((1, m)) > 0.5).astype(np.float64)
+            self.data_source = f"random seeded data, seed={self.seed}"
+        self.params = {}
+        for layer in range(1, len(self.dims)):
+            n, n_prev = self.dims[layer], self.dims[layer - 1]
+            self.params[f"W{layer}"] = rng.standard_normal((n, n_prev)) / np.sqrt(n_prev)
+            self.params[f"b{layer}"] = np.zeros((n, 1))
+        self.n_layers = len(self.dims) - 1
+
+    def numpy_runner(self) -> Runner:
+        params = _copy(self.params)
+        X, Y, L, lr = self.X, self.Y, self.n_layers, self.learning_rate
+        m = X.shape[1]
+
+        def run() -> Result:
+            A, Zs, As = X, [], [X]
+            for layer in range(1, L + 1):
+                Z = params[f"W{layer}"] @ A + params[f"b{layer}"]  # (n_l, m)
+                A = np.maximum(Z, 0.0) if layer < L else 1.0 / (1.0 + np.exp(-Z))
+                Zs.append(Z)
+                As.append(A)
+            cost = -np.mean(Y * np.log(A) + (1.0 - Y) * np.log(1.0 - A))
+            grads = {}
+            dZ = (A - Y) / m  # sigmoid + BCE mean, simplified
+            for layer in range(L, 0, -1):
+                grads[f"W{layer}"] = dZ @ As[layer - 1].T
+                grads[f"b{layer}"] = dZ.sum(axis=1, keepdims=True)
+                if layer > 1:  # never dA0: the gradient of the data X is not needed
+                    dA = params[f"W{layer}"].T @ dZ
+                    dZ = dA * (Zs[layer - 2] > 0)
+            for k, g in grads.items():
+                params[k] -= lr * g
+            return np.asarray(cost), grads
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        params = _torch_leaves(self.params)
+        X, Y = torch.from_numpy(self.X.copy()), torch.from_numpy(self.Y.copy())
+        L, lr = self.n_layers, self.learning_rate
+
+        def run() -> Result:
+            A = X
+            for layer in range(1, L + 1):
+                Z = params[f"W{layer}"] @ A + params[f"b{layer}"]
+                A = torch.relu(Z) if layer < L else torch.sigmoid(Z)
+            cost = -(Y * torch.log(A) + (1.0 - Y) * torch.log(1.0 - A)).mean()
+            cost.backward()
+            with torch.no_grad():
+                for p in params.values():
+                    p -= lr * p.grad
+            return cost.detach().numpy(), _torch_grads(params)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        params = _tg_leaves(self.params)
+        X, Y = Tensor(self.X.copy()), Tensor(self.Y.copy())
+        L, lr = self.n_layers, self.learning_rate
+
+        def run() -> Result:
+            A = X
+            for layer in range(1, L + 1):
+                Z = params[f"W{layer}"] @ A + params[f"b{layer}"]
+                A = Z.relu() if layer < L else Z.sigmoid()
+            cost = -(Y * A.log() + (1.0 - Y) * (1.0 - A).log()).mean()
+            cost.backward()
+            with no_grad():
+                for p in params.values():
+                    p.data -= lr * p.grad
+            return cost.data, _tg_grads(params)
+
+        return Runner(run)
+
+
+# --------------------------------------------------------------------------------------------------
+# W2: one SGD step of an MLP 784-512-512-10, batch 256, float32, batch-first layout.
+# --------------------------------------------------------------------------------------------------
+
+
+class W2(Workload):
+    key = "W2"
+    title = "MLP 784-512-512-10, batch 256, float32: one SGD step"
+    timed = "forward + softmax cross-entropy + backward + SGD update"
+    dtype = np.float32
+    learning_rate = 0.1
+
+    def setup(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        self.dims = [40, 24, 24, 10] if self.smoke else [784, 512, 512, 10]
+        n = 12 if self.smoke else 256
+        f32 = np.float32
+        self.X = rng.random((n, self.dims[0]), dtype=f32)
+        self.y = rng.integers(0, self.dims[-1], size=n)
+        self.Y_onehot = np.eye(self.dims[-1], dtype=f32)[self.y]  # (n, 10)
+        self.params = {}
+        for layer in range(1, len(self.dims)):
+            n_out, n_in = self.dims[layer], self.dims[layer - 1]
+            W = rng.standard_normal((n_out, n_in), dtype=f32) * f32(np.sqrt(2.0 / n_in))
+            self.params[f"W{layer}"] = W
+            self.params[f"b{layer}"] = np.zeros(n_out, dtype=f32)
+        self.n_layers = len(self.dims) - 1
+
+    def numpy_runner(self) -> Runner:
+        params = _copy(self.params)
+        X, y, L, lr = self.X, self.y, self.n_layers, self.learning_rate
+        n = X.shape[0]
+        rows = np.arange(n)
+
+        def run() -> Result:
+            A, Zs, As = X, [], [X]
+            for layer in range(1, L + 1):
+                Z = A @ params[f"W{layer}"].T + params[f"b{layer}"]  # (n, n_out)
+                A = np.maximum(Z, 0) if layer < L else Z
+                Zs.append(Z)
+                As.append(A)
+            shifted = Z - Z.max(axis=1, keepdims=True)
+            exp = np.exp(shifted)
+            sum_exp = exp.sum(axis=1, keepdims=True)
+            logp = shifted - np.log(sum_exp)
+            loss = -logp[rows, y].mean()
+            grads = {}
+            dZ = exp / sum_exp  # softmax - one-hot, over n
+            dZ[rows, y] -= 1
+            dZ /= n
+            for layer in range(L, 0, -1):
+                grads[f"W{layer}"] = dZ.T @ As[layer - 1]
+                grads[f"b{layer}"] = dZ.sum(axis=0)
+                if layer > 1:  # no gradient for the input batch
+                    dA = dZ @ params[f"W{layer}"]
+                    dZ = dA * (Zs[layer - 2] > 0)
+            for k, g in grads.items():
+                params[k] -= lr * g
+            return np.asarray(loss), grads
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        params = _torch_leaves(self.params)
+        X, y = torch.from_numpy(self.X.copy()), torch.from_numpy(self.y.astype(np.int64))
+        L, lr = self.n_layers, self.learning_rate
+
+        def run() -> Result:
+            A = X
+            for layer in range(1, L + 1):
+                Z = A @ params[f"W{layer}"].T + params[f"b{layer}"]
+                A = torch.relu(Z) if layer < L else Z
+            loss = torch.nn.functional.cross_entropy(Z, y)
+            loss.backward()
+            with torch.no_grad():
+                for p in params.values():
+                    p -= lr * p.grad
+            return loss.detach().numpy(), _torch_grads(params)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        params = _tg_leaves(self.params)
+        X, Y = Tensor(self.X.copy()), Tensor(self.Y_onehot.copy())
+        L, lr = self.n_layers, self.learning_rate
+
+        def run() -> Result:
+            A = X
+            for layer in range(1, L + 1):
+                Z = A @ params[f"W{layer}"].T + params[f"b{layer}"]
+                A = Z.relu() if layer < L else Z
+            loss = -(Y * Z.log_softmax(axis=-1)).sum(axis=1).mean()
+            loss.backward()
+            with no_grad():
+                for p in params.values():
+                    p.data -= lr * p.grad
+            return loss.data, _tg_grads(params)
+
+        return Runner(run)
+
+
+# --------------------------------------------------------------------------------------------------
+# W3: per-op overhead: a (16,) tensor through a long cycle of mul, add, tanh.
+# --------------------------------------------------------------------------------------------------
+
+W3_MUL, W3_ADD = 1.01, 0.01
+
+
+class W3(Workload):
+    key = "W3"
+    title = "(16,) float64 through 2,000 elementwise ops (mul, add, tanh)"
+    timed = "forward + backward"
+
+    def setup(self) -> None:
+        self.n_ops = 60 if self.smoke else 2000
+        self.params = {"x": np.random.default_rng(self.seed).standard_normal(16)}
+
+    def numpy_runner(self) -> Runner:
+        x0, n_ops = self.params["x"].copy(), self.n_ops
+
+        def run() -> Result:
+            x, saved = x0, []
+            for i in range(n_ops):
+                k = i % 3
+                if k == 0:
+                    x = x * W3_MUL
+                elif k == 1:
+                    x = x + W3_ADD
+                else:
+                    x = np.tanh(x)
+                    saved.append(x)
+            loss = x.sum()
+            g = np.ones_like(x)
+            for i in range(n_ops - 1, -1, -1):
+                k = i % 3
+                if k == 0:
+                    g = g * W3_MUL
+                elif k == 2:
+                    y = saved.pop()
+                    g = g * (1.0 - y * y)
+            return np.asarray(loss), {"x": g}
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        leaves = _torch_leaves(self.params)
+        x0, n_ops = leaves["x"], self.n_ops
+
+        def run() -> Result:
+            x = x0
+            for i in range(n_ops):
+                k = i % 3
+                if k == 0:
+                    x = x * W3_MUL
+                elif k == 1:
+                    x = x + W3_ADD
+                else:
+                    x = torch.tanh(x)
+            loss = x.sum()
+            loss.backward()
+            return loss.detach().numpy(), _torch_grads(leaves)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        leaves = _tg_leaves(self.params)
+        x0, n_ops = leaves["x"], self.n_ops
+
+        def run() -> Result:
+            x = x0
+            for i in range(n_ops):
+                k = i % 3
+                if k == 0:
+                    x = x * W3_MUL
+                elif k == 1:
+                    x = x + W3_ADD
+                else:
+                    x = x.tanh()
+            loss = x.sum()
+            loss.backward()
+            return loss.data, _tg_grads(leaves)
+
+        return Runner(run)
+
+
+# --------------------------------------------------------------------------------------------------
+# W4: backward through a long chain x = x * 1.0001; the forward is built untimed, fresh each call.
+# --------------------------------------------------------------------------------------------------
+
+W4_MUL = 1.0001
+
+
+class W4(Workload):
+    key = "W4"
+    title = "backward through a 50,000-op chain x = x * 1.0001, x: (4,)"
+    timed = "backward only (graph built untimed before each call)"
+
+    def setup(self) -> None:
+        self.n_ops = 300 if self.smoke else 50_000
+        self.params = {"x": np.random.default_rng(self.seed).standard_normal(4)}
+
+    def numpy_runner(self) -> Runner:
+        x0, n_ops = self.params["x"].copy(), self.n_ops
+        state = {}
+
+        def prepare() -> None:
+            x = x0
+            for _ in range(n_ops):
+                x = x * W4_MUL
+            state["loss"] = x.sum()
+
+        def run() -> Result:
+            g = np.ones_like(x0)
+            for _ in range(n_ops):
+                g = g * W4_MUL
+            return np.asarray(state["loss"]), {"x": g}
+
+        return Runner(run, prepare)
+
+    def torch_runner(self) -> Runner:
+        leaves = _torch_leaves(self.params)
+        n_ops, state = self.n_ops, {}
+
+        def prepare() -> None:
+            state.clear()  # drop the previous graph before building the next
+            x = leaves["x"]
+            for _ in range(n_ops):
+                x = x * W4_MUL
+            state["loss"] = x.sum()
+
+        def run() -> Result:
+            loss = state["loss"]
+            loss.backward()
+            return loss.detach().numpy(), _torch_grads(leaves)
+
+        return Runner(run, prepare)
+
+    def tg_runner(self) -> Runner:
+        leaves = _tg_leaves(self.params)
+        n_ops, state = self.n_ops, {}
+
+        def prepare() -> None:
+            state.clear()
+            state["loss"] = tg_chain(leaves["x"], n_ops)
+
+        def run() -> Result:
+            loss = state["loss"]
+            loss.backward()
+            return loss.data, _tg_grads(leaves)
+
+        return Runner(run, prepare)
+
+
+def tg_chain(x: object, n_ops: int) -> object:
+    """``(x * 1.0001 * ... * 1.0001).sum()``: ``n_ops`` multiplications, a tinygrad_edu graph."""
+    for _ in range(n_ops):
+        x = x * W4_MUL
+    return x.sum()
+
+
+# --------------------------------------------------------------------------------------------------
+# W5: broadcasting and reductions: a (n,1) + b (1,n) -> tanh -> sum over axis 0 -> mean of squares.
+# --------------------------------------------------------------------------------------------------
+
+
+class W5(Workload):
+    key = "W5"
+    title = "broadcast: tanh(a(256,1) + b(1,256)).sum(axis=0) -> (d*d).mean()"
+    timed = "forward + backward"
+
+    def setup(self) -> None:
+        n = 16 if self.smoke else 256
+        rng = np.random.default_rng(self.seed)
+        self.params = {"a": rng.standard_normal((n, 1)), "b": rng.standard_normal((1, n))}
+
+    def numpy_runner(self) -> Runner:
+        a, b = self.params["a"].copy(), self.params["b"].copy()
+
+        def run() -> Result:
+            c = np.tanh(a + b)  # (n, n)
+            d = c.sum(axis=0, keepdims=True)  # (1, n)
+            e = (d * d).mean()
+            dd = d * (2.0 / d.size)  # (1, n)
+            dz = dd * (1.0 - c * c)  # (n, n): dd broadcast down the rows
+            return np.asarray(e), {
+                "a": dz.sum(axis=1, keepdims=True),
+                "b": dz.sum(axis=0, keepdims=True),
+            }
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        leaves = _torch_leaves(self.params)
+
+        def run() -> Result:
+            c = torch.tanh(leaves["a"] + leaves["b"])
+            d = c.sum(dim=0, keepdim=True)
+            e = (d * d).mean()
+            e.backward()
+            return e.detach().numpy(), _torch_grads(leaves)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        leaves = _tg_leaves(self.params)
+
+        def run() -> Result:
+            c = (leaves["a"] + leaves["b"]).tanh()
+            d = c.sum(axis=0, keepdims=True)
+            e = (d * d).mean()
+            e.backward()
+            return e.data, _tg_grads(leaves)
+
+        return Runner(run)
+
+
+WORKLOADS: dict[str, type[Workload]] = {w.key: w for w in (W1, W2, W3, W4, W5)}
+
+
+# --------------------------------------------------------------------------------------------------
+# Agreement check
+# --------------------------------------------------------------------------------------------------
+
+
+def _call(runner: Runner) -> Result:
+    if runner.prepare is not None:
+        runner.prepare()
+    loss, grads = runner.run()
+    # Copy now: a later call may update arrays in place (SGD) or reuse buffers.
+    return np.array(loss), {k: (None if g is None else np.array(g)) for k, g in grads.items()}
+
+
+def _compare(
+    what: str, ref: np.ndarray, got: np.ndarray | None, dtype: type, rtol: float, atol_frac: float
+) -> float:
+    """Raise AgreementError unless ``got`` matches ``ref``; return max |got - ref| / max |ref|."""
+    if got is None:
+        raise AgreementError(f"{what}: expected a gradient, got None (was it computed?)")
+    got = np.asarray(got)
+    if got.shape != ref.shape:
+        raise AgreementError(f"{what}: expected shape {ref.shape}, got {got.shape}")
+    if got.dtype != dtype:
+        raise AgreementError(f"{what}: expected dtype {np.dtype(dtype)}, got {got.dtype}")
+    scale = float(np.max(np.abs(ref))) if ref.size else 0.0
+    atol = atol_frac * scale
+    if not np.all(np.isfinite(got)) or not np.allclose(got, ref, rtol=rtol, atol=atol):
+        err = np.abs(got.astype(np.float64) - ref)
+        worst = np.unravel_index(np.nanargmax(err), err.shape) if err.ndim else ()
+        raise AgreementError(
+            f"{what}: values differ beyond rtol={rtol:g}, atol={atol:.3g}: worst element "
+            f"{tuple(int(i) for i in worst)}: expected {ref[worst]!r}, got {got[worst]!r} "
+            f"(max abs diff {np.nanmax(err):.3g})"
+        )
+    if scale == 0.0:
+        return float(np.max(np.abs(got))) if got.size else 0.0
+    return float(np.max(np.abs(got.astype(np.float64) - ref)) / scale)
+
+
+def check_agreement(workload: Workload, backends: list[str] | None = None) -> dict[str, float]:
+    """Run two calls of each backend from identical starting values and compare them with numpy.
+
+    The first call compares the loss and every gradient (shape, dtype and value); the second call
+    compares the loss and gradients again, which for W1/W2 checks that the SGD updates agreed.
+    Raises AgreementError on the first mismatch; returns, per backend, the worst
+    max |got - ref| / max |ref| over the losses and gradients compared.
+    """
+    backends = available_backends() if backends is None else backends
+    rtol, atol_frac = workload.tolerances
+    dtype = workload.dtype
+    reference = workload.runner("numpy")
+    ref_calls = [_call(reference), _call(reference)]
+    worst: dict[str, float] = {}
+    for backend in backends:
+        if backend == "numpy":
+            continue
+        runner = workload.runner(backend)
+        worst[backend] = 0.0
+        for call, (ref_loss, ref_grads) in enumerate(ref_calls, start=1):
+            loss, grads = _call(runner)
+            prefix = f"{workload.key} {backend} vs numpy, call {call}"
+            if sorted(grads) != sorted(ref_grads):
+                raise AgreementError(
+                    f"{prefix}: grads for {sorted(grads)}, not {sorted(ref_grads)}"
+                )
+            errs = [_compare(f"{prefix}, loss", ref_loss, loss, dtype, rtol, atol_frac)]
+            for name, ref_g in ref_grads.items():
+                errs.append(
+                    _compare(f"{prefix}, d{name}", ref_g, grads[name], dtype, rtol, atol_frac)
+                )
+            worst[backend] = max(worst[backend], *errs)
+    return worst
