@@ -1,0 +1,272 @@
+"""The expression parser (expr.parse, expr.evaluate) and the ``graph`` subcommand."""
+
+import argparse
+import ast
+import builtins
+import re
+import shutil
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tinygrad_edu import expr
+
+COURSE = {"a": 5, "b": 3, "c": 2}
+
+
+def run_graph(argv, capsys):
+    """Run ``tinygrad-edu graph ...`` through the subcommand's own parser."""
+    parser = argparse.ArgumentParser(prog="tinygrad-edu")
+    expr.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["graph", *argv])
+    code = args.run(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# -- evaluation -----------------------------------------------------------------------------------
+
+
+def test_course_J_values_and_every_gradient():
+    J, variables = expr.evaluate("3*(a + b*c)", COURSE)
+    assert J.name == "J" and J.item() == 33.0
+    assert list(variables) == ["a", "b", "c", "b * c", "a + b * c", "J"]
+    values = {k: t.item() for k, t in variables.items()}
+    grads = {k: t.grad.item() for k, t in variables.items()}
+    assert values == {"a": 5, "b": 3, "c": 2, "b * c": 6, "a + b * c": 11, "J": 33}
+    assert grads == {"a": 3, "b": 6, "c": 9, "b * c": 3, "a + b * c": 3, "J": 1}
+
+
+def test_functions_match_numpy_and_their_derivatives():
+    x = 0.7
+    cases = {
+        "exp(x)": (np.exp(x), np.exp(x)),
+        "log(x)": (np.log(x), 1 / x),
+        "sqrt(x)": (np.sqrt(x), 0.5 / np.sqrt(x)),
+        "tanh(x)": (np.tanh(x), 1 - np.tanh(x) ** 2),
+        "sigmoid(x)": (1 / (1 + np.exp(-x)), np.exp(-x) / (1 + np.exp(-x)) ** 2),
+        "relu(x)": (x, 1.0),
+        "abs(-x)": (x, 1.0),
+        "x ** 3 / 2 - -x": (x**3 / 2 + x, 1.5 * x**2 + 1),
+        "+x": (x, 1.0),
+    }
+    for text, (value, grad) in cases.items():
+        J, variables = expr.evaluate(text, {"x": x})
+        assert J.item() == pytest.approx(value), text
+        assert variables["x"].grad.item() == pytest.approx(grad), text
+
+
+def test_a_repeated_sub_expression_is_one_node_and_gradients_accumulate():
+    J, variables = expr.evaluate("a*b + a*b", {"a": 2, "b": 5})
+    assert J._parents[0] is J._parents[1]
+    assert variables["a"].grad.item() == 10 and variables["b"].grad.item() == 4
+
+
+def test_long_sub_expressions_are_named_t1_t2():
+    text = "tanh(alpha) * sigmoid(beta) + relu(gamma) - 1"
+    J, variables = expr.evaluate(text, {"alpha": 1, "beta": 2, "gamma": 3})
+    assert "t1" in variables and all(len(name) <= expr.MAX_NAME for name in variables)
+
+
+def test_the_root_can_be_renamed():
+    J, variables = expr.evaluate("a * b", {"a": 1, "b": 2}, name="cost")
+    assert J.name == "cost" and "cost" in variables
+
+
+def test_nan_and_inf_are_results_not_crashes():
+    J, variables = expr.evaluate("log(a) + 1/b", {"a": -1, "b": 0})
+    assert np.isnan(J.item())
+    assert np.isinf(variables["1 / b"].item())
+
+
+# -- refusals ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, column, words",
+    [
+        ("a.__class__", 1, "attribute access"),
+        ("a + b.__class__.__mro__", 5, "attribute access"),
+        ("__import__('os').system('echo hi')", 1, "attribute access"),
+        ("__import__('os')", 1, "unknown function '__import__'"),
+        ("open('x')", 1, "unknown function 'open'"),
+        ("eval('1')", 1, "unknown function 'eval'"),
+        ("(lambda: 1)()", 1, "only these functions"),
+        ("lambda: a", 1, "lambda"),
+        ("a[0]", 1, "indexing"),
+        ("[x for x in a]", 1, "comprehensions"),
+        ("(x := 3)", 2, "assignment"),
+        ("exp(x=a)", 1, "keyword"),
+        ("exp(a, b)", 1, "exactly one argument"),
+        ("a % b", 1, "operator %"),
+        ("a @ b", 1, "operator @"),
+        ("a < b", 1, "comparisons"),
+        ("not a", 1, "unary minus"),
+        ("'text'", 1, "not a number"),
+        ("True + a", 1, "not a number"),
+        ("1j * a", 1, "not a number"),
+        ("a if b else c", 1, "if/else"),
+        ("(a, b)", 1, "single number"),
+        ("1.2.3", 4, "invalid syntax"),
+        ("3x + a", 1, "invalid syntax"),
+        ("08 + a", 1, "invalid syntax"),
+        ("a +", 4, "invalid syntax"),
+        ("   a +* b", 7, "invalid syntax"),
+        ("1e999 * a", 1, "too large"),
+        ("a + d", 5, "unknown variable 'd'"),
+        ("2 * exp", 5, "exp is a function"),
+        ("2 * 3", 1, "no variables"),
+        ("", 0, "empty"),
+        ("a +\nb", 4, "one line"),
+    ],
+)
+def test_refusals_give_one_line_and_the_column(text, column, words):
+    with pytest.raises(expr.ExpressionError) as info:
+        expr.evaluate(text, COURSE)
+    message = str(info.value)
+    assert words in message
+    assert info.value.column == column
+    assert "\n" not in message
+    assert isinstance(info.value, ValueError)
+
+
+def test_very_long_input_is_refused_before_parsing(monkeypatch):
+    calls = []
+    monkeypatch.setattr(ast, "parse", lambda *a, **k: calls.append(a))
+    with pytest.raises(expr.ExpressionError, match="at most 1000"):
+        expr.evaluate("a+" * 600 + "a", {"a": 1})
+    assert calls == []
+
+
+def test_too_many_parts_are_refused():
+    with pytest.raises(expr.ExpressionError, match="too complex"):
+        expr.evaluate("-" * 900 + "a", {"a": 1})
+    with pytest.raises(expr.ExpressionError):
+        expr.evaluate("(" * 400 + "a" + ")" * 400, {"a": 1})
+
+
+def test_a_non_number_value_is_refused():
+    with pytest.raises(expr.ExpressionError, match="must be a number"):
+        expr.evaluate("a * 2", {"a": "five"})
+
+
+def _forbid_code_execution(monkeypatch):
+    """eval/exec fail, and compile may only build syntax trees (ast.parse uses it that way)."""
+    real_compile = builtins.compile
+
+    def guarded_compile(source, filename, mode, flags=0, *args, **kwargs):
+        assert flags & ast.PyCF_ONLY_AST, "expr compiled text to code"
+        return real_compile(source, filename, mode, flags, *args, **kwargs)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("expr called eval or exec")
+
+    monkeypatch.setattr(builtins, "compile", guarded_compile)
+    monkeypatch.setattr(builtins, "eval", refuse)
+    monkeypatch.setattr(builtins, "exec", refuse)
+
+
+def test_the_parser_never_executes_code(monkeypatch, tmp_path):
+    _forbid_code_execution(monkeypatch)
+    marker = tmp_path / "pwned"
+    attacks = [
+        f"__import__('os').system('touch {marker}')",
+        f"open('{marker}', 'w')",
+        "().__class__.__bases__[0].__subclasses__()",
+        f'exec(\'open("{marker}", "w")\')',
+        "[c for c in ().__class__.__base__.__subclasses__()]",
+    ]
+    for text in attacks:
+        with pytest.raises(expr.ExpressionError):
+            expr.evaluate(text, COURSE)
+    assert not marker.exists()
+    J, _ = expr.evaluate("3*(a + b*c)", COURSE)  # and evaluation itself works under the guard
+    assert J.item() == 33.0
+
+
+@given(st.text(max_size=200))
+def test_arbitrary_text_never_crashes_and_never_executes_code(text):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _forbid_code_execution(monkeypatch)
+        try:
+            J, variables = expr.evaluate(text, {"a": 0.5, "b": -2.0, "c": 3.0, "x": 1.0})
+        except expr.ExpressionError as err:
+            assert "\n" not in str(err)
+        else:
+            assert J.requires_grad and all(t.grad is not None for t in variables.values())
+
+
+@given(
+    st.lists(
+        st.sampled_from(["a", "b", "2", "0.5", "+", "-", "*", "/", "**", "(", ")", "exp(",
+                         "log(", "tanh(", " ", "1e400", "sigmoid(", "relu(", "abs(", "sqrt("]),
+        max_size=30,
+    ).map("".join)
+)  # fmt: skip
+def test_arithmetic_looking_text_never_crashes(text):
+    try:
+        J, variables = expr.evaluate(text, {"a": 0.5, "b": -2.0})
+    except expr.ExpressionError:
+        return
+    assert set(variables) >= {J.name}
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def test_graph_command_prints_values_and_gradients(tmp_path, capsys):
+    out_path = tmp_path / "J.dot"
+    code, out, err = run_graph(
+        ["3*(a + b*c)", "--set", "a=5", "b=3", "c=2", "-o", str(out_path)], capsys
+    )
+    assert code == 0, err
+    table = [re.split(r"\s{2,}", line.strip()) for line in out.splitlines()[2:-1]]
+    rows = {row[0]: row[1:] for row in table}
+    assert rows["a"] == ["5", "3"] and rows["b"] == ["3", "6"] and rows["c"] == ["2", "9"]
+    assert rows["J"] == ["33", "1"]
+    assert "a + b * c" in out and f"wrote {out_path}" in out
+    assert "dv" not in out_path.read_text() and "J = 33" in out_path.read_text()
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz program 'dot' missing")
+def test_graph_command_writes_an_svg(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_graph(["3*(a + b*c)", "--set", "a=5", "b=3", "c=2"], capsys)
+    assert code == 0, err
+    svg = (tmp_path / "J.svg").read_text()
+    assert "<svg" in svg and "dc = 9" in svg
+
+
+def test_graph_command_dot_to_stdout(capsys):
+    code, out, _ = run_graph(["x*x", "--set", "x=3", "-o", "-", "--backward-edges"], capsys)
+    assert code == 0 and "digraph" in out and "dashed" in out
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["a.__class__", "--set", "a=1"], "column 1: attribute access"),
+        (["open('x')", "--set", "a=1"], "unknown function 'open'"),
+        (["a + q", "--set", "a=1"], "column 5: unknown variable 'q'"),
+        (["a*b", "--set", "a=1", "b=x"], "--set b: expected a number"),
+        (["a*b", "--set", "a=1", "b"], "expected NAME=VALUE"),
+        (["a" * 1001, "--set", "a=1"], "at most 1000"),
+    ],
+)
+def test_graph_command_errors_are_one_line_with_exit_code_2(argv, words, capsys):
+    code, out, err = run_graph(argv, capsys)
+    assert code == 2
+    assert words in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_graph_command_without_dot_program_writes_dot_and_exits_1(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("graphviz")
+    monkeypatch.setenv("PATH", "")
+    code, out, err = run_graph(
+        ["a*b", "--set", "a=1", "b=2", "-o", str(tmp_path / "J.svg")], capsys
+    )
+    assert code == 1 and "apt-get install graphviz" in err
+    assert (tmp_path / "J.dot").exists()

@@ -1,0 +1,372 @@
+"""Arithmetic expressions as computation graphs, and the ``tinygrad-edu graph`` command.
+
+Layer: ``expr``, above ``viz`` (it draws with ``viz.render``) and below ``cli``.
+
+``evaluate("3 * (a + b * c)", {"a": 5, "b": 3, "c": 2})`` builds the course's J with tensors, runs
+backward with every intermediate gradient kept, and returns J and its variables. The text is read
+with Python's ``ast`` parser and checked against a whitelist (numbers, variables, ``+ - * / **``,
+unary minus, parentheses and the functions in ``FUNCTIONS``); nothing is ever passed to ``eval``,
+``exec`` or ``compile`` to code. Anything else is refused with a one-line ``ExpressionError`` that
+gives the column.
+
+Intermediate nodes are named by their sub-expression text (``b * c``, ``a + b * c``); a text longer
+than ``MAX_NAME`` characters is named ``t1``, ``t2``, ... in evaluation order instead. Identical
+sub-expressions are computed once and share one node.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+import warnings
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tinygrad_edu import viz
+from tinygrad_edu.tensor import Tensor
+
+FUNCTIONS: dict[str, Callable[[Tensor], Tensor]] = {
+    "exp": Tensor.exp,
+    "log": Tensor.log,
+    "sqrt": Tensor.sqrt,
+    "tanh": Tensor.tanh,
+    "sigmoid": Tensor.sigmoid,
+    "relu": Tensor.relu,
+    "abs": Tensor.abs,
+}
+MAX_CHARS = 1000  # longer input is refused before parsing
+MAX_NODES = 300  # syntax-tree nodes: bounds the work and the recursion depth of evaluation
+MAX_NAME = 24  # longer sub-expressions are named t1, t2, ... in drawings
+
+_OPERATORS: dict[type, tuple[str, Callable[[Any, Any], Any]]] = {
+    ast.Add: ("+", lambda x, y: x + y),
+    ast.Sub: ("-", lambda x, y: x - y),
+    ast.Mult: ("*", lambda x, y: x * y),
+    ast.Div: ("/", lambda x, y: x / y),
+    ast.Pow: ("**", lambda x, y: x**y),
+}
+_OTHER_OPERATORS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<",
+                    ast.RShift: ">>", ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^"}  # fmt: skip
+_ALLOWED = "numbers, variables, + - * / **, parentheses and " + ", ".join(FUNCTIONS)
+
+# What a learner may have tried, and why it is refused (checked in this order).
+_REFUSED: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (ast.Attribute, "attribute access (.{attr}) is not allowed"),
+    (ast.Subscript, "indexing with [...] is not allowed"),
+    (ast.Lambda, "lambda is not allowed"),
+    ((ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp), "comprehensions are not allowed"),
+    (ast.NamedExpr, "assignment (:=) is not allowed"),
+    ((ast.Compare, ast.BoolOp), "comparisons and and/or are not allowed"),
+    (ast.IfExp, "if/else expressions are not allowed"),
+    ((ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred), "only a single number is allowed here"),
+    (ast.JoinedStr, "strings are not allowed"),
+)
+
+
+class ExpressionError(ValueError):
+    """A refused or malformed expression; ``column`` is 1-based (0 when no column applies)."""
+
+    def __init__(self, message: str, column: int = 0):
+        self.column = column
+        where = f"column {column}: " if column else ""
+        super().__init__(f"{where}{message}")
+
+
+def _column(text: str, node: ast.AST) -> int:
+    """1-based character column of ``node`` (the parser counts UTF-8 bytes)."""
+    prefix = text.encode("utf-8", "surrogatepass")[: node.col_offset]
+    return len(prefix.decode("utf-8", "ignore")) + 1
+
+
+def parse(text: str) -> ast.Expression:
+    """Parse and check ``text``: a syntax tree that holds only whitelisted nodes.
+
+    Raises:
+        ExpressionError: too long, not an expression, or uses anything outside the whitelist.
+
+    >>> ast.unparse(parse("3*(a + b*c)"))
+    '3 * (a + b * c)'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse: expected the expression as a str, got {type(text).__name__}.")
+    if len(text) > MAX_CHARS:
+        raise ExpressionError(
+            f"the expression has {len(text)} characters; at most {MAX_CHARS} are allowed.",
+            MAX_CHARS + 1,
+        )
+    for i, char in enumerate(text):
+        if char in "\n\r\x00":
+            raise ExpressionError("write the expression on one line.", i + 1)
+    stripped = text.lstrip()
+    indent = len(text) - len(stripped)
+    if not stripped.strip():
+        raise ExpressionError(f"the expression is empty; write e.g. 3*(a + b*c) using {_ALLOWED}.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "'int' object is not callable" for 2(3)
+            tree = ast.parse(stripped, mode="eval")  # builds a syntax tree; runs nothing
+    except SyntaxError as err:
+        # offset 0 means "at the end" (an unfinished expression such as "a +")
+        offset = err.offset if err.offset and err.offset > 0 else len(stripped) + 1
+        column = indent + min(offset, len(stripped) + 1)
+        why = "invalid syntax" if err.msg == "invalid syntax" else f"invalid syntax: {err.msg}"
+        raise ExpressionError(f"{why}.", column) from None
+    except (UnicodeError, ValueError, RecursionError, MemoryError) as err:
+        raise ExpressionError(f"cannot read the expression ({type(err).__name__}).") from None
+    nodes = list(ast.walk(tree))
+    if len(nodes) > MAX_NODES:
+        raise ExpressionError(f"the expression is too complex: more than {MAX_NODES} parts.", 1)
+    bad = [(node, _refusal(node)) for node in nodes]
+    bad = [(node, why) for node, why in bad if why]
+    if bad:  # report the leftmost problem
+        # ast.walk lists a node before its children: among equal positions the outer one wins
+        node, why = min(bad, key=lambda item: (item[0].lineno, item[0].col_offset))
+        raise ExpressionError(why, indent + _column(stripped, node))
+    return tree
+
+
+def _refusal(node: ast.AST) -> str:
+    """Why ``node`` is not allowed, or '' if it is."""
+    for kinds, why in _REFUSED:
+        if isinstance(node, kinds):
+            return why.format(attr=getattr(node, "attr", ""))
+    if not hasattr(node, "col_offset"):  # Expression, Load, operator symbols: parents are checked
+        return ""
+    if isinstance(node, ast.Name):
+        return ""
+    if isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            return "only unary minus is allowed (not 'not' or '~')"
+        return ""
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _OPERATORS:
+            symbol = _OTHER_OPERATORS.get(type(node.op), type(node.op).__name__)
+            return f"operator {symbol} is not supported; use + - * / **"
+        return ""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"{value!r} is not a number"
+        return ""
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Attribute):  # obj.method(...): name the attribute access
+            return _refusal(node.func)
+        if not isinstance(node.func, ast.Name):
+            return f"only these functions can be called: {', '.join(FUNCTIONS)}"
+        if node.func.id not in FUNCTIONS:
+            return f"unknown function {node.func.id!r}; allowed: {', '.join(FUNCTIONS)}"
+        if node.keywords:
+            return f"{node.func.id}() takes no keyword arguments"
+        if len(node.args) != 1:
+            return f"{node.func.id}() takes exactly one argument, got {len(node.args)}"
+        return ""
+    return f"{type(node).__name__} is not allowed; use {_ALLOWED}"
+
+
+def _evaluate(text: str, values: Mapping[str, Any], name: str):
+    """``evaluate`` plus the sub-expression text of each variable (for printing)."""
+    tree = parse(text)
+    stripped = text.lstrip()
+    indent = len(text) - len(stripped)
+    inputs: dict[str, Tensor] = {}
+    computed: dict[str, Tensor] = {}  # sub-expression text -> tensor: identical ones share a node
+    texts: dict[str, str] = {}
+    counter = [0]
+
+    def leaf(node: ast.Name) -> Tensor:
+        key = node.id
+        if key in FUNCTIONS:
+            raise ExpressionError(
+                f"{key} is a function; call it: {key}(x).", indent + _column(stripped, node)
+            )
+        if key not in values:
+            raise ExpressionError(
+                f"unknown variable {key!r}: give it a value (on the command line: --set {key}=1).",
+                indent + _column(stripped, node),
+            )
+        if key not in inputs:
+            try:
+                inputs[key] = Tensor(float(values[key]), requires_grad=True, name=key)
+            except (TypeError, ValueError):
+                raise ExpressionError(
+                    f"the value of {key!r} must be a number, got {values[key]!r}."
+                ) from None
+        return inputs[key]
+
+    def visit(node: ast.AST) -> Tensor:
+        if isinstance(node, ast.Constant):
+            try:
+                number = float(node.value)
+            except OverflowError:
+                number = float("inf")
+            if not np.isfinite(number):
+                raise ExpressionError(
+                    "number too large for float64 (above 1.8e308).",
+                    indent + _column(stripped, node),
+                )
+            return Tensor(number)
+        if isinstance(node, ast.Name):
+            return leaf(node)
+        key = ast.unparse(node)
+        if key in computed:
+            return computed[key]
+        if isinstance(node, ast.UnaryOp):
+            operand = visit(node.operand)
+            out = -operand if isinstance(node.op, ast.USub) else operand
+        elif isinstance(node, ast.BinOp):
+            x, y = visit(node.left), visit(node.right)
+            out = _OPERATORS[type(node.op)][1](x, y)
+        else:  # ast.Call: parse() allowed only whitelisted functions of one argument
+            out = FUNCTIONS[node.func.id](visit(node.args[0]))
+        if out.requires_grad and out.name is None:
+            if len(key) <= MAX_NAME:
+                out.name = key
+            else:
+                counter[0] += 1
+                out.name = f"t{counter[0]}"
+            texts[out.name] = key
+        computed[key] = out
+        return out
+
+    with np.errstate(all="ignore"):  # log(-1) = nan and 1/0 = inf are shown, not warned about
+        root = visit(tree.body)
+        if not root.requires_grad:
+            raise ExpressionError(
+                "the expression uses no variables, so there is nothing to differentiate; "
+                "write e.g. 3*(a + b*c) and give values with --set a=5 b=3 c=2.",
+                indent + 1,
+            )
+        if root.name is None or root.name in texts:
+            texts.pop(root.name or "", None)
+            root.name = name
+            texts[name] = ast.unparse(tree.body)
+        root.backward(retain_grads=True)
+    variables = dict(inputs)
+    for t in computed.values():
+        if t.requires_grad and t.name not in variables:
+            variables[t.name] = t
+    variables[root.name] = root
+    return root, variables, texts
+
+
+def evaluate(
+    text: str, values: Mapping[str, Any], *, name: str = "J"
+) -> tuple[Tensor, dict[str, Tensor]]:
+    """Build the graph of ``text`` with ``values``, run backward, and return ``(J, variables)``.
+
+    Every variable and intermediate node requires grad and keeps its gradient
+    (``backward(retain_grads=True)``), so ``variables["b * c"].grad`` is the course's ``du``.
+
+    Args:
+        text: e.g. ``"3 * (a + b * c)"``: numbers, variables, ``+ - * / **``, unary minus,
+            parentheses and the functions in ``FUNCTIONS``.
+        values: a number for every variable, e.g. ``{"a": 5, "b": 3, "c": 2}``.
+        name: the name of the result in drawings and in ``variables`` (the course's ``J``).
+
+    Returns:
+        ``J`` and a dict ``name -> Tensor``: the inputs in order of first use, then the
+        intermediate nodes in evaluation order, then ``J``.
+
+    Raises:
+        ExpressionError: (a ``ValueError``) with the column of the first problem.
+
+    >>> J, variables = evaluate("3*(a + b*c)", {"a": 5, "b": 3, "c": 2})
+    >>> J.item(), variables["b * c"].grad.item(), variables["c"].grad.item()
+    (33.0, 3.0, 9.0)
+    """
+    root, variables, _ = _evaluate(text, values, name)
+    return root, variables
+
+
+# -------------------------------------------------------------------------------------------------
+# The ``graph`` subcommand
+# -------------------------------------------------------------------------------------------------
+
+
+def _parse_set(items: list[str]) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise ExpressionError(f"--set: expected NAME=VALUE such as a=5, got {item!r}.")
+        try:
+            values[key] = float(raw)
+        except ValueError:
+            raise ExpressionError(f"--set {key}: expected a number, got {raw!r}.") from None
+    return values
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate, print values and gradients, and draw the picture; returns the exit code."""
+    prog = "tinygrad-edu graph"
+    try:
+        values = _parse_set(args.set or [])
+        root, variables, texts = _evaluate(args.expression, values, args.name)
+    except ExpressionError as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return 2
+    print(f"{root.name} = {texts[root.name]}" if root.name in texts else args.expression.strip())
+    width = max(len("variable"), *(len(n) for n in variables)) + 2
+    print(f"  {'variable':<{width}}{'value':>12}{'d' + root.name + '/dvariable':>18}")
+    for key, t in variables.items():
+        grad = "" if t.grad is None else _fmt(t.grad.item())
+        note = f"   = {texts[key]}" if key in texts and texts[key] != key and t is not root else ""
+        print(f"  {key:<{width}}{_fmt(t.item()):>12}{grad:>18}{note}")
+    fmt = args.format
+    output = args.output or f"{root.name}.{fmt or 'svg'}"
+    if output == "-":
+        print(viz.to_dot(root, backward_edges=args.backward_edges).source)
+        return 0
+    try:
+        path = viz.render(root, Path(output), format=fmt, backward_edges=args.backward_edges)
+    except (RuntimeError, ImportError, ValueError) as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    return 0
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register ``graph EXPR --set a=5 b=3 c=2 -o J.svg`` with the command line."""
+    parser = subparsers.add_parser(
+        "graph",
+        help="draw an expression's computation graph with values and gradients",
+        description="Evaluate an arithmetic expression, run backward, print every variable's "
+        "value and gradient, and draw the graph. Example: tinygrad-edu graph '3*(a + b*c)' "
+        "--set a=5 b=3 c=2 -o J.svg. Allowed: " + _ALLOWED + ". An expression that starts "
+        "with '-' needs ' -- ' before it.",
+    )
+    parser.add_argument("expression", metavar="EXPR", help="e.g. '3*(a + b*c)' (quote it)")
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME=VALUE",
+        help="values of the variables, e.g. --set a=5 b=3 c=2",
+    )
+    parser.add_argument(
+        "-o", "--output", help="picture to write (default: NAME.svg); '-' prints DOT text"
+    )
+    parser.add_argument(
+        "--format",
+        choices=["svg", "png", "pdf", "dot"],
+        help="picture format (default: from the output's suffix, else svg)",
+    )
+    parser.add_argument("--name", default="J", help="name of the result (default: J)")
+    parser.add_argument(
+        "--backward-edges",
+        action="store_true",
+        help="also draw the gradient flow as red arrows, as the course does",
+    )
+    parser.set_defaults(run=run)
+    return parser

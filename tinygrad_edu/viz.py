@@ -1,0 +1,790 @@
+"""Pictures of computation graphs (values, gradients, shapes, names) and of cost curves.
+
+Layer: ``viz``, above ``tensor`` (and ``nn``, whose modules it can collapse into one box per
+layer, by duck typing). It reads a finished graph through ``Tensor._parents`` and ``Tensor._op``
+and never changes it.
+
+- ``to_dot(J)`` builds a ``graphviz.Digraph`` whose ``.source`` is DOT text (no graphviz program
+  needed); Jupyter displays the returned object inline.
+- ``render(J, "J.svg")`` writes a picture with the graphviz program ``dot``; without it, it still
+  writes ``J.dot`` and raises an error that says how to install graphviz.
+- ``plot_costs(history, "costs.png")`` draws cost against iteration, like the course's figures.
+
+The ``graphviz`` and ``matplotlib`` packages are optional extras (``viz`` and ``plot``) imported
+inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tinygrad_edu import ops
+from tinygrad_edu.tensor import Tensor
+
+# Colours of the picture. Gradients are red and forward edges blue, as the course draws them.
+_GRAD_COLOR = "#c62828"
+_FORWARD_EDGE = "#1565c0"
+_BACKWARD_EDGE = "#c62828"
+_MUTED = "#555555"
+_FILL = {
+    "op": "#e3f2fd",  # computed values
+    "root": "#bbdefb",
+    "parameter": "#fff3c4",  # what training changes
+    "data": "#eeeeee",
+    "constant": "#ffffff",
+    "layer": "#e8f5e9",
+    "bad": "#ffcdd2",  # NaN or Inf somewhere in the value or gradient
+}
+
+# Ops whose backward returns a gradient shaped like the output, which the engine's unbroadcast then
+# sums over the broadcast axes: the edges into them are where the course's db = sum(dZ) happens.
+_BROADCASTING_OPS = (ops.Add, ops.Sub, ops.Mul, ops.Div, ops.Pow, ops.Maximum, ops.Minimum,
+                     ops.Where, ops.Expand)  # fmt: skip
+
+# Infix symbols for the formula line of a node ("b * c").
+_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@"}
+
+# A name that needs no parentheses in a formula or after the "d" of a gradient ("W1", "model.0.W").
+_ATOM = re.compile(r"[\w.]+")
+
+# Ops that end a layer when collapsing by module: the course's layer is [LINEAR -> ACTIVATION].
+_ACTIVATIONS = frozenset({"relu", "leakyrelu", "sigmoid", "tanh", "softmax", "logsoftmax"})
+
+# Values of arrays with at most this many elements are printed in full; larger ones are summarised.
+_TINY = 6
+
+_INSTALL_GRAPHVIZ = (
+    "Install the graphviz program: apt-get install graphviz (Debian/Ubuntu), brew install graphviz "
+    "(macOS) or conda install -c conda-forge graphviz, then run again."
+)
+
+
+def _import_graphviz():
+    try:
+        import graphviz
+    except ImportError:
+        raise ImportError(
+            "viz: drawing graphs needs the graphviz Python package: "
+            'pip install "tinygrad_edu[viz]" (and the graphviz program for SVG/PNG: '
+            "apt-get install graphviz)."
+        ) from None
+    return graphviz
+
+
+# -------------------------------------------------------------------------------------------------
+# Reading the graph
+# -------------------------------------------------------------------------------------------------
+
+
+def _walk(root: Tensor) -> list[Tensor]:
+    """Every tensor the root depends on, data and constants included, each after its parents.
+
+    Iterative (no recursion limit) and ordered by ``_parents``, so the same graph always gives the
+    same order and the same DOT text.
+    """
+    order = []
+    seen = {id(root)}
+    stack = [(root, iter(root._parents))]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append((parent, iter(parent._parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def _names_from(names: Mapping[str, Any] | None) -> dict[int, str]:
+    """Map ``id(tensor) -> name`` from a mapping such as ``locals()`` (first name wins).
+
+    Modules in the mapping name their parameters ``"model.W"`` (anything with
+    ``named_parameters()``). Names starting with ``_`` (Jupyter's ``_``, ``_1``) are skipped.
+    """
+    found: dict[int, str] = {}
+    if names is None:
+        return found
+    if not isinstance(names, Mapping):
+        raise TypeError(
+            f"to_dot: expected names to be a mapping such as locals() or {{'J': J}}, got "
+            f"{type(names).__name__}."
+        )
+    for key, value in names.items():
+        if not isinstance(key, str) or key.startswith("_"):
+            continue
+        if isinstance(value, Tensor):
+            found.setdefault(id(value), key)
+        elif callable(getattr(value, "named_parameters", None)):
+            for pname, param in value.named_parameters():
+                found.setdefault(id(param), f"{key}.{pname}")
+    return found
+
+
+def _kind(t: Tensor, root: Tensor) -> str:
+    if t is root and t._op is not None:
+        return "root"
+    if t._op is not None:
+        return "op"
+    if t.requires_grad:
+        return "parameter"
+    return "constant" if t.ndim == 0 else "data"
+
+
+def _leaf_kind(t: Tensor, kind: str) -> str:
+    """'parameter' for an ``nn.Parameter``, 'requires grad' for another leaf that needs one."""
+    if kind != "parameter":
+        return kind
+    try:
+        from tinygrad_edu.nn import (
+            Parameter,
+        )  # nn is a lower layer; imported late as it is optional
+    except ImportError:
+        return "requires grad"
+    return "parameter" if isinstance(t, Parameter) else "requires grad"
+
+
+def _bare(text: str) -> str:
+    return "".join(c for c in text if c not in " ()")
+
+
+def _num(x: Any) -> str:
+    """A number as a learner writes it: 33, 0.5, 1.2e-05, nan, inf."""
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    return f"{float(x):.4g}"
+
+
+def _finite(a: np.ndarray) -> bool:
+    return a.dtype.kind not in "fc" or bool(np.isfinite(a).all())
+
+
+def _describe(a: np.ndarray, tiny: int = _TINY) -> str:
+    """The value for a scalar or tiny array, min/mean/max (and NaN/Inf counts) for larger ones."""
+    if a.size == 1:
+        return _num(a.reshape(-1)[0])
+    if a.size == 0:
+        return "(empty)"
+    if a.size <= tiny:
+        body = np.array2string(a, separator=", ", formatter={"all": _num}, max_line_width=10**6)
+        return " ".join(body.split())
+    values = a.astype(np.float64) if a.dtype.kind in "biu" else a
+    finite = np.isfinite(values)
+    parts = []
+    if finite.any():
+        good = values[finite]
+        parts.append(f"min {_num(good.min())}  mean {_num(good.mean())}  max {_num(good.max())}")
+    n_nan = int(np.isnan(values).sum())
+    n_inf = int(values.size - finite.sum()) - n_nan
+    if n_nan:
+        parts.append(f"NaN: {n_nan} of {values.size}")
+    if n_inf:
+        parts.append(f"Inf: {n_inf} of {values.size}")
+    return ", ".join(parts)
+
+
+def _shape_text(t: Tensor) -> str:
+    shape = "scalar" if t.ndim == 0 else str(t.shape)
+    return f"{shape} {t.dtype}"
+
+
+def _broadcast_axes(parent: Tensor, out: Tensor) -> tuple[int, ...]:
+    """Axes of ``out`` that the engine's unbroadcast sums over to give ``parent`` its gradient.
+
+    The same rule as ``engine.unbroadcast``: axes numpy added in front, then axes of length 1
+    that were stretched.
+    """
+    extra = out.ndim - parent.ndim
+    stretched = [
+        extra + i for i, n in enumerate(parent.shape) if n == 1 and out.shape[extra + i] != 1
+    ]
+    return tuple(range(extra)) + tuple(stretched)
+
+
+def _broadcast_note(parent: Tensor, child: Tensor) -> str:
+    if not (parent.requires_grad and isinstance(child._op, _BROADCASTING_OPS)):
+        return ""
+    if parent.shape == child.shape:
+        return ""
+    axes = _broadcast_axes(parent, child)
+    if not axes:
+        return ""
+    if len(axes) == 1:
+        return f"grad: sum over axis {axes[0]}"
+    return f"grad: sum over axes {axes}"
+
+
+# -------------------------------------------------------------------------------------------------
+# Collapsing modules into one box per layer
+# -------------------------------------------------------------------------------------------------
+
+
+def _module_params(module: Any) -> list[tuple[str, Tensor]]:
+    if isinstance(module, Tensor):
+        return [(module.name or "", module)]
+    if callable(getattr(module, "named_parameters", None)):
+        return [(n, p) for n, p in module.named_parameters()]
+    if callable(getattr(module, "parameters", None)):
+        return [(p.name or "", p) for p in module.parameters()]
+    if isinstance(module, Iterable) and not isinstance(module, (str, bytes, Mapping)):
+        return [(t.name or "", t) for t in module if isinstance(t, Tensor)]
+    raise TypeError(
+        f"to_dot: collapse expects an nn.Module, a mapping of name -> module (or -> list of "
+        f"parameter tensors), got {type(module).__name__}."
+    )
+
+
+def _children(module: Any) -> list[tuple[str, Any]]:
+    if callable(getattr(module, "named_children", None)):
+        return list(module.named_children())
+    if callable(getattr(module, "children", None)):
+        return [(str(i), m) for i, m in enumerate(module.children())]
+    return []
+
+
+def _groups(collapse: Any) -> list[tuple[str, Any]]:
+    """``[(label, module), ...]``: the boxes to draw, in order."""
+    if isinstance(collapse, Mapping):
+        return [(str(k), m) for k, m in collapse.items()]
+    children = [(n, m) for n, m in _children(collapse) if _module_params(m)]
+    if not children:
+        return [(type(collapse).__name__, collapse)]
+    out = []
+    for k, (name, child) in enumerate(children, start=1):
+        out.append((f"layer {k}" if str(name).isdigit() else str(name), child))
+    return out
+
+
+def _assign_groups(order: list[Tensor], collapse: Any) -> tuple[dict[int, int], list]:
+    """Which box (an index into the returned ``[(label, module or None), ...]``) holds each tensor.
+
+    A layer's box holds its parameters and the ops computed from them, up to and including the
+    first activation (relu, sigmoid, tanh, ...): the course's [LINEAR -> ACTIVATION]. An op that
+    mixes two unfinished layers stays outside. Every op computed after the layers (the cost)
+    goes into one last box, whose module is None.
+    """
+    groups = _groups(collapse)
+    member: dict[int, int] = {}
+    for index, (_, module) in enumerate(groups):
+        for _, param in _module_params(module):
+            member.setdefault(id(param), index)
+    closed: set[int] = set()  # ids of activation outputs: nothing after them joins their layer
+    for t in order:
+        if t._op is None or id(t) in member:
+            continue
+        open_groups = {member[id(p)] for p in t._parents if id(p) in member and id(p) not in closed}
+        if len(open_groups) == 1:
+            member[id(t)] = open_groups.pop()
+            if t._op.name in _ACTIVATIONS:
+                closed.add(id(t))
+    rest = len(groups)
+    for t in order:
+        if t._op is not None and id(t) not in member:
+            if any(id(p) in member for p in t._parents):
+                member[id(t)] = rest
+    if rest in member.values():
+        groups.append(("output", None))
+    return member, groups
+
+
+# -------------------------------------------------------------------------------------------------
+# Labels
+# -------------------------------------------------------------------------------------------------
+
+
+def _line(text: str, *, size: int | None = None, color: str | None = None, bold=False) -> str:
+    body = html.escape(text)
+    if bold:
+        body = f"<B>{body}</B>"
+    attrs = ""
+    if size:
+        attrs += f' POINT-SIZE="{size}"'
+    if color:
+        attrs += f' COLOR="{color}"'
+    return f"<FONT{attrs}>{body}</FONT>" if attrs else body
+
+
+def _html(lines: Sequence[str]) -> str:
+    return "<" + "<BR/>".join(lines) + ">"
+
+
+class _Labeller:
+    """Display names and node labels for one drawing."""
+
+    def __init__(self, inferred: dict[int, str], show_grads: bool):
+        self.inferred = inferred
+        self.show_grads = show_grads
+
+    def name(self, t: Tensor) -> str | None:
+        return t.name or self.inferred.get(id(t))
+
+    def short(self, t: Tensor) -> str | None:
+        """How a parent appears in a formula: its name, or the value of a constant."""
+        name = self.name(t)
+        if name:
+            return name
+        if t._op is None and not t.requires_grad and t.size == 1:
+            return _num(t.data.reshape(-1)[0])
+        return None
+
+    def formula(self, t: Tensor) -> str:
+        op = t.op
+        parts = [self.short(p) for p in t._parents]
+        if None in parts:
+            return op
+        if op in _INFIX and len(parts) == 2:
+            x, y = (p if _ATOM.fullmatch(p) else f"({p})" for p in parts)
+            return f"{x} {_INFIX[op]} {y}"
+        if len(parts) == 1:
+            return f"{op}({parts[0]})"
+        return f"{op}({', '.join(parts)})"
+
+    def grad_line(self, t: Tensor) -> str | None:
+        if not self.show_grads or t.grad is None:
+            return None
+        name = self.name(t)
+        if name:
+            label = f"d{name}" if _ATOM.fullmatch(name) else f"d({name})"
+        else:
+            label = "grad"
+        g = t.grad
+        text = f"{label} = {_describe(g)}" if g.size <= _TINY else f"{label}: {_describe(g)}"
+        return _line(text, color=_GRAD_COLOR, bold=g.size == 1)
+
+    def node(self, t: Tensor, kind: str) -> tuple[str, bool]:
+        """(HTML label, whether a NaN/Inf makes it stand out)."""
+        bad = not _finite(t.data) or (
+            self.show_grads and t.grad is not None and not _finite(t.grad)
+        )
+        name = self.name(t)
+        value = _describe(t.data)
+        lines = []
+        if kind == "constant":
+            lines.append(_line(f"{name} = {value}" if name else value, bold=True))
+            return _html(lines), bad
+        title = name or (t.op if t._op is not None else kind)
+        # A number goes on the title line, as the course writes "u = 6"; arrays get a line.
+        lines.append(_line(f"{title} = {value}" if t.size == 1 else title, bold=True))
+        if t._op is not None:
+            formula = self.formula(t)
+            if formula == t.op or formula.startswith(t.op + "("):
+                detail = formula
+            else:
+                detail = f"{formula}   ({t.op})"
+            if name and _bare(formula) == _bare(name):  # expression names: "b * c" is b * c
+                detail = t.op
+            if detail != title:
+                lines.append(_line(detail, size=10, color=_MUTED))
+        elif name:
+            lines.append(_line(_leaf_kind(t, kind), size=10, color=_MUTED))
+        lines.append(_line(_shape_text(t), size=9, color=_MUTED))
+        if t.size != 1:
+            lines.append(_line(value, size=10))
+        grad = self.grad_line(t)
+        if grad:
+            lines.append(grad)
+        if bad:
+            lines.append(_line("NaN/Inf!", size=10, color=_GRAD_COLOR, bold=True))
+        return _html(lines), bad
+
+    def layer(self, label: str, module: Any, members: list[Tensor]) -> tuple[str, bool]:
+        """A collapsed layer: its op chain, parameters with gradients, and its output."""
+        bad = False
+        ops_only = [m for m in members if m._op is not None]
+        out = ops_only[-1] if ops_only else None
+        if module is None and out is not None:  # the ops after the last layer: usually the cost
+            name = self.name(out)
+            title = f"{name} = {_describe(out.data)}" if name and out.size == 1 else name
+            lines = [_line(title or "after the layers", bold=True)]
+        else:
+            kind = type(module).__name__
+            if hasattr(module, "n_in") and hasattr(module, "n_out"):
+                kind = f"{kind} {module.n_in} \u2192 {module.n_out}"
+            shown = f"{label}: {kind}" if kind not in ("list", "tuple", "Tensor") else label
+            lines = [_line(shown, bold=True)]
+        chain = [m.op for m in ops_only if m.op != "transpose"]  # W.T is bookkeeping, not math
+        for start in range(0, len(chain), 5):
+            lines.append(_line(" \u2192 ".join(chain[start : start + 5]), size=10, color=_MUTED))
+        for pname, p in _module_params(module) if module is not None else []:
+            short = self.name(p) or pname.rsplit(".", 1)[-1] or "param"
+            lines.append(_line(f"{short} {_shape_text(p)}", size=10))
+            if self.show_grads and p.grad is not None:
+                grad = _describe(p.grad, tiny=1)
+                lines.append(_line(f"d{short}: {grad}", size=9, color=_GRAD_COLOR))
+            summed = [_broadcast_note(p, m) for m in members if any(q is p for q in m._parents)]
+            summed = [note for note in summed if note]
+            if summed:  # the course's db = sum(dZ): say where it happens even inside the box
+                where = summed[0].removeprefix("grad: sum ")
+                lines.append(_line(f"d{short} summed {where}", size=9, color=_GRAD_COLOR))
+            bad = bad or not _finite(p.data) or (p.grad is not None and not _finite(p.grad))
+        if out is not None:
+            if module is not None or out.size != 1:
+                lines.append(_line(f"out {_shape_text(out)}", size=10))
+                lines.append(_line(_describe(out.data), size=9, color=_MUTED))
+            grad = self.grad_line(out) if module is None else None
+            if grad:
+                lines.append(grad)
+            bad = bad or not _finite(out.data)
+        if bad:
+            lines.append(_line("NaN/Inf!", size=10, color=_GRAD_COLOR, bold=True))
+        return _html(lines), bad
+
+
+# -------------------------------------------------------------------------------------------------
+# Public API
+# -------------------------------------------------------------------------------------------------
+
+
+def to_dot(
+    tensor: Tensor,
+    *,
+    names: Mapping[str, Any] | None = None,
+    show_grads: bool = True,
+    backward_edges: bool = False,
+    collapse: Any = None,
+    max_nodes: int = 200,
+    rankdir: str = "LR",
+):
+    """The computation graph that produced ``tensor`` as a ``graphviz.Digraph``.
+
+    Each node shows a name (``Tensor.name``, else a name found in ``names``), the op and formula
+    that made it, shape and dtype, the value (the number for scalars and tiny arrays, min/mean/max
+    for larger ones) and, after backward, the gradient in the course's notation: ``dv = 3`` means
+    dJ/dv. Leaves that are parameters (yellow), data (grey) and constants (plain) look different;
+    a NaN or Inf in a value or gradient turns the node red. Edges where the gradient is summed over
+    broadcast axes say so (the course's ``db = sum(dZ)``).
+
+    Gradients of intermediate tensors are kept only if you ask: call
+    ``J.backward(retain_grads=True)`` (or ``t.retain_grad()`` before backward) to see every dvar.
+
+    ``.source`` is DOT text and needs no graphviz program; in Jupyter the returned object displays
+    inline (that needs the ``dot`` program). The same graph always gives the same DOT text.
+
+    Args:
+        tensor: the output to draw back from (usually the cost J).
+        names: a mapping such as ``locals()``: each tensor in it is labelled by its variable name
+            (a module in it names its parameters ``"model.W"``).
+        show_grads: show ``.grad`` where backward has filled it.
+        backward_edges: also draw the gradient flow as red edges against the blue forward edges,
+            as the course draws backpropagation.
+        collapse: an ``nn.Module`` (one box per child layer that has parameters) or a mapping
+            ``{label: module or list of parameter tensors}``; each box holds the layer's
+            parameters and its ops up to its activation, and the ops after the last layer (the
+            cost) form one more box. Constants and unnamed data that only feed boxes are left
+            out.
+        max_nodes: above this many boxes the picture would be unreadable: a single summary node
+            (op counts, parameters, a hint) is drawn instead.
+        rankdir: graphviz layout direction, ``"LR"`` (left to right, the default) or ``"TB"``.
+
+    >>> import tinygrad_edu as tg
+    >>> a, b, c = (tg.Tensor(v, requires_grad=True) for v in (5.0, 3.0, 2.0))
+    >>> u = b * c; v = a + u; J = 3 * v
+    >>> J.backward(retain_grads=True)
+    >>> dot = to_dot(J, names=locals())
+    >>> "u = 6" in dot.source and "du = 3" in dot.source and "dc = 9" in dot.source
+    True
+    """
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"to_dot: expected a Tensor, got {type(tensor).__name__}.")
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"to_dot: expected rankdir 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}.")
+    graphviz = _import_graphviz()
+    order = _walk(tensor)
+    labeller = _Labeller(_names_from(names), show_grads)
+
+    member: dict[int, int] = {}
+    groups: list = []
+    if collapse is not None:
+        member, groups = _assign_groups(order, collapse)
+
+    # Node ids are positions in the walk ("n0", "n1", ...) or group numbers ("layer0"): no id().
+    node_id: dict[int, str] = {}
+    for index, t in enumerate(order):
+        node_id[id(t)] = f"layer{member[id(t)]}" if id(t) in member else f"n{index}"
+    visible = len(set(node_id.values()))  # an upper bound: hidden constants are counted
+
+    dot = graphviz.Digraph(name="computation_graph")
+    dot.attr(rankdir=rankdir, fontname="Helvetica", nodesep="0.3", ranksep="0.45")
+    dot.attr("node", fontname="Helvetica", fontsize="11", margin="0.12,0.06")
+    dot.attr("edge", fontname="Helvetica", fontsize="9", color=_FORWARD_EDGE)
+
+    if visible > max_nodes:
+        _summary(dot, order, tensor, visible, max_nodes, labeller)
+        return dot
+
+    # Constants and unnamed data (the 1 - Y inside a loss) that only feed collapsed boxes would be
+    # loose nodes pointing into a box: a collapsed picture leaves them out.
+    hidden: set[int] = set()
+    if member:
+        fed: dict[int, list[Tensor]] = {}
+        for t in order:
+            for parent in t._parents:
+                fed.setdefault(id(parent), []).append(t)
+        for t in order:
+            kind = _kind(t, tensor)
+            loose = kind == "constant" or (kind == "data" and labeller.name(t) is None)
+            if loose and all(id(c) in member for c in fed.get(id(t), [])):
+                hidden.add(id(t))
+
+    drawn_groups: set[int] = set()
+    for t in order:
+        key = id(t)
+        if key in hidden:
+            continue
+        if key in member:
+            index = member[key]
+            if index in drawn_groups:
+                continue
+            drawn_groups.add(index)
+            label, module = groups[index]
+            members = [m for m in order if member.get(id(m)) == index]
+            text, bad = labeller.layer(label, module, members)
+            dot.node(
+                node_id[key],
+                text,
+                shape="box",
+                style="rounded,filled",
+                fillcolor=_FILL["bad"] if bad else _FILL["layer"],
+                color=_GRAD_COLOR if bad else "#2e7d32",
+                penwidth="2.5" if bad else "1.2",
+            )
+            continue
+        kind = _kind(t, tensor)
+        text, bad = labeller.node(t, kind)
+        attrs = {
+            "shape": "ellipse" if kind == "constant" else "box",
+            "style": "filled" if kind in ("data", "constant") else "rounded,filled",
+            "fillcolor": _FILL["bad"] if bad else _FILL[kind],
+        }
+        if bad:
+            attrs.update(color=_GRAD_COLOR, penwidth="2.5")
+        elif kind in ("parameter", "root"):
+            attrs.update(penwidth="1.8")
+        if kind == "constant":
+            attrs.update(width="0.4", height="0.3", margin="0.04,0.02")
+        dot.node(node_id[key], text, **attrs)
+
+    drawn_edges: set[tuple[str, str]] = set()
+    for t in order:
+        child = node_id[id(t)]
+        for parent in t._parents:
+            source = node_id[id(parent)]
+            if source == child or id(parent) in hidden:
+                continue  # inside one collapsed layer
+            if collapse is not None:
+                if (source, child) in drawn_edges:
+                    continue
+                drawn_edges.add((source, child))
+            note = _broadcast_note(parent, t)
+            label = note
+            if collapse is not None and (source.startswith("layer") or child.startswith("layer")):
+                label = "\n".join(x for x in (str(parent.shape), note) if x)
+            if label:
+                dot.edge(source, child, label=label, fontcolor=_GRAD_COLOR if note else _MUTED)
+            else:
+                dot.edge(source, child)
+            if backward_edges and parent.requires_grad:
+                dot.edge(child, source, color=_BACKWARD_EDGE, style="dashed", constraint="false",
+                         arrowsize="0.7")  # fmt: skip
+    kinds = {_kind(t, tensor) for t in order if id(t) not in member and id(t) not in hidden}
+    legend = []
+    if show_grads and any(t.grad is not None for t in order):
+        root = labeller.name(tensor) or "J"
+        arrows = " (dashed arrows: the backward pass)" if backward_edges else ""
+        legend.append(f"red: gradients, dx = d{root}/dx{arrows}.")
+    if "parameter" in kinds:
+        legend.append("yellow: leaves that require grad (inputs, parameters).")
+    if "data" in kinds:
+        legend.append("grey: data.")
+    if member:
+        legend.append("green: layers (collapsed).")
+    note = _missing_grads_note(order) if show_grads else ""
+    text = "   ".join(legend) + (f"\n{note}" if note else "")
+    if text:
+        dot.attr(label=text, labelloc="b", fontsize="10", fontcolor=_MUTED)
+    return dot
+
+
+def _missing_grads_note(order: list[Tensor]) -> str:
+    """A hint when backward ran but intermediate gradients were not kept."""
+    leaves_have = any(t._op is None and t.grad is not None for t in order)
+    inner_missing = any(t._op is not None and t.requires_grad and t.grad is None for t in order)
+    if leaves_have and inner_missing:
+        return "Gradients of intermediate values were not kept: call J.backward(retain_grads=True)."
+    return ""
+
+
+def _summary(dot, order, root, visible, max_nodes, labeller) -> None:
+    counts: dict[str, int] = {}
+    for t in order:
+        if t._op is not None:
+            counts[t.op] = counts.get(t.op, 0) + 1
+    params = [t for t in order if t._op is None and t.requires_grad]
+    op_text = ", ".join(f"{op} x{n}" for op, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    lines = [
+        _line(f"graph too large to draw: {visible} nodes (max_nodes={max_nodes})", bold=True),
+        _line(f"ops: {op_text}", size=10),
+        _line(f"{len(params)} parameter tensors, {sum(p.size for p in params)} numbers", size=10),
+        _line(f"output: {_shape_text(root)} = {_describe(root.data)}", size=10),
+        _line(
+            "pass collapse=model (one box per layer) or a larger max_nodes", size=10, color=_MUTED
+        ),  # fmt: skip
+    ]
+    grad = labeller.grad_line(root)
+    if grad:
+        lines.insert(4, grad)
+    dot.node("summary", _html(lines), shape="box", style="rounded,filled", fillcolor=_FILL["data"])
+
+
+def _which_dot() -> str | None:
+    return shutil.which("dot")
+
+
+# ``format`` shadows the builtin on purpose: it is the keyword graphviz and matplotlib users know.
+def render(tensor: Tensor, path: str | os.PathLike, format: str | None = None, **to_dot_kwargs):
+    """Draw ``tensor``'s graph to ``path`` (``"J.svg"``, ``"J.png"``, ``"J.pdf"`` or ``"J.dot"``).
+
+    ``format`` defaults to the file's suffix (``svg`` if it has none). SVG, PNG and PDF need the
+    graphviz program ``dot``; without it the DOT text is still written next to ``path`` (as
+    ``J.dot``) and a ``RuntimeError`` says how to install graphviz. Keyword arguments go to
+    ``to_dot`` (``names=locals()``, ``collapse=model``, ...).
+
+    Returns:
+        The path of the written file.
+
+    >>> import tempfile, tinygrad_edu as tg
+    >>> x = tg.Tensor(2.0, requires_grad=True, name="x")
+    >>> path = render(x * x, Path(tempfile.mkdtemp()) / "square.dot")
+    >>> "x * x" in path.read_text()
+    True
+    """
+    path = Path(path)
+    fmt = (format or path.suffix.lstrip(".") or "svg").lower()
+    if fmt not in ("svg", "png", "pdf", "dot"):
+        raise ValueError(f"render: expected format 'svg', 'png', 'pdf' or 'dot', got {fmt!r}.")
+    if not path.suffix:
+        path = path.with_suffix("." + fmt)
+    dot = to_dot(tensor, **to_dot_kwargs)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "dot":
+        path.write_text(dot.source, encoding="utf-8")
+        return path
+    if _which_dot() is None:
+        dot_path = path.with_suffix(".dot")
+        dot_path.write_text(dot.source, encoding="utf-8")
+        raise RuntimeError(
+            f"render: the graphviz program 'dot' was not found on PATH, so {path.name} could not "
+            f"be drawn; the graph was saved as {dot_path}. {_INSTALL_GRAPHVIZ}"
+        )
+    path.write_bytes(dot.pipe(format=fmt))
+    return path
+
+
+# -------------------------------------------------------------------------------------------------
+# Cost curves
+# -------------------------------------------------------------------------------------------------
+
+
+def _as_curve(history: Any, step: int) -> tuple[list[float], list[float]]:
+    if isinstance(history, Mapping):
+        items = sorted(history.items())
+        return [float(k) for k, _ in items], [float(v) for _, v in items]
+    values = [float(v) for v in np.asarray(history, dtype=np.float64).reshape(-1)]
+    return [float(i * step) for i in range(len(values))], values
+
+
+def _is_single_run(history: Any) -> bool:
+    if isinstance(history, Mapping):
+        return all(np.ndim(v) == 0 for v in history.values())
+    return np.ndim(history) <= 1 and all(np.ndim(v) == 0 for v in history)
+
+
+def plot_costs(
+    history: Any,
+    path: str | os.PathLike,
+    *,
+    labels: Sequence[str] | None = None,
+    title: str | None = None,
+    step: int = 1,
+    xlabel: str = "iteration",
+    ylabel: str = "cost",
+):
+    """Plot cost against iteration, like the course's figures, and save it to ``path``.
+
+    Args:
+        history: one run, ``{iteration: cost}`` or a list of costs; or several runs on one chart,
+            ``{label: run}`` (the learning-rate comparison) or a list of runs with ``labels``.
+        path: the image file (``.png``, ``.svg``, ``.pdf``).
+        labels: legend entries for a list of runs (or for a single run).
+        title: the chart title, e.g. ``"Learning rate = 0.0075"``.
+        step: for lists of costs, the iterations between two entries (the course records a cost
+            every 100 iterations).
+        xlabel, ylabel: axis labels.
+
+    Uses matplotlib's Agg canvas directly: no display is ever needed.
+
+    Returns:
+        The path of the written file.
+
+    >>> import tempfile
+    >>> out = plot_costs({0: 0.69, 100: 0.5, 200: 0.4}, Path(tempfile.mkdtemp()) / "c.png")
+    >>> out.stat().st_size > 0
+    True
+    """
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError(
+            'plot_costs: cost curves need matplotlib: pip install "tinygrad_edu[plot]".'
+        ) from None
+    if step < 1:
+        raise ValueError(f"plot_costs: expected step >= 1, got {step}.")
+    if _is_single_run(history):
+        runs = [(labels[0] if labels else None, history)]
+    elif isinstance(history, Mapping):
+        runs = [(str(k), v) for k, v in history.items()]
+    else:
+        history = list(history)
+        if labels is not None and len(labels) != len(history):
+            raise ValueError(
+                f"plot_costs: expected one label per run, got {len(labels)} labels for "
+                f"{len(history)} runs."
+            )
+        runs = [(labels[i] if labels else f"run {i + 1}", h) for i, h in enumerate(history)]
+
+    fig = Figure(figsize=(6.4, 4.2), dpi=100)
+    FigureCanvasAgg(fig)  # attaches itself to fig: savefig never looks for a display
+    ax = fig.add_subplot()
+    for label, run in runs:
+        xs, ys = _as_curve(run, step)
+        if not xs:
+            raise ValueError(f"plot_costs: run {label or ''!s} has no costs to plot.")
+        ax.plot(xs, ys, label=label, marker="." if len(xs) <= 30 else None)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if any(label for label, _ in runs):
+        ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    return path
+
+
+__all__: list[str] = ["plot_costs", "render", "to_dot"]
