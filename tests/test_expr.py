@@ -240,8 +240,16 @@ def test_graph_command_writes_an_svg(tmp_path, capsys, monkeypatch):
 
 
 def test_graph_command_dot_to_stdout(capsys):
-    code, out, _ = run_graph(["x*x", "--set", "x=3", "-o", "-", "--backward-edges"], capsys)
-    assert code == 0 and "digraph" in out and "dashed" in out
+    code, out, err = run_graph(["x*x", "--set", "x=3", "-o", "-", "--backward-edges"], capsys)
+    assert code == 0 and out.startswith("digraph") and "dashed" in out
+    assert "x * x" in err  # the table goes to stderr, so stdout pipes into dot
+
+
+def test_an_expression_starting_with_minus(capsys):
+    code, out, err = run_graph(["-a * b", "--set", "a=2", "b=5", "-o", "-"], capsys)
+    assert code == 0, err
+    table = [re.split(r"\s{2,}", line.strip()) for line in err.splitlines()[2:]]
+    assert ["a", "2", "-5"] in table
 
 
 @pytest.mark.parametrize(

@@ -63,6 +63,24 @@ def test_names_come_from_locals():
     assert "b * c" in text and "a + u" in text and "3 * v" in text
 
 
+def test_names_mapping_with_modules_and_other_objects():
+    nn = pytest.importorskip("tinygrad_edu.nn")
+
+    class Scale(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = nn.Parameter(np.array([2.0, 3.0]))  # no name of its own
+
+        def forward(self, x):
+            return x * self.w
+
+    model = Scale()
+    J = model(tg.Tensor([1.0, 1.0])).sum()
+    namespace = {"Scale": Scale, "np": np, "n": 3, "_": J, "model": model, "J": J}
+    text = plain(viz.to_dot(J, names=namespace).source)
+    assert "J = 5" in text and "model.w" in text and "parameter" in text
+
+
 def test_explicit_name_wins_over_names_mapping():
     x = tg.Tensor(2.0, requires_grad=True, name="weight")
     y = x * x
@@ -372,10 +390,14 @@ def test_missing_dot_program_still_writes_dot_and_says_how_to_install(tmp_path, 
     assert not (tmp_path / "J.svg").exists()
 
 
-def test_render_rejects_unknown_formats(tmp_path):
+def test_render_formats_and_file_names(tmp_path):
     J, _ = course_J()
     with pytest.raises(ValueError, match="render: expected format"):
-        viz.render(J, tmp_path / "J.gif")
+        viz.render(J, tmp_path / "J.dot", format="gif")
+    with pytest.raises(ValueError, match="does not match format 'dot'"):
+        viz.render(J, tmp_path / "J.svg", format="dot")
+    assert viz.render(J, tmp_path / "J.v1", format="dot").name == "J.v1.dot"
+    assert viz.render(J, tmp_path / "J.DOT").name == "J.DOT"
 
 
 # -- cost curves ---------------------------------------------------------------------------------

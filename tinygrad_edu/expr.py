@@ -314,13 +314,16 @@ def run(args: argparse.Namespace) -> int:
     except ExpressionError as err:
         print(f"{prog}: error: {err}", file=sys.stderr)
         return 2
-    print(f"{root.name} = {texts[root.name]}" if root.name in texts else args.expression.strip())
+    # With "-o -" the DOT text alone goes to stdout (for piping into dot); the table to stderr.
+    table = sys.stderr if args.output == "-" else sys.stdout
+    header = f"{root.name} = {texts[root.name]}" if root.name in texts else args.expression.strip()
+    print(header, file=table)
     width = max(len("variable"), *(len(n) for n in variables)) + 2
-    print(f"  {'variable':<{width}}{'value':>12}{'d' + root.name + '/dvariable':>18}")
+    print(f"  {'variable':<{width}}{'value':>12}{'d' + root.name + '/dvariable':>18}", file=table)
     for key, t in variables.items():
         grad = "" if t.grad is None else _fmt(t.grad.item())
         note = f"   = {texts[key]}" if key in texts and texts[key] != key and t is not root else ""
-        print(f"  {key:<{width}}{_fmt(t.item()):>12}{grad:>18}{note}")
+        print(f"  {key:<{width}}{_fmt(t.item()):>12}{grad:>18}{note}", file=table)
     fmt = args.format
     output = args.output or f"{root.name}.{fmt or 'svg'}"
     if output == "-":
@@ -343,7 +346,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         description="Evaluate an arithmetic expression, run backward, print every variable's "
         "value and gradient, and draw the graph. Example: tinygrad-edu graph '3*(a + b*c)' "
         "--set a=5 b=3 c=2 -o J.svg. Allowed: " + _ALLOWED + ". An expression that starts "
-        "with '-' needs ' -- ' before it.",
+        "with '-' needs a space in it (-a * b) or before it (' -a*b').",
     )
     parser.add_argument("expression", metavar="EXPR", help="e.g. '3*(a + b*c)' (quote it)")
     parser.add_argument(

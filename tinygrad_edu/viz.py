@@ -121,8 +121,8 @@ def _names_from(names: Mapping[str, Any] | None) -> dict[int, str]:
             f"{type(names).__name__}."
         )
     for key, value in names.items():
-        if not isinstance(key, str) or key.startswith("_"):
-            continue
+        if not isinstance(key, str) or key.startswith("_") or isinstance(value, type):
+            continue  # private names (Jupyter's _, _1) and classes (nn.Linear itself)
         if isinstance(value, Tensor):
             found.setdefault(id(value), key)
         elif callable(getattr(value, "named_parameters", None)):
@@ -671,11 +671,18 @@ def render(tensor: Tensor, path: str | os.PathLike, format: str | None = None, *
     True
     """
     path = Path(path)
-    fmt = (format or path.suffix.lstrip(".") or "svg").lower()
-    if fmt not in ("svg", "png", "pdf", "dot"):
+    known = ("svg", "png", "pdf", "dot")
+    suffix = path.suffix.lstrip(".").lower()
+    fmt = (format or (suffix if suffix in known else "svg")).lower()
+    if fmt not in known:
         raise ValueError(f"render: expected format 'svg', 'png', 'pdf' or 'dot', got {fmt!r}.")
-    if not path.suffix:
-        path = path.with_suffix("." + fmt)
+    if suffix in known and suffix != fmt:
+        raise ValueError(
+            f"render: the file name {path.name} does not match format {fmt!r}; name it "
+            f"{path.with_suffix('.' + fmt).name} or leave format out."
+        )
+    if suffix not in known:  # "J" or "graph.v1": add the format's suffix
+        path = path.with_name(f"{path.name}.{fmt}")
     dot = to_dot(tensor, **to_dot_kwargs)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "dot":
