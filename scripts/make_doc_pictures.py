@@ -16,7 +16,6 @@ graphviz program ``dot``:
 """
 
 # The course's symbols (X, Y, J) name the course's objects here.
-# ruff: noqa: N802, N806
 
 from __future__ import annotations
 

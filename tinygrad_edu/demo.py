@@ -17,7 +17,6 @@ Everything it draws goes into one folder (``./tinygrad_edu_demo/`` by default), 
 """
 
 # The course's symbols (J, X, Y) name the course's objects here, as in examples/.
-# ruff: noqa: N802, N806
 
 from __future__ import annotations
 
