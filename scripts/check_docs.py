@@ -1,0 +1,450 @@
+"""Run every code block in ``docs/`` and compare what it prints with the page (the docs' tests).
+
+How a page is read (the rules ``tests/test_docs.py`` enforces):
+
+- A ```` ```python ```` block runs; the blocks of one page share their globals, top to bottom, so a
+  page builds on itself. What the block prints (and, if it raises, the last traceback line, as the
+  interpreter shows it) must equal the ```` ```text ```` block right after it, compared like a
+  doctest (whitespace runs are equal, ``...`` matches anything). A block that prints nothing has no
+  text block after it.
+- A ```` ```console ```` block holds ``$ tinygrad-edu ...`` commands (or ``$ python -m
+  tinygrad_edu ...``); each runs in-process and its output must equal the lines below it.
+- Any other block must be preceded by ``<!-- docs-test: skip REASON -->``, so that a block can
+  never go untested by accident. ``<!-- docs-test: needs-data -->`` before a block marks it as
+  needing the cat vs non-cat files (``TINYGRAD_EDU_DATA``): without them, that block and the rest of
+  the page are skipped. ``<!-- docs-test: needs-dot -->`` marks a block that needs the graphviz
+  program ``dot``: without it, that block alone is skipped.
+
+Each page runs in a fresh temporary working directory, with matplotlib's non-interactive backend,
+100-column help texts and (where threadpoolctl is installed) one BLAS thread, which gives the same
+numbers and is much faster on a busy machine.
+
+Usage::
+
+    python scripts/check_docs.py                     # check every page
+    python scripts/check_docs.py docs/tutorial/05-computation-graph.md
+    python scripts/check_docs.py --update PAGE.md    # rewrite the text blocks with today's output
+
+``--update`` is for writing docs: read the diff before committing it.
+
+``DoctestFences`` at the end is a griffe extension that mkdocs.yml loads for the API reference: it
+fences the ``>>>`` examples of docstrings as ```` ```pycon ```` code, which markdown would otherwise
+render as nested block quotes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import doctest
+import io
+import os
+import re
+import shlex
+import shutil
+import sys
+import tempfile
+import textwrap
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+-]*)[^\n]*$")
+_MARKER = re.compile(r"<!--\s*docs-test:\s*(?P<kind>[\w-]+)(?P<reason>[^>]*?)\s*-->")
+_MARKER_KINDS = ("skip", "needs-data", "needs-dot")
+_CHECK_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+_MESSAGE = re.compile(r"^[\w.]+(Warning|Error|Exception): ")
+_CLI_PREFIXES = (("tinygrad-edu",), ("python", "-m", "tinygrad_edu"))
+
+
+class DocsError(AssertionError):
+    """A page breaks a rule, or a block printed something other than the page shows."""
+
+
+@dataclass
+class Block:
+    """One fenced code block of a page."""
+
+    lang: str
+    code: str
+    line: int  # 1-based line of the opening fence
+    end_line: int  # 1-based line of the closing fence
+    markers: set[str] = field(default_factory=set)  # from _MARKER_KINDS
+    reason: str = ""
+    output: Block | None = None  # the ```text block right after a runnable block
+
+
+@dataclass
+class PageResult:
+    """What running a page found: per-block (expected, got) mismatches and skipped blocks."""
+
+    path: Path
+    mismatches: list[tuple[Block, str, str]] = field(default_factory=list)
+    ran: int = 0
+    skipped_for_data: int = 0
+    skipped_for_dot: int = 0
+    outputs: dict[int, str] = field(default_factory=dict)  # block line -> actual output
+
+
+def parse(text: str, path: str = "<page>") -> list[Block]:
+    """Split a markdown page into its fenced blocks, attaching markers and output blocks.
+
+    >>> blocks = parse("```python\\nprint(1)\\n```\\n\\n```text\\n1\\n```\\n")
+    >>> [(b.lang, b.code, b.output.code) for b in blocks]
+    [('python', 'print(1)\\n', '1\\n')]
+    """
+    lines = text.splitlines()
+    raw: list[Block] = []
+    i = 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        indent, fence, lang = m["indent"], m["fence"], m["lang"].lower()
+        body = []
+        j = i + 1
+        while j < len(lines):
+            close = lines[j].strip()
+            if close.startswith(fence[0] * len(fence)) and set(close) == {fence[0]}:
+                break
+            body.append(lines[j][len(indent) :] if lines[j].startswith(indent) else lines[j])
+            j += 1
+        else:
+            raise DocsError(f"{path}:{i + 1}: a code fence is never closed.")
+        block = Block(lang, "".join(b + "\n" for b in body), i + 1, j + 1)
+        k = i - 1
+        while k >= 0 and not lines[k].strip():
+            k -= 1
+        for mk in _MARKER.finditer(lines[k]) if k >= 0 else ():
+            if mk["kind"] not in _MARKER_KINDS:
+                raise DocsError(
+                    f"{path}:{k + 1}: unknown marker 'docs-test: {mk['kind']}'; use one of "
+                    f"{', '.join(_MARKER_KINDS)}."
+                )
+            block.markers.add(mk["kind"])
+            if mk["kind"] == "skip":
+                block.reason = mk["reason"].strip()
+                if not block.reason:
+                    raise DocsError(f"{path}:{k + 1}: 'docs-test: skip' needs a reason after it.")
+        raw.append(block)
+        i = j + 1
+    return _attach_outputs(raw, lines, path)
+
+
+def _attach_outputs(raw: list[Block], lines: list[str], path: str) -> list[Block]:
+    """Make each ```text block that directly follows a python block that block's output."""
+    blocks: list[Block] = []
+    for block in raw:
+        previous = blocks[-1] if blocks else None
+        follows = (
+            previous is not None
+            and previous.lang == "python"
+            and previous.output is None
+            and block.lang == "text"
+            and not block.markers
+            and all(not line.strip() for line in lines[previous.end_line : block.line - 1])
+        )
+        if follows:
+            previous.output = block
+            continue
+        if "skip" not in block.markers and block.lang not in ("python", "console"):
+            raise DocsError(
+                f"{path}:{block.line}: a ```{block.lang or '(no language)'} block that the docs "
+                f"tests do not run. Make it a ```python or ```console block, put it right after "
+                f"the python block whose output it is, or mark it with "
+                f"<!-- docs-test: skip REASON -->."
+            )
+        blocks.append(block)
+    return blocks
+
+
+def _format_exception(err: BaseException) -> str:
+    """The last lines Python prints for an uncaught exception (the message is what we check)."""
+    return "Traceback (most recent call last):\n  ...\n" + "".join(
+        traceback.format_exception_only(type(err), err)
+    )
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """Print a warning into the captured output, without the file name (it is a temporary one)."""
+    print(f"{category.__name__}: {message}")
+
+
+def run_python(code: str, namespace: dict, label: str) -> str:
+    """Execute ``code`` in ``namespace``; return what it printed (and its exception, if any)."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer), warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = _show_warning
+        try:
+            exec(compile(code, label, "exec"), namespace)  # noqa: S102 (running the docs is the point)
+        except Exception as err:  # shown as the page's expected output, like a doctest
+            print(_format_exception(err), end="")
+    return buffer.getvalue()
+
+
+def _cli_argv(command: str, label: str) -> list[str]:
+    words = shlex.split(command)
+    for prefix in _CLI_PREFIXES:
+        if tuple(words[: len(prefix)]) == prefix:
+            return words[len(prefix) :]
+    raise DocsError(
+        f"{label}: the console block runs '{command}', but only 'tinygrad-edu ...' and 'python -m "
+        f"tinygrad_edu ...' run in the docs tests. Mark other commands "
+        f"<!-- docs-test: skip REASON -->."
+    )
+
+
+def run_console(code: str, label: str) -> tuple[str, str]:
+    """Run each ``$ tinygrad-edu ...`` line in-process; return (expected, got) for the block."""
+    from tinygrad_edu import cli  # imported late: the docs tests must collect without it
+
+    expected, got = [], []
+    for line in code.splitlines(keepends=True):
+        if not line.startswith("$ "):
+            expected.append(line)
+            continue
+        expected.append(line)
+        got.append(line)
+        argv = _cli_argv(line[2:].strip(), label)
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            try:
+                code_ = cli.main(argv)
+            except SystemExit as stop:  # argparse's --help and usage errors
+                code_ = stop.code
+            except Exception as err:
+                print(_format_exception(err), end="")
+                code_ = None
+        out = buffer.getvalue()
+        if out and not out.endswith("\n"):
+            out += "\n"
+        got.append(out)
+        if code_ not in (0, None):
+            got.append(f"[exit code {code_}]\n")
+    return "".join(expected), "".join(got)
+
+
+def _outputs_match(expected: str, got: str) -> bool:
+    return doctest.OutputChecker().check_output(expected, got, _CHECK_FLAGS)
+
+
+def data_available() -> bool:
+    """True when the cat vs non-cat files can be found (``TINYGRAD_EDU_DATA``)."""
+    try:
+        from tinygrad_edu.data import find_data_dir
+
+        find_data_dir()
+    except (ImportError, FileNotFoundError):
+        return False
+    return True
+
+
+def dot_available() -> bool:
+    """True when the graphviz program ``dot`` is on the PATH."""
+    return shutil.which("dot") is not None
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager:
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+@contextlib.contextmanager
+def _environment(**values: str):
+    old = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_page(path: Path, have_data: bool | None = None, have_dot: bool | None = None) -> PageResult:
+    """Run every block of the page at ``path`` in a fresh namespace and temporary directory."""
+    text = path.read_text(encoding="utf-8")
+    rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    blocks = parse(text, str(rel))
+    have_data = data_available() if have_data is None else have_data
+    have_dot = dot_available() if have_dot is None else have_dot
+    result = PageResult(path)
+    namespace: dict = {"__name__": "__docs__"}
+    old_cwd = Path.cwd()
+    with (
+        tempfile.TemporaryDirectory(prefix="docs-") as tmp,
+        _environment(MPLBACKEND="Agg", COLUMNS="100"),
+        _one_blas_thread(),
+    ):
+        os.chdir(tmp)
+        try:
+            skipping = False
+            for block in blocks:
+                label = f"{rel}:{block.line}"
+                if "needs-data" in block.markers and not have_data:
+                    skipping = True
+                if skipping:
+                    result.skipped_for_data += 1
+                    continue
+                if "skip" in block.markers:
+                    continue
+                if "needs-dot" in block.markers and not have_dot:
+                    result.skipped_for_dot += 1
+                    continue
+                if block.lang == "python":
+                    expected = block.output.code if block.output else ""
+                    got = run_python(block.code, namespace, label)
+                elif block.lang == "console":
+                    expected, got = run_console(block.code, label)
+                else:  # pragma: no cover (parse() rejects these)
+                    raise DocsError(f"{label}: cannot run a ```{block.lang} block.")
+                result.ran += 1
+                result.outputs[block.line] = got
+                if not (_outputs_match(expected, got) or expected == got):
+                    result.mismatches.append((block, expected, got))
+        finally:
+            os.chdir(old_cwd)
+    return result
+
+
+def describe(result: PageResult) -> str:
+    """A report of a page's mismatches: where, what the page shows, what the code printed."""
+    rel = result.path.relative_to(ROOT) if result.path.is_relative_to(ROOT) else result.path
+    parts = []
+    for block, expected, got in result.mismatches:
+        parts.append(
+            f"{rel}:{block.line}: the ```{block.lang} block's output differs from the page.\n"
+            f"--- the page shows ---\n{expected}--- the code printed ---\n{got}"
+        )
+    return "\n".join(parts)
+
+
+def _wrap_errors(got: str, width: int = 100) -> str:
+    """Wrap long exception messages for the page (the comparison ignores how whitespace runs)."""
+    lines, after_traceback = [], False
+    for line in got.splitlines():
+        message = after_traceback or _MESSAGE.match(line)
+        if message and len(line) > width:
+            line = textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+        after_traceback = line == "  ..."
+        lines.append(line)
+    return "".join(line + "\n" for line in lines)
+
+
+def update_page(path: Path, result: PageResult) -> int:
+    """Rewrite the page's output blocks with what the code printed; returns blocks changed."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    edits = []  # (start, end, new lines), applied bottom-up so line numbers stay valid
+    for block, _expected, got in result.mismatches:
+        got = _wrap_errors(got)
+        if block.lang == "console":
+            indent = re.match(r"[ \t]*", lines[block.line - 1]).group()
+            new = [indent + line if line.strip() else line for line in got.splitlines(True)]
+            edits.append((block.line, block.end_line - 1, new))
+        elif block.output is not None:
+            out = block.output
+            indent = re.match(r"[ \t]*", lines[out.line - 1]).group()
+            if got:
+                new = [indent + line if line.strip() else line for line in got.splitlines(True)]
+                edits.append((out.line, out.end_line - 1, new))
+            else:  # nothing printed: the text block goes (with the blank lines before it)
+                start = block.end_line
+                edits.append((start, out.end_line, []))
+        elif got:
+            indent = re.match(r"[ \t]*", lines[block.line - 1]).group()
+            body = [indent + line if line.strip() else line for line in got.splitlines(True)]
+            new = ["\n", f"{indent}```text\n", *body, f"{indent}```\n"]
+            edits.append((block.end_line, block.end_line, new))
+    for start, end, new in sorted(edits, key=lambda e: -e[0]):
+        lines[start:end] = new
+    path.write_text("".join(lines), encoding="utf-8")
+    return len(edits)
+
+
+def pages(paths: list[str] | None = None) -> list[Path]:
+    """The markdown pages to check: the given ones, or every page under ``docs/``."""
+    if paths:
+        return [Path(p).resolve() for p in paths]
+    return sorted(DOCS.rglob("*.md"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check (or with ``--update`` rewrite) the pages; returns the exit code."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("pages", nargs="*", help="markdown files (default: every page in docs/)")
+    parser.add_argument("--update", action="store_true", help="rewrite output blocks in place")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    failed = 0
+    for path in pages(args.pages):
+        result = run_page(path)
+        if args.update and result.mismatches:
+            print(f"{path.relative_to(ROOT)}: updated {update_page(path, result)} block(s)")
+        elif result.mismatches:
+            failed += 1
+            print(describe(result))
+        note = f", {result.skipped_for_data} skipped (no data)" if result.skipped_for_data else ""
+        note += f", {result.skipped_for_dot} skipped (no dot)" if result.skipped_for_dot else ""
+        print(f"{path.relative_to(ROOT)}: {result.ran} block(s) ran{note}")
+    return 1 if failed else 0
+
+
+# -------------------------------------------------------------------------------------------------
+# The API reference: docstring examples as code (a griffe extension, loaded from mkdocs.yml)
+# -------------------------------------------------------------------------------------------------
+
+
+def fence_doctests(text: str) -> str:
+    """Wrap each run of ``>>>`` lines (with its output, up to a blank line) in a pycon fence.
+
+    >>> fence_doctests("Adds.\\n\\n>>> 1 + 1\\n2").splitlines()
+    ['Adds.', '', '```pycon', '>>> 1 + 1', '2', '```']
+    """
+    out: list[str] = []
+    in_fence = in_example = False
+    indent = ""
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        if in_example and not stripped:
+            out.append(indent + "```")
+            in_example = False
+        if not in_example and stripped.startswith(("```", "~~~")):
+            in_fence = not in_fence
+        elif not in_fence and not in_example and stripped.startswith(">>>"):
+            indent = line[: len(line) - len(stripped)]
+            out.append(indent + "```pycon")
+            in_example = True
+        out.append(line)
+    if in_example:
+        out.append(indent + "```")
+    return "\n".join(out)
+
+
+try:
+    import griffe
+except ImportError:  # only mkdocs needs the extension; the docs tests run without griffe
+    griffe = None
+
+if griffe is not None:
+
+    class DoctestFences(griffe.Extension):
+        """Fence the ``>>>`` examples of every docstring before mkdocstrings renders it."""
+
+        def on_instance(self, *, obj, **kwargs) -> None:
+            if obj.docstring is not None and ">>>" in obj.docstring.value:
+                obj.docstring.value = fence_doctests(obj.docstring.value)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
