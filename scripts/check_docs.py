@@ -431,6 +431,33 @@ def fence_doctests(text: str) -> str:
     return "\n".join(out)
 
 
+_RST_BORDER = re.compile(r"^\s*=+( +=+)+\s*$")
+
+
+def fence_rst_tables(text: str) -> str:
+    """Fence reStructuredText "simple tables" (rows between ``=== ===`` borders) as plain text.
+
+    >>> fence_rst_tables("Models:\\n\\n== ==\\na  b\\n== ==\\nc  d\\n== ==").splitlines()
+    ['Models:', '', '```text', '== ==', 'a  b', '== ==', 'c  d', '== ==', '```']
+    """
+    out: list[str] = []
+    borders = 0
+    for line in text.splitlines():
+        if _RST_BORDER.match(line):
+            if borders == 0:
+                out.append(line[: len(line) - len(line.lstrip())] + "```text")
+            borders += 1
+            out.append(line)
+            if borders == 3:
+                out.append(line[: len(line) - len(line.lstrip())] + "```")
+                borders = 0
+            continue
+        out.append(line)
+    if borders:
+        out.append("```")
+    return "\n".join(out)
+
+
 try:
     import griffe
 except ImportError:  # only mkdocs needs the extension; the docs tests run without griffe
@@ -439,11 +466,16 @@ except ImportError:  # only mkdocs needs the extension; the docs tests run witho
 if griffe is not None:
 
     class DoctestFences(griffe.Extension):
-        """Fence the ``>>>`` examples of every docstring before mkdocstrings renders it."""
+        """Fence the ``>>>`` examples (and reST tables) of docstrings before mkdocstrings renders
+        them."""
 
         def on_instance(self, *, obj, **kwargs) -> None:
-            if obj.docstring is not None and ">>>" in obj.docstring.value:
+            if obj.docstring is None:
+                return
+            if ">>>" in obj.docstring.value:
                 obj.docstring.value = fence_doctests(obj.docstring.value)
+            if "== " in obj.docstring.value:
+                obj.docstring.value = fence_rst_tables(obj.docstring.value)
 
 
 if __name__ == "__main__":
