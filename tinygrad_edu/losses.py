@@ -110,12 +110,16 @@ def binary_cross_entropy(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
     if low == 0.0 or high == 1.0:
         warnings.warn(
             f"{op}: a probability in A is exactly {'0' if low == 0.0 else '1'}, so log(0) makes "
-            f"the cost inf or nan for a wrong label. The sigmoid saturated; use "
+            f"the cost inf or nan. The sigmoid saturated; use "
             f"binary_cross_entropy_with_logits(Z, Y) on the pre-activation Z instead.",
             RuntimeWarning,
             stacklevel=2,
         )
-    loss = -(Y * A.log() + (1 - Y) * (1 - A).log())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # one warning is enough: log's own says the same
+            loss = -(Y * A.log() + (1 - Y) * (1 - A).log())
+    else:
+        loss = -(Y * A.log() + (1 - Y) * (1 - A).log())
     return _reduce(op, loss, reduction)
 
 

@@ -139,7 +139,8 @@ class Module:
             stack.extend(reversed(children))
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
-        """``(name, parameter)`` pairs in the order they were assigned, e.g. ``('0.W', W)``.
+        """``(name, parameter)`` pairs, e.g. ``('0.W', W)``: a module's own parameters first, then
+        each sub-module's, depth first, each in the order the attributes were assigned.
 
         A parameter shared by two layers is listed once, under its first name.
 
