@@ -7,11 +7,18 @@
 >>> J.item(), a.grad.item(), b.grad.item(), c.grad.item()
 (33.0, 3.0, 6.0, 9.0)
 
-Layers of the package (imports point downward only): ``ops`` -> ``engine`` -> ``tensor`` ->
-``nn`` -> ``losses`` -> ``optim`` -> ``data`` -> ``train`` -> ``viz`` -> ``testing`` -> ``course``
--> ``cli``.
+Layers of the package (imports point downward only): ``ops`` -> ``debug`` -> ``engine`` ->
+``tensor`` -> ``nn`` -> ``losses`` -> ``optim`` -> ``data`` -> ``train`` -> ``viz`` -> ``testing``
+-> ``course`` -> ``cli``.
 """
 
+from tinygrad_edu.debug import (
+    LogOfZeroWarning,
+    detect_anomaly,
+    is_anomaly_enabled,
+    record_sites,
+    strict_broadcasting,
+)
 from tinygrad_edu.engine import enable_grad, is_grad_enabled, no_grad
 from tinygrad_edu.tensor import (
     Tensor,
@@ -33,11 +40,14 @@ from tinygrad_edu.tensor import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "LogOfZeroWarning",
     "Tensor",
     "arange",
     "concatenate",
+    "detect_anomaly",
     "enable_grad",
     "full",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "maximum",
     "minimum",
@@ -46,7 +56,9 @@ __all__ = [
     "ones_like",
     "rand",
     "randn",
+    "record_sites",
     "stack",
+    "strict_broadcasting",
     "where",
     "zeros",
     "zeros_like",

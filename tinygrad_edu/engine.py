@@ -1,6 +1,6 @@
 """Graph traversal: topological order, the backward pass, grad mode and graph release.
 
-Layer: ``engine``, just above ``ops``. It works on any node that has ``data``, ``grad``,
+Layer: ``engine``, above ``ops`` and ``debug``. It works on any node that has ``data``, ``grad``,
 ``requires_grad``, ``_op``, ``_parents`` and ``_retain_grad`` (the ``Tensor`` of the layer above),
 without importing it.
 
@@ -12,14 +12,21 @@ Two decisions live here and nowhere else:
   works) in a deterministic order, accumulates gradients, and releases what ops saved unless
   ``retain_graph=True``, so a second backward through the same graph raises instead of silently
   doubling or doing nothing.
+
+It also keeps the in-place write clock (``mark_written``): an op whose saved input was overwritten
+by a Tensor in-place method (``add_``, ``t[i] = v``) after the op was recorded makes backward raise
+instead of returning a wrong gradient.
 """
 
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterator
 
 import numpy as np
+
+from tinygrad_edu import debug
 
 
 class _GradMode:
@@ -93,6 +100,77 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return grad
 
 
+# ---------------------------------------------------------------------------------------------
+# In-place writes: a clock and the buffers written, so backward can tell whether what an op saved
+# was overwritten after the op was recorded (which would make its gradient silently wrong).
+# ---------------------------------------------------------------------------------------------
+
+
+# ``_write_clock`` counts in-place writes made through Tensor methods (``add_``, ``t[i] = v``, ...).
+# Each recorded op stores the clock it saw (``op.clock``); each written buffer, the clock of its
+# last write. A write newer than the op into a buffer the op saved means its gradient would be
+# computed from changed values. While the clock is 0 (no in-place method ever ran) backward skips
+# the check entirely. (Module globals: the cheapest lookup for the per-op read.)
+_write_clock = 0
+_prune_at = 64
+
+# id(root buffer) -> (weak reference to it, clock of its last write, what wrote it)
+_written: dict[int, tuple] = {}
+
+
+def _root(array: np.ndarray) -> np.ndarray:
+    """The array that owns the memory ``array`` views (views share their base's writes)."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
+def mark_written(array: np.ndarray, what: str) -> None:
+    """Record that ``array``'s memory was just modified in place by ``what`` (e.g. ``'add_'``)."""
+    global _write_clock, _prune_at
+    _write_clock += 1
+    root = _root(array)
+    _written[id(root)] = (weakref.ref(root), _write_clock, what)
+    if len(_written) > _prune_at:  # forget buffers that no longer exist
+        for key, (ref, _, _) in list(_written.items()):
+            if ref() is None:
+                del _written[key]
+        _prune_at = 2 * len(_written) + 64
+
+
+def _last_write(array) -> tuple[int, str] | None:
+    """(clock, what) of the last in-place write into ``array``'s memory, or None."""
+    if not isinstance(array, np.ndarray):
+        return None
+    root = _root(array)
+    entry = _written.get(id(root))
+    if entry is None or entry[0]() is not root:  # an id reused by a new array is not a write
+        return None
+    return entry[1], entry[2]
+
+
+def _check_not_overwritten(node, op) -> None:
+    """Raise if an array that ``op`` saved for backward was written in place after it was saved."""
+    for saved in op.saved:
+        write = _last_write(saved)
+        if write is None or write[0] <= op.clock:
+            continue
+        owner = "its output"
+        for i, parent in enumerate(node._parents):
+            if _root(parent.data) is _root(saved):
+                owner = f"its input {'xy'[i] if len(node._parents) <= 2 else i}"
+                label = f"{parent.name!r}, " if parent.name else ""
+                owner += f" ({label}shape {parent.data.shape})"
+                break
+        raise RuntimeError(
+            f"backward: '{op.name}' needs {owner} to compute its gradient, but that tensor was "
+            f"modified in place by {write[1]} after '{op.name}' used it ({debug.site_of(op)}). "
+            f"The gradient would be computed from the new values and be wrong. Make the in-place "
+            f"change before the forward pass or after backward(), or use an out-of-place op "
+            f"(x = x + 1 instead of x.add_(1))."
+        )
+
+
 def toposort(root) -> list:
     """Nodes that need a gradient, each after all of its parents (post-order), without recursion.
 
@@ -133,10 +211,19 @@ def _store_grad(node, grad: np.ndarray, handed_out: set) -> None:
 
 _RELEASED_MESSAGE = (
     "backward: the graph that produced this tensor was already released by an earlier "
-    "backward() (op '{op}'). To free memory, backward() discards the intermediate values each op "
-    "saved. To call backward() twice through the same graph, pass retain_graph=True to the first "
-    "call; otherwise recompute the forward pass before calling backward() again."
+    "backward() (op '{op}', {site}). To free memory, backward() discards the intermediate values "
+    "each op saved. To call backward() twice through the same graph, pass retain_graph=True to "
+    "the first call; otherwise recompute the forward pass before calling backward() again."
 )
+
+
+def _failed(op, err: Exception) -> Exception:
+    """``err`` from ``op.backward``, re-raised with the op and the line that created it."""
+    message = f"backward of '{op.name}' ({debug.site_of(op)}) failed: {type(err).__name__}: {err}"
+    try:
+        return type(err)(message)
+    except Exception:  # an exception type whose constructor wants other arguments
+        return RuntimeError(message)
 
 
 def backward(root, gradient: np.ndarray, retain_graph: bool = False, retain_grads: bool = False):
@@ -148,6 +235,8 @@ def backward(root, gradient: np.ndarray, retain_graph: bool = False, retain_grad
     grads = {id(root): gradient}
     handed_out: set = set()
     keep_all = retain_grads
+    writes = _write_clock  # 0 unless an in-place method ever ran: then check saved arrays
+    anomaly = debug._anomaly
     for node in reversed(toposort(root)):
         grad = grads.pop(id(node), None)
         if grad is None:  # no path from this node to the root carries a gradient
@@ -158,15 +247,31 @@ def backward(root, gradient: np.ndarray, retain_graph: bool = False, retain_grad
         if op is None:
             continue
         if op.saved is None:
-            raise RuntimeError(_RELEASED_MESSAGE.format(op=op.name))
-        input_grads = op.backward(grad)
+            raise RuntimeError(_RELEASED_MESSAGE.format(op=op.name, site=debug.site_of(op)))
+        if writes and writes > getattr(op, "clock", writes):
+            _check_not_overwritten(node, op)
+        if anomaly:
+            debug.check_saved(op)
+        try:
+            input_grads = op.backward(grad)
+        except Exception as err:
+            raise _failed(op, err) from err
+        if anomaly:
+            debug.check_gradients(op, [p.data for p in node._parents], grad, input_grads)
         if not retain_graph:
             op.saved = None
-        for parent, pgrad in zip(node._parents, input_grads):
+        # zip(strict=True) would parse a keyword argument on every node: measurably slower.
+        for parent, pgrad in zip(node._parents, input_grads):  # noqa: B905
             if pgrad is None:
                 continue
             if pgrad.shape != parent.data.shape:
                 pgrad = unbroadcast(pgrad, parent.data.shape)
+                if pgrad.shape != parent.data.shape:  # a bug in op.backward, not in user code
+                    raise RuntimeError(
+                        f"backward of '{op.name}': expected a gradient of shape "
+                        f"{parent.data.shape} for an input, got {pgrad.shape} "
+                        f"({debug.site_of(op)}). The op's backward is wrong; please report it."
+                    )
             key = id(parent)
             previous = grads.get(key)
             grads[key] = pgrad if previous is None else previous + pgrad

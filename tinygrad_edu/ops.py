@@ -8,9 +8,9 @@ Every op follows one protocol:
 - ``backward(dout) -> tuple`` returns one gradient per input, ``None`` for inputs that need none
   (``self.needs[i]`` is False), so no work is wasted on the gradient of input data.
 
-A gradient returned here has the shape of the op's *output* wherever numpy broadcast an input; the
-engine's ``unbroadcast`` (the single place that sums gradients over broadcast axes) reduces it to the
-input's shape. That is also why ``Expand.backward`` is just ``dout``.
+A gradient returned here has the shape of the op's *output* wherever numpy broadcast an input;
+the engine's ``unbroadcast`` (the single place that sums gradients over broadcast axes) reduces it
+to the input's shape. That is also why ``Expand.backward`` is just ``dout``.
 
 The first line of each op's docstring states the math: ``out``, then ``dx = dJ/dx`` in terms of
 ``dout = dJ/dout``. Composite operations (mean, var, softmax-free losses, stack, ...) live in
@@ -67,7 +67,12 @@ class Op:
     releases the graph, which is how a second backward through a released graph is detected.
     """
 
-    __slots__ = ("needs", "saved")
+    # ``clock`` (the engine's in-place write clock when the op was recorded) and ``trace`` (its
+    # creation site, set only while a debug switch is on) are left unset until used: an unset
+    # slot costs nothing, and most ops are never recorded or never traced.
+    __slots__ = ("needs", "saved", "clock", "trace")
+
+    broadcasts = False  # True for elementwise ops whose two inputs follow numpy broadcasting
 
     def __init__(self) -> None:
         self.needs: tuple[bool, ...] = ()
@@ -88,11 +93,14 @@ class _Broadcasting(Op):
 
     __slots__ = ()
 
+    broadcasts = True
+
     def describe_error(self, shapes, err):
         sx, sy = shapes
         width = max(len(sx), len(sy))
         px, py = ((1,) * (width - len(s)) + tuple(s) for s in (sx, sy))
-        clash = [i for i, (a, b) in enumerate(zip(px, py)) if a != b and 1 not in (a, b)]
+        pairs = enumerate(zip(px, py, strict=True))
+        clash = [i for i, (a, b) in pairs if a != b and 1 not in (a, b)]
         hint = ""
         if len(sx) != len(sy) and 1 in (len(sx), len(sy)):
             hint = (
@@ -199,9 +207,10 @@ class Pow(_Broadcasting):
 
 
 class Maximum(_Broadcasting):
-    """out = maximum(x, y);  dx = dout where x > y,  dy = dout where y > x;  a tie splits dout in half
+    """out = maximum(x, y);  dx = dout where x > y,  dy = dout where y > x
 
-    The tie rule (half to each input) matches PyTorch and keeps d(max(x, y))/dx + d/dy = 1.
+    A tie splits dout in half between the inputs, as PyTorch does; this keeps
+    d(max(x, y))/dx + d/dy = 1.
     """
 
     __slots__ = ()
@@ -216,7 +225,7 @@ class Maximum(_Broadcasting):
 
 
 class Minimum(_Broadcasting):
-    """out = minimum(x, y);  dx = dout where x < y,  dy = dout where y < x;  a tie splits dout in half"""
+    """out = minimum(x, y);  dx = dout where x < y,  dy = dout where y < x  (a tie: half each)"""
 
     __slots__ = ()
 
@@ -309,7 +318,10 @@ class Abs(Op):
 
 
 class Clip(Op):
-    """out = clip(x, lo, hi);  dx = dout where lo <= x <= hi, else 0   (bounds inclusive, as PyTorch)"""
+    """out = clip(x, lo, hi);  dx = dout where lo <= x <= hi, else 0
+
+    The bounds are inclusive, as in PyTorch.
+    """
 
     __slots__ = ("lo", "hi")
 
@@ -463,7 +475,10 @@ class Sum(Op):
 
 
 class Max(Op):
-    """out = max(x, axis);  dx = dout at the maximum; ties share dout evenly (as numpy's amax in torch)"""
+    """out = max(x, axis);  dx = dout at the maximum
+
+    Tied maxima share dout evenly, as PyTorch's amax does.
+    """
 
     __slots__ = ("axis", "keepdims", "fn")
 
@@ -641,7 +656,9 @@ class MatMul(Op):
     def describe_error(self, shapes, err):
         sx, sy = shapes
         if len(sx) == 0 or len(sy) == 0:
-            return f"matmul: both operands need at least 1 dimension, got x.shape={sx}, y.shape={sy}."
+            return (
+                f"matmul: both operands need at least 1 dimension, got x.shape={sx}, y.shape={sy}."
+            )
         inner_x = sx[-1]
         inner_y = sy[-2] if len(sy) >= 2 else sy[0]
         if inner_x != inner_y:
@@ -740,9 +757,7 @@ class Expand(Op):
 def _is_basic_index(index) -> bool:
     """True when ``index`` uses only ints, slices, None and Ellipsis (no repeats possible)."""
     parts = index if isinstance(index, tuple) else (index,)
-    return all(
-        p is None or p is Ellipsis or isinstance(p, (slice, int, np.integer)) for p in parts
-    )
+    return all(p is None or p is Ellipsis or isinstance(p, (slice, int, np.integer)) for p in parts)
 
 
 class GetItem(Op):
@@ -804,11 +819,14 @@ class Where(Op):
 
     __slots__ = ("cond",)
 
+    broadcasts = True
+
     def __init__(self, cond: np.ndarray):
         super().__init__()
         self.cond = cond
 
     def forward(self, x, y):
+        self.saved = (self.cond,)  # so that writing into cond before backward is detected
         return np.where(self.cond, x, y)
 
     def backward(self, dout):

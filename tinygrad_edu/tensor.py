@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu import engine, ops
+from tinygrad_edu import debug, engine, ops
 from tinygrad_edu.engine import _GradMode
 
 _new = object.__new__
 
 
 def _as_array(data: Any, dtype=None) -> np.ndarray:
-    """Convert user data to an array: numpy arrays keep their dtype, Python numbers become float64."""
+    """User data as an array: numpy arrays keep their dtype, Python numbers become float64."""
     if isinstance(data, np.ndarray):
         return data if dtype is None else data.astype(dtype, copy=False)
     if isinstance(data, np.generic):
@@ -76,7 +76,8 @@ def _const(value: Any, like: Tensor) -> Tensor:
 
 
 def _run(op: ops.Op, parents: tuple[Tensor, ...]) -> Tensor:
-    """Apply ``op`` to ``parents``; record the graph only if grad mode is on and an input needs it."""
+    """Apply ``op`` to ``parents``; record the graph only if grad mode is on and an input needs
+    it."""
     if _GradMode.enabled:
         needs = tuple([p.requires_grad for p in parents])
         record = True in needs
@@ -88,6 +89,8 @@ def _run(op: ops.Op, parents: tuple[Tensor, ...]) -> Tensor:
         raise ValueError(op.describe_error([p.data.shape for p in parents], err)) from None
     if type(data) is not np.ndarray:  # numpy returns scalars for 0-d results; keep arrays
         data = np.asarray(data)
+    if debug._active:  # a debug switch is on (sites, strict broadcasting, anomaly detection)
+        debug.after_forward(op, parents, data, record)
     out = _new(Tensor)
     out.data = data
     out.grad = None
@@ -95,6 +98,7 @@ def _run(op: ops.Op, parents: tuple[Tensor, ...]) -> Tensor:
     out._retain_grad = False
     if record:
         op.needs = needs
+        op.clock = engine._write_clock
         out.requires_grad = True
         out._op = op
         out._parents = parents
@@ -113,13 +117,17 @@ def _run1(op: ops.Op, x: Tensor) -> Tensor:
         raise ValueError(op.describe_error([x.data.shape], err)) from None
     if type(data) is not np.ndarray:  # numpy returns scalars for 0-d results; keep arrays
         data = np.asarray(data)
+    record = x.requires_grad and _GradMode.enabled
+    if debug._active:  # a debug switch is on (sites, strict broadcasting, anomaly detection)
+        debug.after_forward(op, (x,), data, record)
     out = _new(Tensor)
     out.data = data
     out.grad = None
     out.name = None
     out._retain_grad = False
-    if x.requires_grad and _GradMode.enabled:
+    if record:
         op.needs = (True,)
+        op.clock = engine._write_clock
         out.requires_grad = True
         out._op = op
         out._parents = (x,)
@@ -250,7 +258,8 @@ class Tensor:
         if self.data.size != 1:
             raise ValueError(
                 f"item: only a single-element tensor converts to a Python number; this one has "
-                f"shape {self.data.shape}. Reduce it first (e.g. .sum() or .mean()) or use .numpy()."
+                f"shape {self.data.shape}. Reduce it first (e.g. .sum() or .mean()) or use "
+                f".numpy()."
             )
         return self.data.item()
 
@@ -341,6 +350,123 @@ class Tensor:
             )
         self._retain_grad = True
         return self
+
+    # -- in place ---------------------------------------------------------------------------------
+    # These write into ``self.data`` and record nothing. They are allowed on tensors that do not
+    # require grad, and on any tensor inside ``no_grad()`` (how optimizers update parameters).
+    # Each write ticks the engine's clock, so an op that saved these values for backward raises
+    # there instead of computing a wrong gradient. Writing into ``t.data`` directly (numpy code)
+    # is not seen; ``detect_anomaly()`` catches it by comparing copies.
+
+    def _write(self, what: str, value=None) -> Any:
+        """Check that ``self`` may be written in place; return ``value`` as an array or number."""
+        if self.requires_grad and _GradMode.enabled:
+            kind = "a leaf" if self._op is None else f"the result of '{self._op.name}'"
+            raise RuntimeError(
+                f"{what}: expected a tensor that records no gradient, got {kind} with "
+                f"requires_grad=True while gradients are recorded; changing it in place would "
+                f"corrupt the graph. Update parameters inside `with tinygrad_edu.no_grad():` (as "
+                f"optimizers do), or use the out-of-place form (x = x + y)."
+            )
+        if isinstance(value, Tensor):
+            if value.requires_grad and _GradMode.enabled:
+                raise RuntimeError(
+                    f"{what}: expected a value that records no gradient, got one with "
+                    f"requires_grad=True; an in-place write does not pass gradients on to it. "
+                    f"Build the result out of place instead (where, concatenate, stack)."
+                )
+            return value.data
+        return value
+
+    def _apply_(self, what: str, ufunc, other) -> Tensor:
+        value = self._write(what, other)
+        try:
+            ufunc(self.data, value, out=self.data)
+        except ValueError as err:
+            raise ValueError(self._write_error(what, value, err)) from None
+        except TypeError:  # numpy refuses, e.g., to store floats into an integer tensor
+            raise TypeError(
+                f"{what}: expected a value that fits this tensor's dtype {self.data.dtype}, got "
+                f"dtype {np.result_type(value)}. Convert one of them with astype()."
+            ) from None
+        engine.mark_written(self.data, what)
+        return self
+
+    def _write_error(self, what: str, value, err: Exception) -> str:
+        if not self.data.flags.writeable:
+            return (
+                f"{what}: expected writable data, got a read-only array (a broadcast_to/expand "
+                f"result repeats memory, and numpy arrays can be locked). Write into a copy: "
+                f"t = Tensor(t.data.copy())."
+            )
+        return (
+            f"{what}: expected a value that broadcasts to this tensor's shape {self.data.shape} "
+            f"(an in-place write cannot change the shape), got shape {np.shape(value)}: {err}"
+        )
+
+    def add_(self, other) -> Tensor:
+        """In place: ``self += other`` (numpy broadcasting into self's shape); returns ``self``.
+
+        >>> t = Tensor([1.0, 2.0])
+        >>> t.add_(1.0)
+        Tensor([2., 3.])
+        """
+        return self._apply_("add_", np.add, other)
+
+    def sub_(self, other) -> Tensor:
+        """In place: ``self -= other``, e.g. ``W.sub_(lr * W.grad)`` inside ``no_grad()``."""
+        return self._apply_("sub_", np.subtract, other)
+
+    def mul_(self, other) -> Tensor:
+        """In place: ``self *= other``; returns ``self``."""
+        return self._apply_("mul_", np.multiply, other)
+
+    def div_(self, other) -> Tensor:
+        """In place: ``self /= other``; returns ``self``."""
+        return self._apply_("div_", np.true_divide, other)
+
+    def copy_(self, src) -> Tensor:
+        """In place: overwrite the values with ``src`` (broadcast to self's shape); returns self."""
+        value = self._write("copy_", src)
+        try:
+            np.copyto(self.data, value, casting="same_kind")
+        except ValueError as err:
+            raise ValueError(self._write_error("copy_", value, err)) from None
+        engine.mark_written(self.data, "copy_")
+        return self
+
+    def fill_(self, value: float) -> Tensor:
+        """In place: set every element to ``value``; returns ``self``."""
+        return self.copy_(value)
+
+    def zero_(self) -> Tensor:
+        """In place: set every element to 0; returns ``self``."""
+        return self.copy_(0)
+
+    def clip_(self, lo: float | None = None, hi: float | None = None) -> Tensor:
+        """In place: limit the values to [lo, hi]; returns ``self``."""
+        if lo is None and hi is None:
+            raise ValueError("clip_: expected at least one of lo and hi, got neither.")
+        self._write("clip_")
+        try:
+            np.clip(self.data, lo, hi, out=self.data)
+        except ValueError as err:
+            raise ValueError(self._write_error("clip_", self.data, err)) from None
+        engine.mark_written(self.data, "clip_")
+        return self
+
+    def __setitem__(self, index, value) -> None:
+        """``t[index] = value`` writes in place, as numpy does (a data update, never recorded)."""
+        value = self._write("setitem", value)
+        if isinstance(index, Tensor):
+            index = index.data
+        elif isinstance(index, tuple):
+            index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        try:
+            self.data[index] = value
+        except ValueError as err:
+            raise ValueError(self._write_error("setitem", value, err)) from None
+        engine.mark_written(self.data, "setitem")
 
     # -- arithmetic -----------------------------------------------------------------------------
 
@@ -444,7 +570,16 @@ class Tensor:
         return _run1(ops.Exp(), self)
 
     def log(self) -> Tensor:
-        """Elementwise natural logarithm."""
+        """Elementwise natural logarithm. An exact 0 warns once per line of your code
+        (``LogOfZeroWarning``) with the fix: compute log-probabilities from logits.
+
+        >>> Tensor([1.0, np.e]).log()
+        Tensor([0., 1.])
+        """
+        if np.count_nonzero(self.data) != self.data.size:
+            debug.warn_log_of_zero(self.data)
+            with np.errstate(divide="ignore"):  # the warning above replaces numpy's, without a fix
+                return _run1(ops.Log(), self)
         return _run1(ops.Log(), self)
 
     def sqrt(self) -> Tensor:
@@ -549,7 +684,8 @@ class Tensor:
 
     def logsumexp(self, axis=None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) over ``axis``, stable at +-1000 in float32 and float64."""
-        return _run1(ops.LogSumExp(ops.normalize_axis(axis, self.ndim, "logsumexp"), keepdims), self)
+        axes = ops.normalize_axis(axis, self.ndim, "logsumexp")
+        return _run1(ops.LogSumExp(axes, keepdims), self)
 
     def norm(self, axis=None, keepdims: bool = False) -> Tensor:
         """Euclidean (L2) norm over ``axis``, like ``np.linalg.norm`` (gradient 0 at the origin)."""

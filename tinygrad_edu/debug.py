@@ -1,0 +1,466 @@
+"""Switches that find mistakes: creation sites, strict broadcasting, anomaly detection, log(0).
+
+Layer: ``debug``, just above ``ops`` (it reads op names, shapes and saved arrays; imports numpy and
+the standard library only). The tensor layer and the engine read one flag, ``debug._active``, per
+op; every check here runs only while a switch is on, so a training run pays nothing for them.
+
+Each switch works as a call (on for the rest of the program) and as a ``with`` block (on inside
+it, the previous setting restored after)::
+
+    tg.record_sites()              # errors in backward() name the line that created the op
+    with tg.detect_anomaly():      # stop at the first NaN/Inf, forward or backward
+        J.backward()
+    with tg.strict_broadcasting(): # (5,) + (5, 1) -> (5, 5) raises instead of broadcasting
+        Z = W @ X + b
+
+The environment variable ``TINYGRAD_EDU_DEBUG`` (a comma-separated subset of ``sites``, ``strict``
+and ``anomaly``) turns switches on at import, without touching the code.
+"""
+
+from __future__ import annotations
+
+import linecache
+import math
+import os
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "LogOfZeroWarning",
+    "Site",
+    "creation_site",
+    "detect_anomaly",
+    "is_anomaly_enabled",
+    "record_sites",
+    "strict_broadcasting",
+]
+
+_INPUT_NAMES = ("x", "y")
+
+
+def _input_names(count: int) -> tuple[str, ...]:
+    """How error messages call an op's inputs: x, y as in the op docstrings; x0, x1, ... beyond."""
+    return _INPUT_NAMES[:count] if count <= 2 else tuple(f"x{i}" for i in range(count))
+
+
+# Which switches are on; ``_active`` is their OR, the only flag read on the hot path. Module
+# globals rather than class attributes: reading a module attribute is the cheaper lookup.
+_sites = False
+_strict = False
+_anomaly = False
+_active = False
+
+
+def _set(sites: bool | None = None, strict: bool | None = None, anomaly: bool | None = None):
+    """Change the switches given (None: leave as is) and recompute ``_active``."""
+    global _sites, _strict, _anomaly, _active
+    _sites = _sites if sites is None else bool(sites)
+    _strict = _strict if strict is None else bool(strict)
+    _anomaly = _anomaly if anomaly is None else bool(anomaly)
+    _active = _sites or _strict or _anomaly
+
+
+class _Restore:
+    """What a switch returns: ignore it to keep the setting, or use it in ``with`` to undo it."""
+
+    __slots__ = ("_undo",)
+
+    def __init__(self, undo: Callable[[], None]) -> None:
+        self._undo = undo
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info) -> bool:
+        self._undo()
+        return False
+
+
+def record_sites(enabled: bool = True) -> _Restore:
+    """Record, for every op put in a graph, the line of your code that created it.
+
+    Errors raised later by ``backward()`` (a released graph, a tensor modified in place, a failing
+    op) then name that line. Off by default: walking the call stack costs about as much as a
+    small op itself (see the report in ``docs``); ``detect_anomaly()`` turns it on too.
+
+    >>> import tinygrad_edu as tg
+    >>> with tg.record_sites():
+    ...     y = tg.Tensor(2.0, requires_grad=True) * 3
+    >>> tg.debug.creation_site(y).function
+    '<module>'
+    """
+    previous = _sites
+    _set(sites=enabled)
+    return _Restore(lambda: _set(sites=previous))
+
+
+def strict_broadcasting(enabled: bool = True) -> _Restore:
+    """Raise instead of silently broadcasting *both* operands of an elementwise op.
+
+    Numpy turns ``(5,) + (5, 1)`` into a ``(5, 5)`` table without a word; so does a column minus a
+    row (``Y - A`` with ``Y: (1, m)`` and ``A: (m, 1)``). In strict mode such an op raises
+    ``ValueError`` with both shapes and the fix. Broadcasting one operand (a bias row, a scalar) is
+    still allowed; write an intended outer operation with an explicit ``broadcast_to``.
+
+    >>> import tinygrad_edu as tg
+    >>> with tg.strict_broadcasting():
+    ...     tg.ones(5) + tg.ones(5, 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: add: strict broadcasting: expected one operand to fit the other, got ...
+    """
+    previous = _strict
+    _set(strict=enabled)
+    return _Restore(lambda: _set(strict=previous))
+
+
+def detect_anomaly(enabled: bool = True) -> _Restore:
+    """Stop at the first NaN or Inf produced by an op, in the forward or the backward pass.
+
+    The error (``FloatingPointError``) names the op, the line that created it, the shapes and
+    ranges of its inputs, and the usual fix. It also records creation sites and checks that the
+    values an op saved for backward were not changed through ``.data`` in between (by keeping a
+    copy of them: use it to find a bug, not for training runs).
+
+    >>> import tinygrad_edu as tg
+    >>> w = tg.Tensor([1.0, 2.0], requires_grad=True)
+    >>> with tg.detect_anomaly():
+    ...     J = (w * float("nan")).sum()
+    Traceback (most recent call last):
+    ...
+    FloatingPointError: mul: input y already contains NaN or inf...
+    """
+    previous = _anomaly
+    _set(anomaly=enabled)
+    return _Restore(lambda: _set(anomaly=previous))
+
+
+def is_anomaly_enabled() -> bool:
+    """True while ``detect_anomaly()`` is on.
+
+    >>> is_anomaly_enabled()
+    False
+    """
+    return _anomaly
+
+
+# ---------------------------------------------------------------------------------------------
+# Creation sites
+# ---------------------------------------------------------------------------------------------
+
+_PACKAGE = os.path.dirname(__file__) + os.sep
+_CORE = tuple(_PACKAGE + name + ".py" for name in ("ops", "debug", "engine", "tensor"))
+
+
+class Site:
+    """Where an op was created: the first frame outside tinygrad_edu (your line), and ``via``, the
+    frame inside the package's higher layers (a layer or a loss) that it went through, if any."""
+
+    __slots__ = ("filename", "lineno", "function", "via")
+
+    def __init__(self, filename: str, lineno: int, function: str, via: Site | None = None):
+        self.filename, self.lineno, self.function, self.via = filename, lineno, function, via
+
+    def __repr__(self) -> str:
+        return f"Site({self.filename!r}, {self.lineno}, {self.function!r}, via={self.via!r})"
+
+    def __str__(self) -> str:
+        code = linecache.getline(self.filename, self.lineno).strip()
+        text = f"{self.filename}:{self.lineno} in {self.function}"
+        if code:
+            text += f": `{code}`"
+        if self.via is not None:
+            text += f" (via {self.via.filename}:{self.via.lineno} in {self.via.function})"
+        return text
+
+
+def _capture(frame) -> tuple | None:
+    """``(filename, lineno, function, via)`` of the first frame from ``frame`` outward that lies
+    outside the package; ``via`` is the first one inside the package but outside its core (a
+    layer or a loss), or None. Plain tuples: this runs once per op while sites are recorded."""
+    via = None
+    code = frame.f_code
+    filename = code.co_filename
+    while filename.startswith(_PACKAGE):
+        if via is None and filename not in _CORE:
+            via = (filename, frame.f_lineno, code.co_name, None)
+        frame = frame.f_back
+        if frame is None:  # called from the package itself (the command line): keep the layer
+            return via
+        code = frame.f_code
+        filename = code.co_filename
+    return (filename, frame.f_lineno, code.co_name, via)
+
+
+def _site(raw: tuple | None) -> Site | None:
+    if raw is None:
+        return None
+    filename, lineno, function, via = raw
+    return Site(filename, lineno, function, _site(via))
+
+
+def user_site(skip: int = 1) -> Site | None:
+    """The site of the caller ``skip`` frames up, skipping tinygrad_edu's own frames."""
+    return _site(_capture(sys._getframe(skip + 1)))
+
+
+def creation_site(t) -> Site | None:
+    """Where the op that produced tensor ``t`` was created, if sites were recorded at the time.
+
+    >>> import tinygrad_edu as tg
+    >>> with tg.record_sites():
+    ...     y = tg.Tensor(2.0, requires_grad=True) * 3
+    >>> creation_site(y).lineno, creation_site(y).function
+    (2, '<module>')
+    """
+    op = getattr(t, "_op", t)  # a tensor or an op
+    trace = getattr(op, "trace", None)
+    return None if trace is None else _site(trace[0])
+
+
+def _user_stacklevel() -> int:
+    """``stacklevel`` for ``warnings.warn`` called in this module that points at the user's line."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def site_of(op) -> str:
+    """``'created at <file:line ...>'`` for error messages, or how to get that line."""
+    site = creation_site(op)
+    if site is not None:
+        return f"created at {site}"
+    return (
+        "call tinygrad_edu.record_sites() (or set TINYGRAD_EDU_DEBUG=sites) before the forward "
+        "pass to see the line that created it"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks run after each forward op (only while a switch is on)
+# ---------------------------------------------------------------------------------------------
+
+
+def after_forward(op, parents: Sequence, out: np.ndarray, recorded: bool) -> None:
+    """Strict broadcasting, forward anomaly detection, and the op's trace, in that order.
+
+    ``parents`` are the op's input tensors. When the op is ``recorded`` in a graph, ``op.trace``
+    becomes ``(site, snapshot)``: the raw creation site (see ``creation_site``) and, in anomaly
+    mode, copies of what the op saved for backward.
+    """
+    if _strict and op.broadcasts:
+        sx, sy = parents[0].data.shape, parents[1].data.shape
+        if sx != sy and sx != out.shape and sy != out.shape:  # neither operand fits the result
+            _check_broadcast(op, sx, sy, out.shape)
+    if _anomaly and out.dtype.kind in "fc" and not np.isfinite(out).all():
+        raise FloatingPointError(_forward_anomaly(op, [p.data for p in parents], out))
+    if recorded and (_sites or _anomaly):
+        snapshot = None
+        if _anomaly and op.saved:  # bytes: the cheapest exact copy to compare (NaN included)
+            snapshot = tuple(s.tobytes() if isinstance(s, np.ndarray) else None
+                             for s in op.saved)  # fmt: skip
+        op.trace = (_capture(sys._getframe(2)), snapshot)
+
+
+def _stretched(shape: tuple[int, ...], out: tuple[int, ...]) -> bool:
+    """Did broadcasting repeat this operand along some axis (a size-1 operand never counts)?"""
+    if math.prod(shape) == 1:
+        return False
+    padded = (1,) * (len(out) - len(shape)) + tuple(shape)
+    return any(n == 1 and m != 1 for n, m in zip(padded, out, strict=True))
+
+
+def _check_broadcast(op, sx: tuple[int, ...], sy: tuple[int, ...], out: tuple[int, ...]) -> None:
+    if not (_stretched(sx, out) and _stretched(sy, out)):
+        return
+    shapes = (sx, sy)
+    hint = ""
+    rank1 = [(name, s) for name, s in zip(_INPUT_NAMES, shapes, strict=True) if len(s) == 1]
+    if rank1 and len(out) >= 2:
+        name, s = rank1[0]
+        hint = (
+            f" {name} is a rank-1 array: shape {s} acts as a row (1, {s[0]}); if you meant a "
+            f"column, reshape it to ({s[0]}, 1) (the course keeps b and Y 2-D for this reason)."
+        )
+    raise ValueError(
+        f"{op.name}: strict broadcasting: expected one operand to fit the other, got "
+        f"x.shape={sx} and y.shape={sy}, which numpy would both stretch to {out}.{hint} If the "
+        f"{out} result is what you want, say so with an explicit .broadcast_to({out}) on one "
+        f"operand, or leave strict mode (tinygrad_edu.strict_broadcasting(False))."
+    )
+
+
+def describe_array(name: str, x) -> str:
+    """``'x: shape (3,) float64, min -1, max inf (1 inf)'`` for error messages."""
+    x = np.asarray(x)
+    head = f"{name}: shape {x.shape} {x.dtype}"
+    if x.dtype.kind not in "biufc" or x.size == 0:
+        return head
+    finite = x[np.isfinite(x)] if x.dtype.kind in "fc" else x
+    text = head
+    if finite.size:
+        text += f", finite values in [{finite.min():.4g}, {finite.max():.4g}]"
+    counts = []
+    if x.dtype.kind in "fc":
+        n_nan, n_inf = int(np.isnan(x).sum()), int(np.isinf(x).sum())
+        counts += [f"{n_nan} NaN"] * bool(n_nan) + [f"{n_inf} inf"] * bool(n_inf)
+    n_zero = int((x == 0).sum())
+    if n_zero:
+        counts.append(f"{n_zero} zero")
+    if counts:
+        text += f" ({', '.join(counts)} of {x.size})"
+    return text
+
+
+def _bad_kind(x: np.ndarray) -> str:
+    if np.isnan(x).any():
+        return "NaN"
+    return "-inf" if (x == -np.inf).any() and not (x == np.inf).any() else "inf"
+
+
+_FORWARD_HINTS = {
+    "log": "log(0) = -inf and log of a negative number is NaN. For the log of a probability, "
+    "work from logits: log_sigmoid(z) instead of log(sigmoid(z)), log_softmax(z) instead of "
+    "log(softmax(z)); otherwise clip the input to [eps, inf).",
+    "exp": "exp overflows to inf above 709.78 in float64 (88.72 in float32). Use logsumexp, "
+    "log_softmax or sigmoid, which shift their input, or keep the input smaller.",
+    "div": "dividing by 0 gives inf (0 / 0 gives NaN): add a small epsilon to the denominator "
+    "or find why it is 0.",
+    "sqrt": "sqrt of a negative number is NaN.",
+    "pow": "x ** y is NaN for a negative x with a non-integer y, and inf for 0 ** (negative y).",
+    "mul": "a product overflowed, or multiplied inf by 0.",
+    "matmul": "a sum of products overflowed: are the inputs or weights very large?",
+    "sum": "a sum overflowed: are the inputs very large?",
+}
+
+
+def _forward_anomaly(op, inputs: Sequence[np.ndarray], out: np.ndarray) -> str:
+    names = _input_names(len(inputs))
+    lines = [describe_array(n, x) for n, x in zip(names, inputs, strict=True)]
+    bad_in = [n for n, x in zip(names, inputs, strict=True)
+              if x.dtype.kind in "fc" and not np.isfinite(x).all()]  # fmt: skip
+    bad = ~np.isfinite(out)
+    where = f"{int(bad.sum())} of {out.size} elements"
+    site = user_site(3)
+    at = f"at {site}" if site is not None else "here"
+    if bad_in:
+        head = (
+            f"{op.name}: input {', '.join(bad_in)} already contains NaN or inf. No op checked "
+            f"by detect_anomaly() produced it: it comes from a leaf (your data, a parameter) or "
+            f"from a tensor computed before detect_anomaly() was on. Check the inputs with "
+            f"np.isfinite(t.data).all()."
+        )
+        hint = ""
+    else:
+        kind = _bad_kind(out[bad])
+        head = f"{op.name}: produced {kind} in its output ({where}) from finite inputs."
+        hint = _FORWARD_HINTS.get(op.name, "")
+    message = f"{head}\n  {at}\n  " + "\n  ".join(lines)
+    return message + (f"\n  Hint: {hint}" if hint else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks run by the engine during backward (only while detect_anomaly() is on)
+# ---------------------------------------------------------------------------------------------
+
+_BACKWARD_HINTS = {
+    "log": "d/dx log(x) = 1/x is inf at x = 0: compute log-probabilities from logits "
+    "(log_sigmoid, log_softmax), or clip the input away from 0.",
+    "sqrt": "d/dx sqrt(x) = 1/(2 sqrt(x)) is inf at x = 0: use sqrt(x + eps), or norm(), whose "
+    "gradient at 0 is defined.",
+    "div": "d/dy (x / y) = -x / y**2 is inf at y = 0: add an epsilon to the denominator.",
+    "pow": "d/dx x**y = y x**(y-1) is inf at x = 0 for y < 1, and d/dy needs log(x) (NaN for "
+    "x < 0).",
+    "exp": "exp(x) overflowed in the gradient: keep its input smaller (use logsumexp/log_softmax).",
+}
+
+
+def check_saved(op) -> None:
+    """Raise if the arrays ``op`` saved were changed since forward (anomaly mode keeps a copy)."""
+    trace = getattr(op, "trace", None)
+    if trace is None or trace[1] is None:
+        return
+    for now, before in zip(op.saved, trace[1], strict=True):
+        if before is None or now.tobytes() == before:
+            continue
+        then = np.frombuffer(before, dtype=now.dtype).reshape(now.shape)
+        changed = np.argwhere(~((now == then) | ((now != now) & (then != then))))  # NaN == NaN
+        if len(changed):  # else only the sign of a zero changed, which no gradient notices
+            index = tuple(int(i) for i in changed[0])
+            raise RuntimeError(
+                f"backward: a value that '{op.name}' saved for its gradient was changed after "
+                f"the forward pass ({site_of(op)}): element {index} was {then[index].item()!r}, "
+                f"is now {now[index].item()!r}. Something wrote into a tensor's .data between "
+                f"forward and backward (t.data[...] = v, t.data += v, or a numpy function with "
+                f"out=). Change data only after backward (as optimizers do), or compute on a copy."
+            )
+
+
+def check_gradients(op, inputs: Sequence[np.ndarray], dout: np.ndarray, grads: Sequence) -> None:
+    """Raise ``FloatingPointError`` if ``op``'s backward produced NaN/Inf from a finite ``dout``."""
+    if dout.dtype.kind in "fc" and not np.isfinite(dout).all():
+        raise FloatingPointError(
+            f"backward: the gradient reaching '{op.name}' ({site_of(op)}) contains "
+            f"{_bad_kind(dout[~np.isfinite(dout)])}; it was passed to backward() or came from "
+            f"an op computed before detect_anomaly() was on. {describe_array('dout', dout)}"
+        )
+    names = _input_names(len(inputs))
+    for name, grad in zip(names, grads, strict=True):
+        if grad is None or np.isfinite(grad).all():
+            continue
+        lines = [describe_array(n, x) for n, x in zip(names, inputs, strict=True)]
+        lines.append(describe_array("dout", dout))
+        message = (
+            f"backward of '{op.name}': produced {_bad_kind(np.asarray(grad)[~np.isfinite(grad)])}"
+            f" in the gradient of its input {name} from a finite dout.\n  {site_of(op)}\n  "
+            + "\n  ".join(lines)
+        )
+        hint = _BACKWARD_HINTS.get(op.name)
+        raise FloatingPointError(message + (f"\n  Hint: {hint}" if hint else ""))
+
+
+# ---------------------------------------------------------------------------------------------
+# log(0)
+# ---------------------------------------------------------------------------------------------
+
+
+class LogOfZeroWarning(RuntimeWarning):
+    """``log`` met an exact 0 (the result is -inf, its gradient inf).
+
+    Not always a mistake, so it is a warning, shown once per line of your code. Silence it with
+    ``warnings.filterwarnings("ignore", category=tinygrad_edu.LogOfZeroWarning)``.
+    """
+
+
+def warn_log_of_zero(x: np.ndarray) -> None:
+    """Warn, pointing at the user's line, that ``log`` is about to take the log of 0."""
+    zeros = int(x.size - np.count_nonzero(x))
+    warnings.warn(
+        f"log: {zeros} of {x.size} input elements are exactly 0, so log gives -inf there and the "
+        f"gradient 1/x is inf. If this is the log of a probability, compute it from logits: "
+        f"log_sigmoid(z) instead of log(sigmoid(z)), log_softmax(z) instead of log(softmax(z)) "
+        f"(or a cross-entropy loss that takes logits). If -inf is intended, silence this with "
+        f"warnings.filterwarnings('ignore', category=tinygrad_edu.LogOfZeroWarning).",
+        LogOfZeroWarning,
+        stacklevel=_user_stacklevel(),
+    )
+
+
+def _from_environment() -> None:
+    wanted = {w.strip() for w in os.environ.get("TINYGRAD_EDU_DEBUG", "").split(",") if w.strip()}
+    unknown = wanted - {"sites", "strict", "anomaly"}
+    if unknown:
+        warnings.warn(
+            f"TINYGRAD_EDU_DEBUG: expected a comma-separated subset of sites, strict, anomaly, got "
+            f"{sorted(unknown)}; ignoring them.",
+            stacklevel=2,
+        )
+    _set(sites="sites" in wanted, strict="strict" in wanted, anomaly="anomaly" in wanted)
+
+
+_from_environment()
