@@ -1,0 +1,154 @@
+"""Every example in ``examples/`` runs (with few iterations) and shows what its docstring says.
+
+Examples are scripts whose names start with a digit, so they are imported by path. The cat
+examples skip without ``TINYGRAD_EDU_DATA``.
+"""
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinygrad_edu.data import DATA_ENV_VAR
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+ALL = sorted(EXAMPLES.glob("[0-9][0-9]_*.py"))
+
+needs_cats = pytest.mark.skipif(
+    not os.environ.get(DATA_ENV_VAR),
+    reason=f"set {DATA_ENV_VAR}=DIR (the folder holding the course's cat files)",
+)
+
+
+def load(name: str):
+    (path,) = EXAMPLES.glob(f"{name}*.py")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_examples_are_numbered_in_the_courses_order():
+    assert [p.name for p in ALL] == [
+        "01_housing_neuron.py",
+        "02_computation_graph.py",
+        "03_logistic_regression_cats.py",
+        "04_vectorization.py",
+        "05_broadcasting.py",
+        "06_planar_one_hidden_layer.py",
+        "07_zero_initialization.py",
+        "08_deep_network_step_by_step.py",
+        "09_cat_recognizer.py",
+        "10_learning_rates.py",
+    ]
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.stem for p in ALL])
+def test_each_example_says_how_to_run_it_and_what_to_look_for(path):
+    module = load(path.stem[:2])
+    assert f"python examples/{path.name}" in module.__doc__
+    assert "What to look for" in module.__doc__
+    assert callable(module.main)
+
+
+def test_01_the_neuron_learns_and_never_predicts_a_negative_price(capsys):
+    neuron = load("01").main(num_iterations=300)
+    out = capsys.readouterr().out
+    assert "a house of 100 sq ft: predicted $0" in out
+    X = np.array([[0.6], [3.0]])
+    assert np.all(np.diff(neuron(X).data[:, 0]) > 0)  # bigger houses cost more
+    assert neuron[0].W.item() > 0
+
+
+def test_02_graph_values_and_derivatives(capsys, tmp_path):
+    grads = load("02").main()
+    assert grads == {"a": 3.0, "b": 6.0, "c": 9.0, "u": 3.0, "v": 3.0}
+    assert "u = bc = 6,  v = a + u = 11,  J = 3v = 33" in capsys.readouterr().out
+
+
+def test_02_draws_the_graph_when_viz_is_available(tmp_path, capsys):
+    pytest.importorskip("graphviz")
+    load("02").main(tmp_path / "J.dot")  # DOT text needs no graphviz program
+    assert "33" in (tmp_path / "J.dot").read_text()
+
+
+def test_02_runs_as_a_script():
+    env = dict(os.environ, PYTHONPATH=str(EXAMPLES.parent))
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "02_computation_graph.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "da = 3,  db = 6,  dc = 9" in done.stdout
+
+
+@needs_cats
+def test_03_logistic_regression_prints_the_courses_costs(capsys):
+    result = load("03").main(num_iterations=101)
+    out = capsys.readouterr().out
+    assert "autograd's dw equals X (A - Y)^T / m: True" in out
+    assert "Cost after iteration 0: 0.693147" in out
+    assert "Cost after iteration 100: 0.584508" in out  # the course's printout
+    assert 0 <= result["test_accuracy"] <= 100
+
+
+def test_03_without_data_says_where_to_put_it(monkeypatch, capsys):
+    monkeypatch.delenv(DATA_ENV_VAR, raising=False)
+    assert load("03").main(num_iterations=1) is None
+    assert "train_catvnoncat.h5" in capsys.readouterr().out
+
+
+def test_04_loop_and_vectorized_agree():
+    values = load("04").main(n=2000)
+    assert values["loop"] == pytest.approx(values["numpy"], rel=1e-12)
+    assert values["tensor"] == pytest.approx(values["numpy"], rel=1e-12)
+
+
+def test_05_calories_percentages(capsys):
+    table = load("05").main()
+    calories = np.array(load("05").CALORIES)
+    np.testing.assert_allclose(table, 100 * calories / calories.sum(axis=0), rtol=1e-14)
+    out = capsys.readouterr().out
+    assert "94.9" in out and "is zero: True" in out
+
+
+def test_06_planar(capsys):
+    accuracies = load("06").main(num_iterations=30)
+    assert "Cost after iteration 0: 0.693048" in capsys.readouterr().out  # the course's
+    assert 0 <= accuracies["logistic"] <= 1 and 0 <= accuracies["hidden"] <= 1
+
+
+def test_07_symmetric_starts_keep_hidden_units_identical():
+    assert load("07").main(num_iterations=50) == {
+        "zeros": True,
+        "constant": True,
+        "course_small": False,
+    }
+
+
+def test_08_autograd_equals_the_courses_backward_at_every_layer(capsys):
+    assert load("08").main() is True
+    out = capsys.readouterr().out
+    assert "layer 1: W (4, 5), b (4, 1), Z (4, 10), A (4, 10) (relu)" in out
+
+
+@needs_cats
+def test_09_cat_recognizer(capsys):
+    results = load("09").main(num_iterations=2)
+    out = capsys.readouterr().out
+    assert "Cost after iteration 0: 0.693050" in out  # the course's two-layer start
+    assert "Cost after iteration 0: 0.771749" in out  # the course's four-layer start
+    assert set(results) == {"two-layer", "four-layer"}
+
+
+@needs_cats
+def test_10_learning_rates(tmp_path):
+    final = load("10").main(num_iterations=2)
+    assert list(final) == [0.01, 0.001, 0.0001]
