@@ -20,6 +20,7 @@ from tinygrad_edu.debug import (
     strict_broadcasting,
 )
 from tinygrad_edu.engine import enable_grad, is_grad_enabled, no_grad
+from tinygrad_edu.serialize import load, save
 from tinygrad_edu.tensor import (
     Tensor,
     arange,
@@ -49,6 +50,7 @@ __all__ = [
     "full",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "load",
     "maximum",
     "minimum",
     "no_grad",
@@ -57,6 +59,7 @@ __all__ = [
     "rand",
     "randn",
     "record_sites",
+    "save",
     "stack",
     "strict_broadcasting",
     "where",
