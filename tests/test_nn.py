@@ -122,6 +122,19 @@ def test_train_and_eval_reach_every_module():
     assert [m.training for _, m in model.named_modules()] == [True] * 4
 
 
+def test_a_module_that_skips_super_init_still_works():
+    class Bare(nn.Module):
+        def __init__(self):
+            self.layer = nn.Linear(2, 1)
+
+        def forward(self, X):
+            return self.layer(X)
+
+    bare = Bare()
+    assert bare.training and [name for name, _ in bare.named_parameters()] == ["layer.W", "layer.b"]
+    assert not bare.eval().training and not bare.layer.training
+
+
 def test_forward_must_be_defined():
     class Empty(nn.Module):
         pass

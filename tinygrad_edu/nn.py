@@ -90,6 +90,8 @@ class Module:
     (6.0, ['w'])
     """
 
+    training = True  # the default, also for subclasses that forget super().__init__()
+
     def __init__(self) -> None:
         self.training = True
 
