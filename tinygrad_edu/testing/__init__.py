@@ -89,7 +89,9 @@ def gradcheck(
         fn: the function under test.
         *inputs: numpy arrays or Tensors (values are copied to float64).
         eps: step of the central difference.
-        atol, rtol: an element passes when |analytic - numeric| <= atol + rtol * |numeric|.
+        atol: absolute tolerance: an element passes when
+            |analytic - numeric| <= atol + rtol * |numeric|.
+        rtol: relative tolerance (see ``atol``).
         raise_exception: raise ``GradcheckError`` on failure (default) instead of returning False.
 
     Returns:
