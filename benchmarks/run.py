@@ -117,7 +117,10 @@ def _print_load(label: str, load: list[float] | None) -> None:
         return
     warn = ""
     if load[0] > 0.5:
-        warn = "  (WARNING: other processes are busy: BLAS threads compete for the cores)"
+        warn = (
+            "  (WARNING: other processes are busy: BLAS threads compete for the cores; "
+            "for steadier ratios use --threads 1 --clock cpu)"
+        )
     print(f"load      {label}: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (1/5/15 min){warn}")
 
 
@@ -165,17 +168,35 @@ def print_environment(meta: dict) -> None:
         )
 
 
+_THREAD_LIMITERS: list = []  # keeps threadpoolctl's limiter alive for the whole run
+
+
+def limit_threads(n: int) -> None:
+    """Run numpy's BLAS, OpenMP and torch with ``n`` threads (less sensitive to a busy machine)."""
+    try:
+        import threadpoolctl
+    except ImportError:
+        print("--threads: threadpoolctl is not installed; set OPENBLAS_NUM_THREADS instead")
+    else:
+        _THREAD_LIMITERS.append(threadpoolctl.threadpool_limits(limits=n))
+    if wl.torch is not None:
+        wl.torch.set_num_threads(n)
+
+
 # --------------------------------------------------------------------------------------------------
 # Timing
 # --------------------------------------------------------------------------------------------------
 
 
+_clock = time.perf_counter  # --clock cpu switches to time.process_time
+
+
 def _timed_call(runner) -> float:
     if runner.prepare is not None:
         runner.prepare()
-    t0 = time.perf_counter()
+    t0 = _clock()
     runner.run()
-    return time.perf_counter() - t0
+    return _clock() - t0
 
 
 def time_workload(
@@ -359,6 +380,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--chain-ops", type=int, default=1_000_000, help="length of the long chain")
     p.add_argument("--no-chain", action="store_true", help="skip the long tinygrad_edu chain")
     p.add_argument("--profile", action="store_true", help="print cProfile of tinygrad_edu steps")
+    p.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="wall: time.perf_counter (default); cpu: time.process_time, the CPU time of this "
+        "process, steadier on a busy machine but meaningful only with --threads 1",
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="limit BLAS, OpenMP and torch threads (e.g. 1 on a busy machine)",
+    )
     return p.parse_args(argv)
 
 
@@ -380,11 +414,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--only: unknown workload(s) {unknown}; choose from {list(wl.WORKLOADS)}")
         return 2
 
+    global _clock
+    _clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    if args.threads is not None:
+        limit_threads(args.threads)
     meta = environment()
     print_environment(meta)
     backends = wl.available_backends()
     if args.smoke:
         print("SMOKE mode: tiny sizes; the timings below mean nothing")
+    if args.clock == "cpu":
+        print("clock     CPU time of this process (time.process_time), not wall-clock time")
+        if args.threads != 1:
+            print("WARNING   --clock cpu adds up every thread's CPU time: use it with --threads 1")
     print()
 
     workloads = {k: wl.WORKLOADS[k](seed=args.seed, smoke=args.smoke) for k in keys}
@@ -397,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "backends": backends,
             "min_round_seconds": MIN_ROUND_SECONDS,
+            "clock": "time.process_time" if args.clock == "cpu" else "time.perf_counter",
+            "threads_limit": args.threads,
         },
         "workloads": {},
     }
