@@ -713,8 +713,9 @@ def _as_curve(history: Any, step: int) -> tuple[list[float], list[float]]:
 
 
 def _is_single_run(history: Any) -> bool:
-    if isinstance(history, Mapping):
-        return all(np.ndim(v) == 0 for v in history.values())
+    """One run: ``{iteration: cost}`` or a flat list of costs (not ``{label: run}``)."""
+    if isinstance(history, Mapping):  # np.ndim of a dict is 0: test for nested runs explicitly
+        return all(not isinstance(v, Mapping) and np.ndim(v) == 0 for v in history.values())
     return np.ndim(history) <= 1 and all(np.ndim(v) == 0 for v in history)
 
 
