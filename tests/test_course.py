@@ -301,3 +301,11 @@ def test_cli_plot_of_the_sweep_writes_one_chart(tmp_path, capsys):
     path = tmp_path / "sweep.png"
     code, _, _ = run_cli(capsys, "planar-sweep", "--iterations", "2", "--json", "--plot", str(path))
     assert code == 0 and path.stat().st_size > 0
+
+
+def test_percentages_print_like_the_course_without_float_noise():
+    from tinygrad_edu.course import _percent
+
+    assert _percent(249 / 400) == "62.25 %"  # 100 * 0.6225 is 62.25000000000001 in binary
+    assert _percent(207 / 209) == "99.04306220095694 %"  # the course's printed digits, all kept
+    assert _percent(0.72) == "72.0 %"
