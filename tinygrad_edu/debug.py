@@ -83,8 +83,8 @@ def record_sites(enabled: bool = True) -> _Restore:
     """Record, for every op put in a graph, the line of your code that created it.
 
     Errors raised later by ``backward()`` (a released graph, a tensor modified in place, a failing
-    op) then name that line. Off by default: walking the call stack costs about as much as a
-    small op itself (see the report in ``docs``); ``detect_anomaly()`` turns it on too.
+    op) then name that line. Off by default: walking the call stack adds about 17% to the cost of
+    a small elementwise op (measured on a (16,) tensor); ``detect_anomaly()`` turns it on too.
 
     >>> import tinygrad_edu as tg
     >>> with tg.record_sites():
@@ -152,7 +152,7 @@ def is_anomaly_enabled() -> bool:
 # ---------------------------------------------------------------------------------------------
 
 _PACKAGE = os.path.dirname(__file__) + os.sep
-_CORE = tuple(_PACKAGE + name + ".py" for name in ("ops", "debug", "engine", "tensor"))
+_CORE = frozenset(_PACKAGE + name + ".py" for name in ("ops", "debug", "engine", "tensor"))
 
 
 class Site:
@@ -177,29 +177,39 @@ class Site:
         return text
 
 
-def _capture(frame) -> tuple | None:
-    """``(filename, lineno, function, via)`` of the first frame from ``frame`` outward that lies
-    outside the package; ``via`` is the first one inside the package but outside its core (a
-    layer or a loss), or None. Plain tuples: this runs once per op while sites are recorded."""
+def _capture(frame, snapshot: tuple | None = None) -> tuple:
+    """An op's trace: ``(code, last instruction, via, snapshot)`` for the first frame from
+    ``frame`` outward that lies outside the package. ``via`` is the same kind of tuple for the
+    first frame inside the package but outside its core (a layer or a loss), or None; code is
+    None when no frame lies outside the package (the command line). One plain tuple, and the
+    line number is looked up only when an error needs it: ``frame.f_lineno`` scans the code's
+    line table, which costs more than a small op. This runs once per op while sites are on."""
     via = None
     code = frame.f_code
-    filename = code.co_filename
-    while filename.startswith(_PACKAGE):
-        if via is None and filename not in _CORE:
-            via = (filename, frame.f_lineno, code.co_name, None)
+    while code.co_filename.startswith(_PACKAGE):
+        if via is None and code.co_filename not in _CORE:
+            via = (code, frame.f_lasti, None, None)
         frame = frame.f_back
-        if frame is None:  # called from the package itself (the command line): keep the layer
-            return via
+        if frame is None:
+            return (None, 0, via, snapshot)
         code = frame.f_code
-        filename = code.co_filename
-    return (filename, frame.f_lineno, code.co_name, via)
+    return (code, frame.f_lasti, via, snapshot)
 
 
-def _site(raw: tuple | None) -> Site | None:
-    if raw is None:
+def _lineno(code, lasti: int) -> int:
+    for start, end, line in code.co_lines():
+        if start <= lasti < end and line is not None:
+            return line
+    return code.co_firstlineno
+
+
+def _site(trace: tuple | None) -> Site | None:
+    if trace is None:
         return None
-    filename, lineno, function, via = raw
-    return Site(filename, lineno, function, _site(via))
+    code, lasti, via, _ = trace
+    if code is None:
+        return _site(via)
+    return Site(code.co_filename, _lineno(code, lasti), code.co_name, _site(via))
 
 
 def user_site(skip: int = 1) -> Site | None:
@@ -217,8 +227,7 @@ def creation_site(t) -> Site | None:
     (2, '<module>')
     """
     op = getattr(t, "_op", t)  # a tensor or an op
-    trace = getattr(op, "trace", None)
-    return None if trace is None else _site(trace[0])
+    return _site(getattr(op, "trace", None))
 
 
 def _user_stacklevel() -> int:
@@ -250,8 +259,8 @@ def after_forward(op, parents: Sequence, out: np.ndarray, recorded: bool) -> Non
     """Strict broadcasting, forward anomaly detection, and the op's trace, in that order.
 
     ``parents`` are the op's input tensors. When the op is ``recorded`` in a graph, ``op.trace``
-    becomes ``(site, snapshot)``: the raw creation site (see ``creation_site``) and, in anomaly
-    mode, copies of what the op saved for backward.
+    gets its raw creation site (see ``_capture`` and ``creation_site``) and, in anomaly mode,
+    copies of what the op saved for backward.
     """
     if _strict and op.broadcasts:
         sx, sy = parents[0].data.shape, parents[1].data.shape
@@ -264,7 +273,7 @@ def after_forward(op, parents: Sequence, out: np.ndarray, recorded: bool) -> Non
         if _anomaly and op.saved:  # bytes: the cheapest exact copy to compare (NaN included)
             snapshot = tuple(s.tobytes() if isinstance(s, np.ndarray) else None
                              for s in op.saved)  # fmt: skip
-        op.trace = (_capture(sys._getframe(2)), snapshot)
+        op.trace = _capture(sys._getframe(2), snapshot)
 
 
 def _stretched(shape: tuple[int, ...], out: tuple[int, ...]) -> bool:
@@ -383,9 +392,9 @@ _BACKWARD_HINTS = {
 def check_saved(op) -> None:
     """Raise if the arrays ``op`` saved were changed since forward (anomaly mode keeps a copy)."""
     trace = getattr(op, "trace", None)
-    if trace is None or trace[1] is None:
+    if trace is None or trace[3] is None:
         return
-    for now, before in zip(op.saved, trace[1], strict=True):
+    for now, before in zip(op.saved, trace[3], strict=True):
         if before is None or now.tobytes() == before:
             continue
         then = np.frombuffer(before, dtype=now.dtype).reshape(now.shape)
