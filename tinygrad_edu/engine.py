@@ -197,11 +197,21 @@ def _store_grad(node, grad: np.ndarray, handed_out: set) -> None:
     if type(grad) is not np.ndarray:  # a 0-d result of numpy arithmetic is a numpy scalar
         grad = np.array(grad)
     if node.grad is None:
-        # Add's backward hands the same array to both inputs, and views share memory with the
-        # graph: copy those, so that ``x.grad += ...`` by a user can never change another .grad.
-        if id(grad) in handed_out or grad.base is not None or not grad.flags.writeable:
+        # Add's backward hands the same array to both inputs, and reshape/transpose hand out views
+        # of it: copy only when the memory is already someone's .grad (or read-only, as
+        # broadcast_to views are), so ``x.grad += ...`` by a user never changes another .grad.
+        # Copying every view instead would copy each batch-first layer's dW (a view of W.T's).
+        base = grad.base
+        if (
+            not grad.flags.writeable
+            or id(grad) in handed_out
+            or (base is not None and id(base) in handed_out)
+        ):
             grad = grad.copy()
+            base = None
         handed_out.add(id(grad))
+        if base is not None:
+            handed_out.add(id(base))
         node.grad = grad
     elif node.grad.flags.writeable:
         node.grad += grad  # in place, as PyTorch accumulates
@@ -226,26 +236,49 @@ def _failed(op, err: Exception) -> Exception:
         return RuntimeError(message)
 
 
+def _consumer_counts(root) -> dict:
+    """For every node below ``root`` that needs a gradient: how many graph edges leave it.
+
+    Keyed by the node itself: tensors hash by identity, which is cheaper than calling ``id()``.
+    """
+    counts = {}
+    stack = [root]
+    while stack:
+        for parent in stack.pop()._parents:
+            if parent.requires_grad:
+                if parent in counts:
+                    counts[parent] += 1
+                else:
+                    counts[parent] = 1
+                    stack.append(parent)
+    return counts
+
+
 def backward(root, gradient: np.ndarray, retain_graph: bool = False, retain_grads: bool = False):
     """Fill ``.grad`` of every leaf that requires grad with dJ/dleaf, where ``root`` is J.
 
     ``gradient`` is dJ/droot (ones for a scalar loss). Non-leaf tensors keep their gradient only if
     they called ``retain_grad()`` or ``retain_grads=True`` is passed (for teaching and drawing).
+
+    Nodes run in topological order by counting (Kahn's algorithm): a node's backward runs once
+    every consumer has sent its share, so its gradient is complete before it flows on. This needs
+    no recursion and one cheap pre-pass, and it is deterministic (parents are ordered).
     """
-    grads = {id(root): gradient}
+    pending = _consumer_counts(root)
+    grads = {root: gradient}
     handed_out: set = set()
-    keep_all = retain_grads
     writes = _write_clock  # 0 unless an in-place method ever ran: then check saved arrays
     anomaly = debug._anomaly
-    for node in reversed(toposort(root)):
-        grad = grads.pop(id(node), None)
-        if grad is None:  # no path from this node to the root carries a gradient
-            continue
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        grad = grads.pop(node)
         op = node._op
-        if op is None or keep_all or node._retain_grad:
-            _store_grad(node, grad, handed_out)
         if op is None:
+            _store_grad(node, grad, handed_out)
             continue
+        if retain_grads or node._retain_grad:
+            _store_grad(node, grad, handed_out)
         if op.saved is None:
             raise RuntimeError(_RELEASED_MESSAGE.format(op=op.name, site=debug.site_of(op)))
         if writes and writes > getattr(op, "clock", writes):
@@ -262,16 +295,23 @@ def backward(root, gradient: np.ndarray, retain_graph: bool = False, retain_grad
             op.saved = None
         # zip(strict=True) would parse a keyword argument on every node: measurably slower.
         for parent, pgrad in zip(node._parents, input_grads):  # noqa: B905
-            if pgrad is None:
+            if not parent.requires_grad:
                 continue
-            if pgrad.shape != parent.data.shape:
-                pgrad = unbroadcast(pgrad, parent.data.shape)
-                if pgrad.shape != parent.data.shape:  # a bug in op.backward, not in user code
-                    raise RuntimeError(
-                        f"backward of '{op.name}': expected a gradient of shape "
-                        f"{parent.data.shape} for an input, got {pgrad.shape} "
-                        f"({debug.site_of(op)}). The op's backward is wrong; please report it."
-                    )
-            key = id(parent)
-            previous = grads.get(key)
-            grads[key] = pgrad if previous is None else previous + pgrad
+            if pgrad is not None:
+                if pgrad.shape != parent.data.shape:
+                    pgrad = unbroadcast(pgrad, parent.data.shape)
+                    if pgrad.shape != parent.data.shape:  # a bug in op.backward, not user code
+                        raise RuntimeError(
+                            f"backward of '{op.name}': expected a gradient of shape "
+                            f"{parent.data.shape} for an input, got {pgrad.shape} "
+                            f"({debug.site_of(op)}). The op's backward is wrong; please report it."
+                        )
+                previous = grads.get(parent)
+                grads[parent] = pgrad if previous is None else previous + pgrad
+            left = pending[parent] - 1
+            pending[parent] = left
+            if left == 0:
+                if parent in grads:
+                    ready.append(parent)
+                else:  # requires_grad was switched on after the op recorded it: no gradient
+                    del pending[parent]

@@ -62,16 +62,30 @@ def _leaf(data: np.ndarray) -> Tensor:
     return t
 
 
+_CONSTANTS: dict = {}  # (number, dtype) -> its constant leaf; see _const
+
+
 def _const(value: Any, like: Tensor) -> Tensor:
     """Wrap a Python number or array as a constant tensor for a binary op with ``like``.
 
     Python numbers take ``like``'s float dtype, so ``x32 * 2.0`` stays float32 (numpy would keep it
-    float32 too, but a 0-d float64 *array* would not).
+    float32 too, but a 0-d float64 *array* would not). Number constants are cached, so
+    ``y = y * 1.0001`` in a loop makes one constant, not thousands (a tenth of the per-op cost
+    of small tensors). The cache is bounded; 0.0 is not cached, since 0.0 == -0.0 as a key.
     """
     if isinstance(value, Tensor):
         return value
-    if isinstance(value, (int, float)) and like.data.dtype.kind == "f":
-        return _leaf(np.asarray(value, dtype=like.data.dtype))
+    dtype = like.data.dtype
+    if isinstance(value, (int, float)) and dtype.kind == "f":
+        key = (value, dtype)
+        constant = _CONSTANTS.get(key)
+        if constant is None:
+            constant = _leaf(np.asarray(value, dtype=dtype))
+            if value:
+                if len(_CONSTANTS) >= 1024:
+                    _CONSTANTS.clear()
+                _CONSTANTS[key] = constant
+        return constant
     return _leaf(_as_array(value))
 
 
@@ -102,6 +116,35 @@ def _run(op: ops.Op, parents: tuple[Tensor, ...]) -> Tensor:
         out.requires_grad = True
         out._op = op
         out._parents = parents
+    else:
+        out.requires_grad = False
+        out._op = None
+        out._parents = ()
+    return out
+
+
+def _run2(op: ops.Op, x: Tensor, y: Tensor) -> Tensor:
+    """``_run`` for two inputs (the hot path of arithmetic, without building lists)."""
+    try:
+        data = op.forward(x.data, y.data)
+    except ValueError as err:
+        raise ValueError(op.describe_error([x.data.shape, y.data.shape], err)) from None
+    if type(data) is not np.ndarray:  # numpy returns scalars for 0-d results; keep arrays
+        data = np.asarray(data)
+    record = (x.requires_grad or y.requires_grad) and _GradMode.enabled
+    if debug._active:  # a debug switch is on (sites, strict broadcasting, anomaly detection)
+        debug.after_forward(op, (x, y), data, record)
+    out = _new(Tensor)
+    out.data = data
+    out.grad = None
+    out.name = None
+    out._retain_grad = False
+    if record:
+        op.needs = (x.requires_grad, y.requires_grad)
+        op.clock = engine._write_clock
+        out.requires_grad = True
+        out._op = op
+        out._parents = (x, y)
     else:
         out.requires_grad = False
         out._op = None
@@ -471,40 +514,40 @@ class Tensor:
     # -- arithmetic -----------------------------------------------------------------------------
 
     def __add__(self, other) -> Tensor:
-        return _run(ops.Add(), (self, _const(other, self)))
+        return _run2(ops.Add(), self, _const(other, self))
 
     def __radd__(self, other) -> Tensor:
-        return _run(ops.Add(), (_const(other, self), self))
+        return _run2(ops.Add(), _const(other, self), self)
 
     def __sub__(self, other) -> Tensor:
-        return _run(ops.Sub(), (self, _const(other, self)))
+        return _run2(ops.Sub(), self, _const(other, self))
 
     def __rsub__(self, other) -> Tensor:
-        return _run(ops.Sub(), (_const(other, self), self))
+        return _run2(ops.Sub(), _const(other, self), self)
 
     def __mul__(self, other) -> Tensor:
-        return _run(ops.Mul(), (self, _const(other, self)))
+        return _run2(ops.Mul(), self, _const(other, self))
 
     def __rmul__(self, other) -> Tensor:
-        return _run(ops.Mul(), (_const(other, self), self))
+        return _run2(ops.Mul(), _const(other, self), self)
 
     def __truediv__(self, other) -> Tensor:
-        return _run(ops.Div(), (self, _const(other, self)))
+        return _run2(ops.Div(), self, _const(other, self))
 
     def __rtruediv__(self, other) -> Tensor:
-        return _run(ops.Div(), (_const(other, self), self))
+        return _run2(ops.Div(), _const(other, self), self)
 
     def __pow__(self, exponent) -> Tensor:
-        return _run(ops.Pow(), (self, _const(exponent, self)))
+        return _run2(ops.Pow(), self, _const(exponent, self))
 
     def __rpow__(self, base) -> Tensor:
-        return _run(ops.Pow(), (_const(base, self), self))
+        return _run2(ops.Pow(), _const(base, self), self)
 
     def __matmul__(self, other) -> Tensor:
-        return _run(ops.MatMul(), (self, _const(other, self)))
+        return _run2(ops.MatMul(), self, _const(other, self))
 
     def __rmatmul__(self, other) -> Tensor:
-        return _run(ops.MatMul(), (_const(other, self), self))
+        return _run2(ops.MatMul(), _const(other, self), self)
 
     def __neg__(self) -> Tensor:
         return _run1(ops.Neg(), self)
@@ -592,11 +635,11 @@ class Tensor:
 
     def maximum(self, other) -> Tensor:
         """Elementwise maximum; on a tie each input gets half the gradient."""
-        return _run(ops.Maximum(), (self, _const(other, self)))
+        return _run2(ops.Maximum(), self, _const(other, self))
 
     def minimum(self, other) -> Tensor:
         """Elementwise minimum; on a tie each input gets half the gradient."""
-        return _run(ops.Minimum(), (self, _const(other, self)))
+        return _run2(ops.Minimum(), self, _const(other, self))
 
     def clip(self, lo: float | None = None, hi: float | None = None) -> Tensor:
         """Limit values to [lo, hi]; the gradient passes where lo <= x <= hi (inclusive)."""
@@ -701,7 +744,7 @@ class Tensor:
         """
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        return _run(ops.Reshape(shape), (self,))
+        return _run1(ops.Reshape(shape), self)
 
     def transpose(self, *axes) -> Tensor:
         """Permute the axes (reverse them if none are given), as ``np.transpose``."""
@@ -763,7 +806,7 @@ class Tensor:
             index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
         elif isinstance(index, list):
             index = np.asarray(index)
-        return _run(ops.GetItem(index), (self,))
+        return _run1(ops.GetItem(index), self)
 
 
 def _one_axis(axis: int, ndim: int, op: str) -> int:
