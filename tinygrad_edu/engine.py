@@ -21,6 +21,7 @@ instead of returning a wrong gradient.
 from __future__ import annotations
 
 import contextlib
+import gc
 import weakref
 from collections.abc import Iterator
 
@@ -264,6 +265,20 @@ def backward(root, gradient: np.ndarray, retain_graph: bool = False, retain_grad
     every consumer has sent its share, so its gradient is complete before it flows on. This needs
     no recursion and one cheap pre-pass, and it is deterministic (parents are ordered).
     """
+    # The cyclic garbage collector would otherwise run every few hundred allocations and walk the
+    # whole graph in its older generations (measured: 40% of a 50,000-node backward). Backward
+    # creates no reference cycles, so pausing it here loses nothing.
+    collecting = gc.isenabled()
+    if collecting:
+        gc.disable()
+    try:
+        _backward(root, gradient, retain_graph, retain_grads)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _backward(root, gradient, retain_graph: bool, retain_grads: bool) -> None:
     pending = _consumer_counts(root)
     grads = {root: gradient}
     handed_out: set = set()
