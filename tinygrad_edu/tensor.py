@@ -549,6 +549,27 @@ class Tensor:
     def __rmatmul__(self, other) -> Tensor:
         return _run2(ops.MatMul(), _const(other, self), self)
 
+    # Augmented assignment follows PyTorch: ``w -= lr * w.grad`` inside ``no_grad()`` updates ``w``
+    # in place (it stays the same parameter), while ``total += loss`` on tensors that record a
+    # graph builds a new tensor, exactly as ``total = total + loss`` would.
+
+    def _records(self, other) -> bool:
+        return _GradMode.enabled and (
+            self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
+        )
+
+    def __iadd__(self, other) -> Tensor:
+        return self + other if self._records(other) else self.add_(other)
+
+    def __isub__(self, other) -> Tensor:
+        return self - other if self._records(other) else self.sub_(other)
+
+    def __imul__(self, other) -> Tensor:
+        return self * other if self._records(other) else self.mul_(other)
+
+    def __itruediv__(self, other) -> Tensor:
+        return self / other if self._records(other) else self.div_(other)
+
     def __neg__(self) -> Tensor:
         return _run1(ops.Neg(), self)
 
