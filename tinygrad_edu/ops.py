@@ -107,8 +107,8 @@ class _Broadcasting(Op):
             )
         return (
             f"{self.name}: shapes cannot be broadcast together: x.shape={sx}, y.shape={sy}. "
-            f"Aligned from the right they are {px} and {py}; at axis {clash} the sizes differ "
-            f"and neither is 1.{hint}"
+            f"Aligned from the right they are {px} and {py}; at axis "
+            f"{', '.join(map(str, clash))} the sizes differ and neither is 1.{hint}"
         )
 
 
