@@ -296,7 +296,7 @@ def _backward(root, gradient, retain_graph: bool, retain_grads: bool) -> None:
             _store_grad(node, grad, handed_out)
         if op.saved is None:
             raise RuntimeError(_RELEASED_MESSAGE.format(op=op.name, site=debug.site_of(op)))
-        if writes and writes > getattr(op, "clock", writes):
+        if writes and writes > getattr(op, "clock", 0):  # unset: recorded before any write
             _check_not_overwritten(node, op)
         if anomaly:
             debug.check_saved(op)

@@ -395,7 +395,10 @@ class Sigmoid(Op):
 
     def backward(self, dout):
         out = self.saved[0]
-        return (dout * out * (1 - out),)
+        dx = 1 - out
+        dx *= out  # in place (a numpy scalar just rebinds): one buffer for a memory-bound op
+        dx *= dout
+        return (dx,)
 
 
 class LogSigmoid(Op):
@@ -430,7 +433,9 @@ class Tanh(Op):
 
     def backward(self, dout):
         out = self.saved[0]
-        return (dout * (1 - out * out),)
+        dx = 1 - out * out
+        dx *= dout  # in place: one temporary fewer, these ops are memory-bound on big arrays
+        return (dx,)
 
 
 class AsType(Op):

@@ -62,30 +62,36 @@ def _leaf(data: np.ndarray) -> Tensor:
     return t
 
 
-_CONSTANTS: dict = {}  # (number, dtype) -> its constant leaf; see _const
+_CONSTANTS: dict = {}  # dtype -> {number: its constant leaf}; see _const
 
 
 def _const(value: Any, like: Tensor) -> Tensor:
     """Wrap a Python number or array as a constant tensor for a binary op with ``like``.
 
     Python numbers take ``like``'s float dtype, so ``x32 * 2.0`` stays float32 (numpy would keep it
-    float32 too, but a 0-d float64 *array* would not). Number constants are cached, so
+    float32 too, but a 0-d float64 *array* would not). Number constants are cached per dtype, so
     ``y = y * 1.0001`` in a loop makes one constant, not thousands (a tenth of the per-op cost
     of small tensors). The cache is bounded; 0.0 is not cached, since 0.0 == -0.0 as a key.
     """
+    kind = type(value)  # exact type checks: cheaper than isinstance on the hot path
+    if kind is float or kind is int:
+        dtype = like.data.dtype
+        cache = _CONSTANTS.get(dtype)
+        if cache is None:
+            cache = _CONSTANTS[dtype] = {}
+        constant = cache.get(value)
+        if constant is None:
+            data = np.asarray(value, dtype=dtype) if dtype.kind == "f" else _as_array(value)
+            constant = _leaf(data)
+            if value:
+                if len(cache) >= 1024:
+                    cache.clear()
+                cache[value] = constant
+        return constant
     if isinstance(value, Tensor):
         return value
-    dtype = like.data.dtype
-    if isinstance(value, (int, float)) and dtype.kind == "f":
-        key = (value, dtype)
-        constant = _CONSTANTS.get(key)
-        if constant is None:
-            constant = _leaf(np.asarray(value, dtype=dtype))
-            if value:
-                if len(_CONSTANTS) >= 1024:
-                    _CONSTANTS.clear()
-                _CONSTANTS[key] = constant
-        return constant
+    if isinstance(value, (int, float)) and like.data.dtype.kind == "f":  # bool, numpy scalars
+        return _leaf(np.asarray(value, dtype=like.data.dtype))
     return _leaf(_as_array(value))
 
 
@@ -112,7 +118,8 @@ def _run(op: ops.Op, parents: tuple[Tensor, ...]) -> Tensor:
     out._retain_grad = False
     if record:
         op.needs = needs
-        op.clock = engine._write_clock
+        if engine._write_clock:  # unset means 0: recorded before any in-place write
+            op.clock = engine._write_clock
         out.requires_grad = True
         out._op = op
         out._parents = parents
@@ -141,7 +148,8 @@ def _run2(op: ops.Op, x: Tensor, y: Tensor) -> Tensor:
     out._retain_grad = False
     if record:
         op.needs = (x.requires_grad, y.requires_grad)
-        op.clock = engine._write_clock
+        if engine._write_clock:  # unset means 0: recorded before any in-place write
+            op.clock = engine._write_clock
         out.requires_grad = True
         out._op = op
         out._parents = (x, y)
@@ -170,7 +178,8 @@ def _run1(op: ops.Op, x: Tensor) -> Tensor:
     out._retain_grad = False
     if record:
         op.needs = (True,)
-        op.clock = engine._write_clock
+        if engine._write_clock:  # unset means 0: recorded before any in-place write
+            op.clock = engine._write_clock
         out.requires_grad = True
         out._op = op
         out._parents = (x,)
