@@ -433,8 +433,12 @@ class Tanh(Op):
 
     def backward(self, dout):
         out = self.saved[0]
-        dx = 1 - out * out
-        dx *= dout  # in place: one temporary fewer, these ops are memory-bound on big arrays
+        dx = out * out
+        if type(dx) is np.ndarray:  # one buffer, updated in place: memory-bound on big arrays
+            np.subtract(1, dx, out=dx)
+        else:  # a 0-d input gives a numpy scalar, which has no buffer to reuse
+            dx = 1 - dx
+        dx *= dout
         return (dx,)
 
 
