@@ -172,10 +172,12 @@ def _check_not_overwritten(node, op) -> None:
         )
 
 
-def toposort(root) -> list:
-    """Nodes that need a gradient, each after all of its parents (post-order), without recursion.
+def toposort(root, all_nodes: bool = False) -> list:
+    """The nodes below ``root``, each after all of its parents (post-order), without recursion.
 
+    Only nodes that need a gradient, unless ``all_nodes`` (data and constants too, for drawing).
     Parents are visited in their recorded order, so the result is the same on every run.
+    (``backward`` does not need this list: it counts consumers instead, see ``_backward``.)
     """
     order = []
     visited = {id(root)}
@@ -183,7 +185,7 @@ def toposort(root) -> list:
     while stack:
         node, parents = stack[-1]
         for parent in parents:
-            if parent.requires_grad and id(parent) not in visited:
+            if (all_nodes or parent.requires_grad) and id(parent) not in visited:
                 visited.add(id(parent))
                 stack.append((parent, iter(parent._parents)))
                 break

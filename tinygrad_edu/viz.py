@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu import ops
+from tinygrad_edu import engine, ops
 from tinygrad_edu.tensor import Tensor
 
 # Colours of the picture. Gradients are red and forward edges blue, as the course draws them.
@@ -90,20 +90,7 @@ def _walk(root: Tensor) -> list[Tensor]:
     Iterative (no recursion limit) and ordered by ``_parents``, so the same graph always gives the
     same order and the same DOT text.
     """
-    order = []
-    seen = {id(root)}
-    stack = [(root, iter(root._parents))]
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if id(parent) not in seen:
-                seen.add(id(parent))
-                stack.append((parent, iter(parent._parents)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
-    return order
+    return engine.toposort(root, all_nodes=True)
 
 
 def _names_from(names: Mapping[str, Any] | None) -> dict[int, str]:
