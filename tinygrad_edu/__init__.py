@@ -8,10 +8,13 @@
 (33.0, 3.0, 6.0, 9.0)
 
 Layers of the package (imports point downward only): ``ops`` -> ``debug`` -> ``engine`` ->
-``tensor`` -> ``nn`` -> ``losses`` -> ``optim`` -> ``data`` -> ``train`` -> ``viz`` -> ``testing``
--> ``course`` -> ``cli``.
+``tensor`` -> ``nn`` -> ``losses`` -> ``optim`` -> ``serialize`` -> ``data`` -> ``train`` ->
+``viz`` -> ``testing`` -> ``course`` -> ``expr`` -> ``demo`` -> ``cli``. ``tg.nn``, ``tg.losses``,
+``tg.optim``, ``tg.data`` and ``tg.train`` are imported with the package (numpy only); ``viz``,
+``testing`` and the command line are imported when used.
 """
 
+from tinygrad_edu import data, losses, nn, optim, train
 from tinygrad_edu.debug import (
     LogOfZeroWarning,
     detect_anomaly,
@@ -45,23 +48,28 @@ __all__ = [
     "Tensor",
     "arange",
     "concatenate",
+    "data",
     "detect_anomaly",
     "enable_grad",
     "full",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "load",
+    "losses",
     "maximum",
     "minimum",
+    "nn",
     "no_grad",
     "ones",
     "ones_like",
+    "optim",
     "rand",
     "randn",
     "record_sites",
     "save",
     "stack",
     "strict_broadcasting",
+    "train",
     "where",
     "zeros",
     "zeros_like",
