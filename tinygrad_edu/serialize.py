@@ -116,8 +116,8 @@ def _fsync_folder(folder: str) -> None:
         return
     try:
         os.fsync(fd)
-    except OSError:
-        pass
+    except OSError:  # some file systems cannot fsync a folder; the rename has happened anyway
+        return
     finally:
         os.close(fd)
 
