@@ -193,3 +193,12 @@ def test_graph_order_is_deterministic():
         return [n.name or n.op for n in tg.engine.toposort((a * b + c * a) * b)]
 
     assert build() == build()
+
+
+def test_astype_casts_forward_and_casts_the_gradient_back():
+    x = tg.Tensor(np.array([1.5, -2.0], dtype=np.float32), requires_grad=True)
+    y = x.astype(np.float64)
+    assert y.dtype == np.float64
+    (y * np.array([3.0, 4.0])).sum().backward()
+    assert x.grad.dtype == np.float32  # the gradient has its input's dtype
+    np.testing.assert_array_equal(x.grad, np.array([3.0, 4.0], dtype=np.float32))
