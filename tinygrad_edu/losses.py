@@ -107,7 +107,8 @@ def binary_cross_entropy(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
             f"pass Z (logits) instead of A = sigmoid(Z)? Then use "
             f"binary_cross_entropy_with_logits(Z, Y)."
         )
-    if low == 0.0 or high == 1.0:
+    saturated = low == 0.0 or high == 1.0
+    if saturated:
         warnings.warn(
             f"{op}: a probability in A is exactly {'0' if low == 0.0 else '1'}, so log(0) makes "
             f"the cost inf or nan. The sigmoid saturated; use "
@@ -115,10 +116,9 @@ def binary_cross_entropy(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
             RuntimeWarning,
             stacklevel=2,
         )
-        with warnings.catch_warnings():
+    with warnings.catch_warnings():
+        if saturated:
             warnings.simplefilter("ignore")  # one warning is enough: log's own says the same
-            loss = -(Y * A.log() + (1 - Y) * (1 - A).log())
-    else:
         loss = -(Y * A.log() + (1 - Y) * (1 - A).log())
     return _reduce(op, loss, reduction)
 
