@@ -304,7 +304,7 @@ def test_cli_plot_of_the_sweep_writes_one_chart(tmp_path, capsys):
 
 
 def test_percentages_print_like_the_course_without_float_noise():
-    from tinygrad_edu.course import _percent
+    from tinygrad_edu.course import percent as _percent
 
     assert _percent(249 / 400) == "62.25 %"  # 100 * 0.6225 is 62.25000000000001 in binary
     assert _percent(207 / 209) == "99.04306220095694 %"  # the course's printed digits, all kept

@@ -11,6 +11,7 @@ import tinygrad_edu as tg
 
 pytest.importorskip("graphviz")
 from tinygrad_edu import viz  # noqa: E402 (after the skip: graphviz is an optional extra)
+from tinygrad_edu.viz import graph as viz_graph  # noqa: E402 (private colours and helpers)
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz program 'dot' missing")
 
@@ -105,7 +106,7 @@ def test_before_backward_no_gradients_are_shown():
     J = 3 * a
     source = viz.to_dot(J).source
     assert "a = 5" in plain(source) and "da =" not in plain(source)
-    assert viz._GRAD_COLOR not in source
+    assert viz_graph._GRAD_COLOR not in source
 
 
 def test_show_grads_false_hides_gradients():
@@ -140,8 +141,8 @@ def test_nan_and_inf_stand_out():
     node_lines = {line.split()[0]: line for line in dot.source.splitlines() if "label=<" in line}
     y_line = next(line for line in node_lines.values() if "<B>y</B>" in line)
     x_line = next(line for line in node_lines.values() if "<B>x</B>" in line)
-    assert viz._FILL["bad"] in y_line and "NaN" in y_line
-    assert viz._FILL["bad"] not in x_line  # x and dx are finite
+    assert viz_graph._FILL["bad"] in y_line and "NaN" in y_line
+    assert viz_graph._FILL["bad"] not in x_line  # x and dx are finite
 
 
 def test_inf_in_a_gradient_stands_out():
@@ -150,7 +151,7 @@ def test_inf_in_a_gradient_stands_out():
         J = x.sqrt().sum()  # d sqrt(x)/dx at 0 is inf
         J.backward()
     x_line = next(line for line in viz.to_dot(J).source.splitlines() if "<B>x</B>" in line)
-    assert viz._FILL["bad"] in x_line and "Inf" in plain(x_line)
+    assert viz_graph._FILL["bad"] in x_line and "Inf" in plain(x_line)
 
 
 def test_broadcast_edges_say_where_the_gradient_is_summed():
@@ -184,7 +185,7 @@ def test_broadcast_axes_match_the_engine_unbroadcast():
     ]:
         parent = tg.Tensor(np.zeros(parent_shape))
         out = tg.Tensor(np.zeros(out_shape))
-        axes = viz._broadcast_axes(parent, out)
+        axes = viz_graph._broadcast_axes(parent, out)
         grad = np.random.default_rng(0).normal(size=out_shape)
         summed = grad.sum(axis=axes).reshape(parent_shape) if axes else grad
         np.testing.assert_allclose(summed, unbroadcast(grad, parent_shape).reshape(parent_shape))
@@ -201,8 +202,8 @@ def test_parameters_data_and_constants_look_different():
 
     X_line, W_line = line_of("<B>X</B>"), line_of("<B>W</B>")
     const_line = line_of("<B>3</B>")
-    assert viz._FILL["data"] in X_line and "data" in plain(X_line)
-    assert viz._FILL["parameter"] in W_line and "requires grad" in plain(W_line)
+    assert viz_graph._FILL["data"] in X_line and "data" in plain(X_line)
+    assert viz_graph._FILL["parameter"] in W_line and "requires grad" in plain(W_line)
     assert "ellipse" in const_line
     assert len({X_line.split("fillcolor=")[1][:9], W_line.split("fillcolor=")[1][:9],
                 const_line.split("fillcolor=")[1][:9]}) == 3  # fmt: skip
@@ -234,7 +235,7 @@ def test_backward_edges_are_drawn_against_the_forward_ones():
     backward = [line for line in source.splitlines() if "->" in line and "dashed" in line]
     # 6 forward edges; the constant 3 gets no gradient, so 5 backward ones
     assert len(forward) == 6 and len(backward) == 5
-    assert all(viz._BACKWARD_EDGE in line for line in backward)
+    assert all(viz_graph._BACKWARD_EDGE in line for line in backward)
 
 
 def test_node_count_guard_summarises_large_graphs():

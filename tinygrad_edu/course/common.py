@@ -1,0 +1,105 @@
+"""What every course run returns, and how its numbers are printed.
+
+Layer: ``course``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from tinygrad_edu import nn
+
+
+def percent(fraction: float) -> str:
+    """A percentage as the course prints it (99.04306220095694 %), minus float noise: 249/400
+    gives 62.25 %, not 62.25000000000001 % (100 * 0.6225 is not exact in binary).
+
+    >>> percent(249 / 400)
+    '62.25 %'
+    """
+    value = 100 * fraction
+    short = float(f"{value:.12g}")
+    return f"{short if abs(short - value) <= 4 * math.ulp(value) else value} %"
+
+
+@dataclass
+class CourseResult:
+    """One trained course model.
+
+    Attributes:
+        model: the course model's name, e.g. ``"deep"``.
+        costs: ``{iteration: cost}`` as the course prints them (before that iteration's update).
+        all_costs: the cost at every iteration (for plots).
+        train_accuracy: fraction of training examples classified right, in [0, 1].
+        test_accuracy: the same on the test set; None for the planar models (no test set).
+        network: the trained ``nn.Module``.
+        seconds: training time.
+    """
+
+    model: str
+    costs: dict[int, float]
+    all_costs: list[float]
+    train_accuracy: float
+    test_accuracy: float | None
+    network: nn.Module
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` object: model, costs (keys as strings) and accuracies as fractions."""
+        out: dict[str, Any] = {
+            "model": self.model,
+            "costs": {str(i): c for i, c in self.costs.items()},
+            "train_accuracy": self.train_accuracy,
+        }
+        if self.test_accuracy is not None:
+            out["test_accuracy"] = self.test_accuracy
+        return out
+
+    def summary_lines(self) -> list[str]:
+        """What the command line prints after training (the costs were printed during it)."""
+        lines = [f"Train accuracy: {percent(self.train_accuracy)}"]
+        if self.test_accuracy is not None:
+            lines.append(f"Test accuracy: {percent(self.test_accuracy)}")
+        lines.append(f"({self.seconds:.1f} s)")
+        return lines
+
+    def curves(self) -> Any:
+        """What ``--plot`` draws: the cost at every iteration."""
+        return self.all_costs
+
+
+@dataclass
+class SweepResult:
+    """Several trainings of one model that differ in one setting (e.g. the hidden-layer size).
+
+    Attributes:
+        model: the run's name, e.g. ``"planar-sweep"``.
+        setting: what differs between the trainings, e.g. ``"n_h"``.
+        results: ``{value: CourseResult}`` in the order trained.
+    """
+
+    model: str
+    setting: str
+    results: dict[Any, CourseResult]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"model": ..., "sizes": {value: {costs, accuracies}}}``."""
+        sizes = {}
+        for value, result in self.results.items():
+            entry = result.to_json()
+            del entry["model"]
+            sizes[str(value)] = entry
+        return {"model": self.model, "sizes": sizes}
+
+    def summary_lines(self) -> list[str]:
+        """The course's line per size: ``Accuracy for 4 hidden units: 90.5 %``."""
+        return [
+            f"Accuracy for {value} hidden units: {percent(r.train_accuracy)}"
+            for value, r in self.results.items()
+        ]
+
+    def curves(self) -> Any:
+        """One cost curve per setting, labelled ``n_h = 4``."""
+        return {f"{self.setting} = {value}": r.all_costs for value, r in self.results.items()}

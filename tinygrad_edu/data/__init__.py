@@ -1,0 +1,36 @@
+"""The course's datasets and seeded mini-batching (layer: data; imports numpy only).
+
+One module per data set (``cats``, ``planar``), plus ``files`` (where data is found, checksums)
+and ``batches`` (checks and mini-batches); every public name is importable from here.
+
+- `load_catvnoncat`: the cat vs non-cat HDF5 files of course 1 (weeks 2 and 4), validated and
+  preprocessed exactly as the course does (flatten, divide by 255, float64).
+- `planar_flower`: the week 3 planar "flower" generator, bit for bit the course's.
+- `minibatches`: seeded mini-batches for either layout.
+- `validate_xy`: the checks the loader runs, for your own arrays.
+
+Layouts: ``"course"`` puts examples in columns, ``X (n_x, m)`` and ``Y (1, m)``, as the
+course's formulas do; ``"batch"`` puts them in rows, ``X (m, n_x)`` and ``Y (m, 1)``, as ``nn``
+layers expect.
+
+The data location is never built in: pass a folder (``data_dir=...``, ``--data DIR`` on a command
+line) or set the ``TINYGRAD_EDU_DATA`` environment variable. h5py is imported only when the cat
+files are read (``pip install "tinygrad_edu[data]"``).
+"""
+
+from tinygrad_edu.data.batches import minibatches, validate_xy
+from tinygrad_edu.data.cats import CAT_FILES, IMAGE_SHAPE, CatData, find_data_dir, load_catvnoncat
+from tinygrad_edu.data.files import DATA_ENV_VAR
+from tinygrad_edu.data.planar import planar_flower
+
+__all__ = [
+    "CAT_FILES",
+    "DATA_ENV_VAR",
+    "IMAGE_SHAPE",
+    "CatData",
+    "find_data_dir",
+    "load_catvnoncat",
+    "minibatches",
+    "planar_flower",
+    "validate_xy",
+]

@@ -1,0 +1,51 @@
+"""Layers: ``Module``, ``Parameter``, ``Linear``, ``Sequential``, activations and initializers.
+
+The package is split by kind (``module``, ``init``, ``linear``, ``container``, ``activation``);
+every public name is importable from ``tinygrad_edu.nn`` itself.
+
+Layer: ``nn``, just above ``tensor`` (it builds models out of tensor ops and adds no op of its
+own). Layers are batch-first, as in PyTorch: an input holds one example per row, ``X (m, n_in)``,
+and ``Linear`` stores its weights the way the course does, ``W (n_out, n_in)`` and ``b (n_out,)``,
+computing ``Z = A_prev @ W.T + b``. W and dW therefore equal the course's ``W1``, ``dW1`` element
+for element (and PyTorch's ``Linear.weight``).
+
+Initializers draw ``randn(n_out, n_in)`` layer by layer from numpy's legacy global generator unless
+a ``numpy.random.RandomState`` or ``Generator`` is passed, so ``np.random.seed(1)`` before building
+a model reproduces the course's starting weights. Biases start at zero.
+
+A module's parameters are found by reading its attributes in the order they were assigned
+(Python dicts keep insertion order): ``Parameter`` attributes, sub-``Module`` attributes, and
+lists or tuples of modules. Nothing is registered behind the scenes.
+"""
+
+from tinygrad_edu.nn.activation import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from tinygrad_edu.nn.container import Sequential
+from tinygrad_edu.nn.init import (
+    INITIALIZERS,
+    init_course_deep,
+    init_course_small,
+    init_he,
+    init_xavier,
+    init_zeros,
+)
+from tinygrad_edu.nn.linear import Linear
+from tinygrad_edu.nn.module import LoadResult, Module, Parameter
+
+__all__ = [
+    "INITIALIZERS",
+    "Identity",
+    "LeakyReLU",
+    "Linear",
+    "LoadResult",
+    "Module",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Tanh",
+    "init_course_deep",
+    "init_course_small",
+    "init_he",
+    "init_xavier",
+    "init_zeros",
+]

@@ -1,0 +1,105 @@
+"""Primitive operations on numpy arrays: forward and backward side by side, one class per op.
+
+The package is split by kind: ``base`` (the ``Op`` protocol), ``elementwise``, ``reduce``,
+``linalg`` and ``shape``; every op is importable from ``tinygrad_edu.ops`` itself.
+
+Layer: ``ops``, the lowest. Imports numpy only and knows nothing about tensors or graphs.
+
+Every op follows one protocol:
+
+- ``forward(*arrays) -> array`` computes the output and saves in ``self.saved`` what backward needs;
+- ``backward(dout) -> tuple`` returns one gradient per input, ``None`` for inputs that need none
+  (``self.needs[i]`` is False), so no work is wasted on the gradient of input data.
+
+A gradient returned here has the shape of the op's *output* wherever numpy broadcast an input;
+the engine's ``unbroadcast`` (the single place that sums gradients over broadcast axes) reduces it
+to the input's shape. That is also why ``Expand.backward`` is just ``dout``.
+
+The first line of each op's docstring states the math: ``out``, then ``dx = dJ/dx`` in terms of
+``dout = dJ/dout``. Composite operations (mean, var, softmax-free losses, stack, ...) live in
+``tensor`` and need no backward of their own.
+"""
+
+from tinygrad_edu.ops.base import (
+    Op,
+    normalize_axis,
+)
+from tinygrad_edu.ops.elementwise import (
+    Abs,
+    Add,
+    AsType,
+    Clip,
+    Div,
+    Exp,
+    LeakyRelu,
+    Log,
+    LogSigmoid,
+    Maximum,
+    Minimum,
+    Mul,
+    Neg,
+    Pow,
+    Relu,
+    Sigmoid,
+    Sqrt,
+    Sub,
+    Tanh,
+)
+from tinygrad_edu.ops.linalg import (
+    MatMul,
+)
+from tinygrad_edu.ops.reduce import (
+    LogSoftmax,
+    LogSumExp,
+    Max,
+    Min,
+    Norm,
+    Softmax,
+    Sum,
+)
+from tinygrad_edu.ops.shape import (
+    Concatenate,
+    Expand,
+    GetItem,
+    Reshape,
+    Transpose,
+    Where,
+)
+
+__all__ = [
+    "Abs",
+    "Add",
+    "AsType",
+    "Clip",
+    "Concatenate",
+    "Div",
+    "Exp",
+    "Expand",
+    "GetItem",
+    "LeakyRelu",
+    "Log",
+    "LogSigmoid",
+    "LogSoftmax",
+    "LogSumExp",
+    "MatMul",
+    "Max",
+    "Maximum",
+    "Min",
+    "Minimum",
+    "Mul",
+    "Neg",
+    "Norm",
+    "Op",
+    "Pow",
+    "Relu",
+    "Reshape",
+    "Sigmoid",
+    "Softmax",
+    "Sqrt",
+    "Sub",
+    "Sum",
+    "Tanh",
+    "Transpose",
+    "Where",
+    "normalize_axis",
+]
