@@ -98,7 +98,7 @@ def test_every_op_has_a_row_in_the_op_table():
     classes = _op_classes()
     missing, stale = set(classes) - set(rows), set(rows) - set(classes)
     assert not missing, f"ops classes without a row in docs/reference/ops.md: {sorted(missing)}"
-    assert not stale, f"docs/reference/ops.md rows for classes not in the ops package: {sorted(stale)}"
+    assert not stale, f"docs/reference/ops.md rows for classes not in ops/: {sorted(stale)}"
     for name, math in rows.items():
         assert _squash(math) == _squash(classes[name]), (
             f"docs/reference/ops.md: the row of {name} says {math!r}, but the first line of "
