@@ -1,0 +1,152 @@
+"""CPU instructions per op, counted by valgrind's callgrind: ``python benchmarks/instructions.py``.
+
+Wall-clock and CPU times on a shared machine drift by 5-10% between runs; instruction counts do
+not (the same code on the same inputs executes the same instructions), so before/after claims
+about per-op cost use them. Each workload runs in a child process under callgrind twice, with
+``n`` and ``2 n`` ops after the same imports and warm-up; the difference divided by ``n`` is the
+cost of one op, free of start-up and import costs::
+
+    python benchmarks/instructions.py                       # this checkout, every workload
+    python benchmarks/instructions.py --only chain_fwd,w3   # a subset
+    python benchmarks/instructions.py --pythonpath /path/to/other/checkout   # another version
+
+Workloads (tensors are float64; ``fwd`` builds the graph and drops it, ``fwdbwd`` also runs
+backward; ``bwd`` is reported as the difference of the two):
+
+- ``chain``: ``y = y * 1.0001`` on a (4,) tensor (W4's op), per op.
+- ``w3``: W3's cycle of ``* 1.01``, ``+ 0.01``, ``tanh`` on a (16,) tensor, per op.
+- ``w3_numpy``: the same forward and backward written by hand in numpy (the floor).
+- ``nograd``: the chain's op on a tensor that does not require grad (no graph recorded).
+
+Run it with the interpreter's real binary, not a pyenv shim (the shim's own start-up is a
+shell script that valgrind would trace too): ``--python`` defaults to ``sys.executable``.
+Needs ``valgrind`` on PATH; a run takes a minute or two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parent
+WORKLOADS = ("chain_fwd", "chain_fwdbwd", "w3_fwd", "w3_fwdbwd", "w3_numpy", "nograd")
+DEFAULT_N = 20_000
+
+
+def _child(workload: str, n: int) -> None:
+    """The measured program: imports, a small warm-up, then ``n`` ops of ``workload``."""
+    import numpy as np
+
+    if workload == "w3_numpy":
+
+        def run(n_ops: int) -> None:
+            x, saved = np.linspace(-1, 1, 16), []
+            for i in range(n_ops):
+                k = i % 3
+                if k == 0:
+                    x = x * 1.01
+                elif k == 1:
+                    x = x + 0.01
+                else:
+                    x = np.tanh(x)
+                    saved.append(x)
+            x.sum()
+            g = np.ones_like(x)
+            for i in range(n_ops - 1, -1, -1):
+                k = i % 3
+                if k == 0:
+                    g = g * 1.01
+                elif k == 2:
+                    y = saved.pop()
+                    g = g * (1.0 - y * y)
+
+    else:
+        from tinygrad_edu import Tensor
+
+        kind, _, phase = workload.partition("_")
+
+        def run(n_ops: int) -> None:
+            x = Tensor(np.linspace(-1, 1, 4 if kind != "w3" else 16), requires_grad=kind != "nograd")
+            y = x
+            if kind == "w3":
+                for i in range(n_ops):
+                    k = i % 3
+                    if k == 0:
+                        y = y * 1.01
+                    elif k == 1:
+                        y = y + 0.01
+                    else:
+                        y = y.tanh()
+            else:
+                for _ in range(n_ops):
+                    y = y * 1.0001
+            loss = y.sum()
+            if phase == "fwdbwd":
+                loss.backward()
+
+    run(300)  # warm-up: lazy imports, caches, first-call paths
+    run(n)
+
+
+def _count(python: str, pythonpath: str, workload: str, n: int) -> int:
+    """Instructions executed by a child process running ``workload`` with ``n`` ops."""
+    env = dict(os.environ, PYTHONPATH=pythonpath, OPENBLAS_NUM_THREADS="1", PYTHONHASHSEED="0")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "callgrind.out"
+        cmd = [
+            "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={out}",
+            python,
+            str(Path(__file__).resolve()),
+            "--child",
+            workload,
+            str(n),
+        ]
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{workload}: the child failed:\n{proc.stderr[-3000:]}")
+    match = re.search(r"Collected\s*:\s*(\d+)", proc.stderr)
+    if match is None:
+        raise RuntimeError(f"{workload}: no instruction count in callgrind's output")
+    return int(match.group(1))
+
+
+def per_op(python: str, pythonpath: str, workload: str, n: int) -> float:
+    """Instructions per op: (count at 2n - count at n) / n."""
+    return (_count(python, pythonpath, workload, 2 * n) - _count(python, pythonpath, workload, n)) / n
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", nargs=2, metavar=("WORKLOAD", "N"), help=argparse.SUPPRESS)
+    parser.add_argument("--only", help=f"comma-separated subset of {', '.join(WORKLOADS)}")
+    parser.add_argument("--n", type=int, default=DEFAULT_N, help="ops per measured run (and 2n)")
+    parser.add_argument("--python", default=sys.executable, help="the interpreter to measure")
+    parser.add_argument("--pythonpath", default=str(REPO_ROOT), help="the checkout to measure")
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(args.child[0], int(args.child[1]))
+        return 0
+    names = WORKLOADS if not args.only else tuple(args.only.split(","))
+    results = {}
+    for name in names:
+        if name not in WORKLOADS:
+            parser.error(f"unknown workload {name!r}; expected one of {', '.join(WORKLOADS)}")
+        results[name] = per_op(args.python, args.pythonpath, name, args.n)
+        print(f"{name:14s} {results[name]:10.0f} instructions per op", flush=True)
+    for kind in ("chain", "w3"):
+        if f"{kind}_fwd" in results and f"{kind}_fwdbwd" in results:
+            bwd = results[f"{kind}_fwdbwd"] - results[f"{kind}_fwd"]
+            print(f"{kind + '_bwd':14s} {bwd:10.0f} instructions per op (fwdbwd - fwd)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
