@@ -39,8 +39,10 @@ WORKLOADS = ("chain_fwd", "chain_fwdbwd", "w3_fwd", "w3_fwdbwd", "w3_numpy", "no
 DEFAULT_N = 20_000
 
 
-def _child(workload: str, n: int) -> None:
+def _child(workload: str, n: int, collect: bool) -> None:
     """The measured program: imports, a small warm-up, then ``n`` ops of ``workload``."""
+    import gc
+
     import numpy as np
 
     if workload == "w3_numpy":
@@ -91,10 +93,12 @@ def _child(workload: str, n: int) -> None:
                 loss.backward()
 
     run(300)  # warm-up: lazy imports, caches, first-call paths
+    if not collect:
+        gc.disable()
     run(n)
 
 
-def _count(python: str, pythonpath: str, workload: str, n: int) -> int:
+def _count(python: str, pythonpath: str, workload: str, n: int, collect: bool) -> int:
     """Instructions executed by a child process running ``workload`` with ``n`` ops."""
     env = dict(os.environ, PYTHONPATH=pythonpath, OPENBLAS_NUM_THREADS="1", PYTHONHASHSEED="0")
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,6 +112,7 @@ def _count(python: str, pythonpath: str, workload: str, n: int) -> int:
             "--child",
             workload,
             str(n),
+            "on" if collect else "off",
         ]
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
@@ -118,28 +123,37 @@ def _count(python: str, pythonpath: str, workload: str, n: int) -> int:
     return int(match.group(1))
 
 
-def per_op(python: str, pythonpath: str, workload: str, n: int) -> float:
+def per_op(python: str, pythonpath: str, workload: str, n: int, collect: bool) -> float:
     """Instructions per op: (count at 2n - count at n) / n."""
-    return (_count(python, pythonpath, workload, 2 * n) - _count(python, pythonpath, workload, n)) / n
+    count = _count(python, pythonpath, workload, 2 * n, collect)
+    return (count - _count(python, pythonpath, workload, n, collect)) / n
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--child", nargs=2, metavar=("WORKLOAD", "N"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--only", help=f"comma-separated subset of {', '.join(WORKLOADS)}")
     parser.add_argument("--n", type=int, default=DEFAULT_N, help="ops per measured run (and 2n)")
     parser.add_argument("--python", default=sys.executable, help="the interpreter to measure")
     parser.add_argument("--pythonpath", default=str(REPO_ROOT), help="the checkout to measure")
+    parser.add_argument(
+        "--gc",
+        choices=("off", "on"),
+        default="off",
+        help="the cyclic garbage collector during the measured run (default off: its cost per op "
+        "depends on how many objects the whole process holds, e.g. which modules are imported, so "
+        "it blurs comparisons of the op's own cost; 'on' shows what it adds)",
+    )
     args = parser.parse_args(argv)
     if args.child:
-        _child(args.child[0], int(args.child[1]))
+        _child(args.child[0], int(args.child[1]), args.child[2] == "on")
         return 0
     names = WORKLOADS if not args.only else tuple(args.only.split(","))
     results = {}
     for name in names:
         if name not in WORKLOADS:
             parser.error(f"unknown workload {name!r}; expected one of {', '.join(WORKLOADS)}")
-        results[name] = per_op(args.python, args.pythonpath, name, args.n)
+        results[name] = per_op(args.python, args.pythonpath, name, args.n, args.gc == "on")
         print(f"{name:14s} {results[name]:10.0f} instructions per op", flush=True)
     for kind in ("chain", "w3"):
         if f"{kind}_fwd" in results and f"{kind}_fwdbwd" in results:

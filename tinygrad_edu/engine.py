@@ -247,9 +247,11 @@ def _consumer_counts(roots) -> dict:
     """For every node below ``roots`` that needs a gradient: how many graph edges leave it.
 
     Keyed by the node itself: tensors hash by identity, which is cheaper than calling ``id()``.
+    The stack is a deque: a list that a chain empties and refills at every node frees and
+    reallocates its memory each time.
     """
     counts: dict = {}
-    stack = list(roots)
+    stack = deque(roots)
     while stack:
         for parent in stack.pop()._parents:
             if parent.requires_grad:
