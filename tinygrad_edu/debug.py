@@ -86,6 +86,22 @@ _defaults_plain = True
 _lock = threading.Lock()
 
 
+def _set_grad_enabled(enabled: bool) -> bool:
+    """Set this thread's grad mode; return the previous one (``no_grad``, ``backward``: the lean
+    form of ``_set(grad_enabled=...)``, run once or twice per training step)."""
+    global _plain, _departed
+    state = _state
+    previous = state.grad_enabled
+    state.grad_enabled = enabled
+    departed = not enabled or state.active
+    if departed != state.counted:
+        with _lock:
+            _departed += 1 if departed else -1
+            state.counted = departed
+            _plain = _defaults_plain and _departed == 0
+    return previous
+
+
 def _set(
     sites: bool | None = None,
     strict: bool | None = None,

@@ -54,12 +54,11 @@ def no_grad() -> Iterator[None]:
     >>> y.requires_grad
     False
     """
-    previous = debug._state.grad_enabled
-    debug._set(grad_enabled=False)
+    previous = debug._set_grad_enabled(False)
     try:
         yield
     finally:
-        debug._set(grad_enabled=previous)
+        debug._set_grad_enabled(previous)
 
 
 @contextlib.contextmanager
@@ -71,12 +70,11 @@ def enable_grad() -> Iterator[None]:
     ...     tg.is_grad_enabled()
     True
     """
-    previous = debug._state.grad_enabled
-    debug._set(grad_enabled=True)
+    previous = debug._set_grad_enabled(True)
     try:
         yield
     finally:
-        debug._set(grad_enabled=previous)
+        debug._set_grad_enabled(previous)
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -291,10 +289,7 @@ class _FloatingPointFlag:
     invalid value, a division by zero or an overflow, so the engine looks at that op's gradients
     (and only then) and explains a non-finite one once, instead of numpy's line-less warning."""
 
-    __slots__ = ("raised",)
-
-    def __init__(self) -> None:
-        self.raised = False
+    __slots__ = ("raised",)  # set to False by its creator (no __init__: a Python call fewer)
 
     def __call__(self, kind: str, flag: int) -> None:
         self.raised = True
@@ -342,14 +337,14 @@ def run_backward(
     if collecting:
         gc.disable()
     flag = _FloatingPointFlag()
-    grad_mode = debug._state.grad_enabled
-    debug._set(grad_enabled=create_graph)  # backward rules record a graph only for create_graph
+    flag.raised = False
+    grad_mode = debug._set_grad_enabled(create_graph)  # rules record a graph only for create_graph
     try:
         with np.errstate(all="call", under="ignore", call=flag):
             return _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs,
                              flag)  # fmt: skip
     finally:
-        debug._set(grad_enabled=grad_mode)
+        debug._set_grad_enabled(grad_mode)
         if collecting:
             gc.enable()
 
@@ -403,8 +398,12 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
     # ready: the nodes whose gradient is complete, and (in ready_grads) those gradients. Both are
     # deques: a chain pops its last node and pushes the next one at every node, and a list
     # shrunk to empty frees its memory and allocates it again (3% of a small op).
-    ready = deque(r for r in list(partial) if pending.get(r, 0) == 0)
-    ready_grads = deque(partial.pop(r) for r in ready)
+    ready: deque = deque()
+    ready_grads: deque = deque()
+    for root in list(partial):
+        if not pending.get(root):  # no consumer: not below another root
+            ready.append(root)
+            ready_grads.append(partial.pop(root))
     pop, pop_grad = ready.pop, ready_grads.pop
     push, push_grad = ready.append, ready_grads.append
     get_pending = pending.get
