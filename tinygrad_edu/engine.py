@@ -341,6 +341,8 @@ def run_backward(
     grad_mode = debug._set_grad_enabled(create_graph)  # rules record a graph only for create_graph
     try:
         with np.errstate(all="call", under="ignore", call=flag):
+            if inputs is None and not create_graph:
+                return _backward_arrays(roots, gradients, retain_graph, retain_grads, flag)
             return _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs,
                              flag)  # fmt: skip
     finally:
@@ -487,3 +489,95 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
     if wanted is not None:
         return [wanted[node] for node in inputs]
     return None
+
+
+def _backward_arrays(roots, gradients, retain_graph, retain_grads, flag) -> None:
+    """``_backward`` for ``Tensor.backward()`` without create_graph: numpy arrays only."""
+    pending = _consumer_counts(roots)
+    partial: dict = {}
+    for root, gradient in zip(roots, gradients):  # noqa: B905
+        previous = partial.get(root)
+        partial[root] = gradient if previous is None else previous + gradient
+    ready: deque = deque()
+    ready_grads: deque = deque()
+    for root in list(partial):
+        if not pending.get(root):
+            ready.append(root)
+            ready_grads.append(partial.pop(root))
+    pop, pop_grad = ready.pop, ready_grads.pop
+    push, push_grad = ready.append, ready_grads.append
+    handed_out: set = set()
+    writes = _write_clock
+    anomaly = debug._state.anomaly
+    warned = False
+    node = grad = None
+    while True:
+        if node is None:
+            if not ready:
+                return
+            node = pop()
+            grad = pop_grad()
+        op = node._op
+        if op is None:  # a leaf: its gradient is complete
+            _store_grad(node, grad, handed_out)
+            node = None
+            continue
+        if retain_grads or node._retain_grad:
+            _store_grad(node, grad, handed_out)
+        if op.saved is None:
+            raise RuntimeError(_RELEASED_MESSAGE.format(op=op.name, site=debug.site_of(op)))
+        if writes and writes > getattr(op, "clock", 0):  # unset: recorded before any write
+            _check_not_overwritten(node, op)
+        if anomaly:
+            debug.check_saved(op)
+        try:
+            input_grads = op.backward(grad)
+        except Exception as err:
+            raise _failed(op, err) from err
+        if anomaly:
+            debug.check_gradients(op, [p.data for p in node._parents], grad, input_grads)
+        elif flag.raised:  # numpy reported a floating-point error in this op's backward
+            if not warned:
+                warned = debug.warn_nonfinite_gradient(op, node, grad, input_grads)
+            flag.raised = False
+        if not retain_graph:
+            op.saved = None
+        parents = node._parents
+        node = None
+        for parent, pgrad in zip(parents, input_grads):  # noqa: B905
+            if not parent.requires_grad:
+                continue  # a constant
+            if pgrad is not None:
+                data = parent.data
+                if pgrad.shape != data.shape:
+                    pgrad = _fit_shape(op, pgrad, data.shape)
+                if pgrad.dtype is not data.dtype and pgrad.dtype != data.dtype:
+                    pgrad = pgrad.astype(data.dtype)
+            left = pending[parent]
+            if left == 1:  # the last consumer: the gradient is complete
+                if partial:  # (empty all along in a chain)
+                    previous = partial.pop(parent, None)
+                    if previous is not None:
+                        pgrad = previous if pgrad is None else previous + pgrad
+                if pgrad is not None:
+                    if node is not None:
+                        push(node)
+                        push_grad(grad)
+                    node, grad = parent, pgrad  # next, without a round trip through the deque
+            else:
+                pending[parent] = left - 1
+                if pgrad is not None:
+                    previous = partial.get(parent)
+                    partial[parent] = pgrad if previous is None else previous + pgrad
+
+
+def _fit_shape(op, pgrad, shape):
+    """``pgrad`` summed over the axes its input was broadcast along (``unbroadcast``); raises when
+    the shapes still differ, which is a bug in ``op.backward``."""
+    fitted = unbroadcast(pgrad, shape)
+    if fitted.shape != shape:
+        raise RuntimeError(
+            f"backward of '{op.name}': expected a gradient of shape {shape} for an input, got "
+            f"{pgrad.shape} ({debug.site_of(op)}). The op's backward is wrong; please report it."
+        )
+    return fitted
