@@ -164,7 +164,9 @@ def _onto_diagonal(g, labels: str, unique: str, shape: tuple[int, ...]):
     for p, c in enumerate(labels):
         if first[c] != p:  # position p repeats the label at position first[c]
             n = shape[p]
-            along_first = np.arange(n).reshape([n if q == first[c] else 1 for q in range(len(labels))])
+            along_first = np.arange(n).reshape(
+                [n if q == first[c] else 1 for q in range(len(labels))]
+            )
             along_p = np.arange(n).reshape([n if q == p else 1 for q in range(len(labels))])
             on = on & (along_first == along_p)
     return np.where(on, g, 0)

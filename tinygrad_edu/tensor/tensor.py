@@ -1374,7 +1374,8 @@ class Tensor:
         order = (*kept, *axes)
         moved = self if order == tuple(range(self.ndim)) else self.transpose(order)
         merged = moved.reshape((*(self.shape[a] for a in kept), -1))
-        return merged.cumprod(-1)[..., -1].reshape(out_shape)
+        out = merged.cumprod(-1)[..., -1]
+        return out if out.shape == out_shape else out.reshape(out_shape)
 
     def any(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
         """True where any element along ``axis`` is nonzero, as ``np.any`` (a boolean tensor,
@@ -1527,8 +1528,9 @@ class Tensor:
           On a matrix numpy's ``(1, 0)`` means the same swap; numpy's ``(0, 1)`` (the identity)
           is spelled ``x.transpose((0, 1))``.
 
-        >>> Tensor(np.zeros((2, 3, 4))).transpose(0, 2).shape, Tensor(np.zeros((2, 3))).transpose(0, 1).shape
-        ((4, 3, 2), (3, 2))
+        >>> x = Tensor(np.zeros((2, 3, 4)))
+        >>> x.transpose(0, 2).shape, x.transpose((1, 2, 0)).shape, x[0].transpose(0, 1).shape
+        ((4, 3, 2), (3, 4, 2), (4, 3))
         """
         if dim0 is not None or dim1 is not None:
             if axes or dim0 is None or dim1 is None:
@@ -1953,7 +1955,11 @@ class Tensor:
                 [1, 0, 0]], dtype=int64)
         """
         labels = self.data
-        if labels.dtype.kind == "f" and np.all(np.isfinite(labels)) and np.all(labels == np.round(labels)):
+        if (
+            labels.dtype.kind == "f"
+            and np.all(np.isfinite(labels))
+            and np.all(labels == np.round(labels))
+        ):
             labels = labels.astype(np.int64)
         if labels.dtype.kind not in "iu":
             raise TypeError(
