@@ -510,3 +510,47 @@ def test_einsum_teaching_errors():
         tg.einsum("i1->i", a)
     with pytest.raises(TypeError, match="subscripts as a string"):
         tg.einsum(a, [0, 1])
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda x: x.sin(),
+        lambda x: x.cos(),
+        lambda x: x.tan(),
+        lambda x: x.asin(),
+        lambda x: x.acos(),
+        lambda x: x.atan(),
+        lambda x: x.sinh(),
+        lambda x: x.cosh(),
+        lambda x: x.log2(),
+        lambda x: x.log10(),
+        lambda x: x.log1p(),
+        lambda x: x.expm1(),
+        lambda x: x.erf(),
+        lambda x: x.exp2(),
+        lambda x: x.softplus(2.0),
+        lambda x: x.gelu(),
+        lambda x: x.gelu("tanh"),
+        lambda x: x.silu(),
+        lambda x: x.elu(),
+        lambda x: x.cumsum(1),
+        lambda x: x.cumprod(0),
+        lambda x: x.prod(1),
+        lambda x: x.sort(0),
+        lambda x: x.topk(1).values,
+        lambda x: x.max_with_indices(1).values,
+        lambda x: x.tril(),
+        lambda x: x.repeat(2, 1),
+        lambda x: x.repeat_interleave(2, 0),
+        lambda x: tg.einsum("ij,kj->ik", x, x),
+        lambda x: x.masked_fill(x.data > 0.3, 0.0),
+        lambda x: x.gather(1, np.array([[1], [0]])),
+    ],  # fmt: skip
+)
+def test_float32_stays_float32_through_new_ops(fn):
+    x = tg.Tensor(np.array([[0.25, 0.5], [0.75, 0.6]], dtype=np.float32), requires_grad=True)
+    out = fn(x)
+    assert out.dtype == np.float32
+    out.sum().backward()
+    assert x.grad.dtype == np.float32

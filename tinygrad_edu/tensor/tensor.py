@@ -1998,8 +1998,9 @@ class ValuesIndices(NamedTuple):
     indices: Tensor
 
 
-_SQRT1_2 = 1.0 / np.sqrt(2.0)  # gelu's x / sqrt(2), as PyTorch's M_SQRT1_2
-_SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)  # the tanh approximation's constant
+# Python floats (not numpy scalars): number constants take the tensor's dtype and are cached.
+_SQRT1_2 = float(np.sqrt(0.5))  # gelu's x / sqrt(2), as PyTorch's M_SQRT1_2
+_SQRT_2_OVER_PI = float(np.sqrt(2.0 / np.pi))  # the tanh approximation's constant
 
 
 def _pytorch_names(op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> tuple:
