@@ -23,7 +23,6 @@ from op_table import GRID, Case
 
 from tinygrad_edu import ops
 from tinygrad_edu.nn import functional as nnf
-from tinygrad_edu.tensor import _run
 from tinygrad_edu.testing import strategies as tst
 
 try:
@@ -31,12 +30,6 @@ try:
     import torch.nn.functional as tf
 except ImportError:  # the torch column is skipped cleanly
     torch = tf = None
-
-
-def _op(op, *xs):
-    """Run one op on tensors (the public ``apply`` once the engine has it)."""
-    apply = getattr(op, "apply", None)
-    return apply(*xs) if apply is not None else _run(op, xs)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -315,12 +308,12 @@ def _axes(fmt):
 # fmt: off
 CASES: list[Case] = [
     Case("im2col", _im2col_inputs(),
-         lambda x, k, s, d, f: _op(ops.Im2Col(k, s, d, _axes(f)), x), np_im2col, torch_im2col, diff=(0,)),
+         lambda x, k, s, d, f: ops.Im2Col(k, s, d, _axes(f)).apply(x), np_im2col, torch_im2col, diff=(0,)),
     Case("col2im", _col2im_inputs(),
-         lambda x, img, k, s, d, f: _op(ops.Col2Im(img, k, s, d, _axes(f)), x), np_col2im, torch_col2im, diff=(0,)),
-    Case("pad_op", _pad_inputs(), lambda x, w, v: _op(ops.Pad(w, v), x), np_pad, torch_pad, diff=(0,)),
+         lambda x, img, k, s, d, f: ops.Col2Im(img, k, s, d, _axes(f)).apply(x), np_col2im, torch_col2im, diff=(0,)),
+    Case("pad_op", _pad_inputs(), lambda x, w, v: ops.Pad(w, v).apply(x), np_pad, torch_pad, diff=(0,)),
     Case("tensor_pad", _pad_inputs(), lambda x, w, v: x.pad(w, v), np_pad, torch_pad, diff=(0,)),
-    Case("window_max", _window_max_inputs(), lambda x, a: _op(ops.WindowMax(a), x),
+    Case("window_max", _window_max_inputs(), lambda x, a: ops.WindowMax(a).apply(x),
          lambda x, a: np.max(x, axis=a), torch_window_max, diff=(0,)),
     Case("conv2d", _conv_inputs(), nnf.conv2d, np_conv2d, torch_conv2d, diff=(0, 1, 2)),
     Case("max_pool2d", _pool_inputs(unique=True), nnf.max_pool2d, np_max_pool2d, torch_max_pool2d, diff=(0,)),

@@ -10,7 +10,6 @@ from op_cases_conv import np_col2im, np_conv2d
 import tinygrad_edu as tg
 from tinygrad_edu import nn, ops
 from tinygrad_edu.nn import functional as nnf
-from tinygrad_edu.tensor import _run
 
 torch = pytest.importorskip("torch")
 tf = torch.nn.functional
@@ -150,7 +149,7 @@ def test_float32_stays_float32_forward_and_backward(fn):
 
 def test_im2col_is_a_read_only_view_without_a_copy():
     x = np.arange(2 * 3 * 6 * 6, dtype=np.float64).reshape(2, 3, 6, 6)
-    windows = _run(ops.Im2Col((3, 3), (1, 1), (1, 1), (2, 3)), (tg.Tensor(x),)).data
+    windows = ops.Im2Col((3, 3), (1, 1), (1, 1), (2, 3)).apply(tg.Tensor(x)).data
     assert windows.shape == (2, 3, 4, 4, 3, 3)
     assert np.shares_memory(windows, x) and not windows.flags.writeable
 
@@ -161,7 +160,7 @@ def test_col2im_tiled_path_equals_the_overlapping_path(size):
     # rows/columns that no window reaches (9 = 4 * 2 + 1) must get zeros.
     cols = np.random.default_rng(5).standard_normal((2, 3, size[0] // 2, size[1] // 2, 2, 2))
     image = (2, 3, *size)
-    out = _run(ops.Col2Im(image, (2, 2), (2, 2), (1, 1), (2, 3)), (tg.Tensor(cols),)).data
+    out = ops.Col2Im(image, (2, 2), (2, 2), (1, 1), (2, 3)).apply(cols)
     np.testing.assert_array_equal(out, np_col2im(cols, image, (2, 2), (2, 2), (1, 1), "NCHW"))
 
 

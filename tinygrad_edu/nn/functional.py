@@ -21,17 +21,11 @@ from typing import Any
 import numpy as np
 
 from tinygrad_edu import ops
-from tinygrad_edu.tensor import Tensor, _run
+from tinygrad_edu.tensor import Tensor
 
 __all__ = ["avg_pool2d", "conv2d", "max_pool2d", "pad"]
 
 _LAYOUTS = ("NCHW", "NHWC")
-
-
-def _apply(op: ops.Op, *inputs: Tensor) -> Tensor:
-    """Run ``op`` on tensors and record it (the public ``op.apply`` once the engine has it)."""
-    apply = getattr(op, "apply", None)
-    return apply(*inputs) if apply is not None else _run(op, inputs)
 
 
 def _as_tensor(x: Any) -> Tensor:
@@ -64,7 +58,7 @@ def pad(x: Any, pad_width: Any, value: float = 0.0) -> Tensor:
     """
     x = _as_tensor(x)
     widths = ops.normalize_pad_width(pad_width, x.ndim, "pad")
-    return _apply(ops.Pad(widths, value), x)
+    return ops.Pad(widths, value).apply(x)
 
 
 def _pair(value: Any, what: str, op: str, low: int = 1) -> tuple[int, int]:
@@ -256,8 +250,8 @@ def conv2d(
     if any(b or a for b, a in pads):
         widths = [(0, 0)] * 4
         widths[h_axis], widths[w_axis] = pads
-        x = _apply(ops.Pad(widths), x)
-    cols = _apply(ops.Im2Col(kernel, stride, dilation, axes), x)
+        x = ops.Pad(widths).apply(x)
+    cols = ops.Im2Col(kernel, stride, dilation, axes).apply(x)
     n = x.shape[0]
     oh, ow = cols.shape[h_axis], cols.shape[w_axis]
     g, cg, og = groups, c_in_group, c_out // groups
@@ -309,8 +303,8 @@ def _pool_windows(
     if ph or pw:
         widths = [(0, 0)] * 4
         widths[h_axis], widths[w_axis] = pads
-        x = _apply(ops.Pad(widths, value), x)
-    return _apply(ops.Im2Col(kernel, stride, (1, 1), axes), x), kernel
+        x = ops.Pad(widths, value).apply(x)
+    return ops.Im2Col(kernel, stride, (1, 1), axes).apply(x), kernel
 
 
 def max_pool2d(
@@ -347,7 +341,7 @@ def max_pool2d(
         x, kernel_size, stride, padding, data_format, -np.inf, "max_pool2d"
     )
     flat = windows.reshape(*windows.shape[:4], kh * kw)  # the one copy: (..., kh*kw)
-    return _apply(ops.WindowMax(-1), flat)
+    return ops.WindowMax(-1).apply(flat)
 
 
 def avg_pool2d(

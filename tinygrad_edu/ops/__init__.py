@@ -1,6 +1,6 @@
 """Primitive operations on numpy arrays: forward and backward side by side, one class per op.
 
-The package is split by kind: ``base`` (the ``Op`` protocol), ``elementwise``, ``reduce``,
+The package is split by kind: ``base`` (the ``Function`` protocol), ``elementwise``, ``reduce``,
 ``linalg``, ``shape`` and ``window`` (sliding windows for convolution and pooling); every op is
 importable from ``tinygrad_edu.ops`` itself.
 
@@ -14,7 +14,7 @@ Every op follows one protocol:
 
 A gradient returned here has the shape of the op's *output* wherever numpy broadcast an input;
 the engine's ``unbroadcast`` (the single place that sums gradients over broadcast axes) reduces it
-to the input's shape. That is also why ``Expand.backward`` is just ``dout``.
+to the input's shape. That is also why ``BroadcastTo.backward`` is just ``dout``.
 
 The first line of each op's docstring states the math: ``out``, then ``dx = dJ/dx`` in terms of
 ``dout = dJ/dout``. Composite operations (mean, var, softmax-free losses, stack, ...) live in
@@ -22,7 +22,7 @@ The first line of each op's docstring states the math: ``out``, then ``dx = dJ/d
 """
 
 from tinygrad_edu.ops.base import (
-    Op,
+    Function,
     normalize_axis,
 )
 from tinygrad_edu.ops.elementwise import (
@@ -56,13 +56,15 @@ from tinygrad_edu.ops.reduce import (
     Min,
     Norm,
     Softmax,
+    Std,
     Sum,
 )
 from tinygrad_edu.ops.shape import (
+    BroadcastTo,
     Concatenate,
-    Expand,
     GetItem,
     Reshape,
+    ScatterAdd,
     Transpose,
     Where,
 )
@@ -84,7 +86,7 @@ __all__ = [
     "Concatenate",
     "Div",
     "Exp",
-    "Expand",
+    "BroadcastTo",
     "GetItem",
     "Im2Col",
     "LeakyRelu",
@@ -100,13 +102,15 @@ __all__ = [
     "Mul",
     "Neg",
     "Norm",
-    "Op",
+    "Function",
     "Pad",
     "Pow",
     "Relu",
     "Reshape",
+    "ScatterAdd",
     "Sigmoid",
     "Softmax",
+    "Std",
     "Sqrt",
     "Sub",
     "Sum",

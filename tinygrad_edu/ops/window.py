@@ -20,20 +20,7 @@ import itertools
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from tinygrad_edu.ops.base import Op
-
-
-def _call(op: Op, *xs):
-    """Run ``op`` on the arrays (or, under create_graph, tensors) ``xs`` from inside a backward.
-
-    Uses the public ``apply`` once the engine has it (it records a graph when an input is a
-    tensor); until then plain numpy arrays go straight to ``forward``.
-    """
-    apply = getattr(op, "apply", None)
-    if apply is not None:
-        return apply(*xs)
-    op.needs = (True,) * len(xs)
-    return op.forward(*xs)
+from tinygrad_edu.ops.base import Function
 
 
 def out_size(n: int, kernel: int, stride: int, dilation: int) -> int:
@@ -57,7 +44,7 @@ def _window_slices(shape, axes, kernel, stride, dilation, offset):
     return tuple(index)
 
 
-class Im2Col(Op):
+class Im2Col(Function):
     """out[..., oh, ow, ..., i, j] = x[..., oh*sh + i*dh, ow*sw + j*dw, ...];  dx = col2im(dout)
 
     The windows of ``x`` along the spatial ``axes`` (e.g. ``(2, 3)`` for NCHW, ``(1, 2)`` for
@@ -95,10 +82,10 @@ class Im2Col(Op):
 
     def backward(self, dout):
         col2im = Col2Im(self.in_shape, self.kernel, self.stride, self.dilation, self.axes)
-        return (_call(col2im, dout),)
+        return (col2im.apply(dout),)
 
 
-class Col2Im(Op):
+class Col2Im(Function):
     """out[h, w] = sum of x[oh, ow, i, j] at h = oh*sh + i*dh, w = ow*sw + j*dw;  dx = im2col(dout)
 
     The adjoint of ``Im2Col``: every window element is added back where it was read from, one
@@ -159,7 +146,7 @@ class Col2Im(Op):
 
     def backward(self, dout):
         im2col = Im2Col(self.kernel, self.stride, self.dilation, self.axes)
-        return (_call(im2col, dout),)
+        return (im2col.apply(dout),)
 
 
 def normalize_pad_width(pad_width, ndim: int, op: str = "pad") -> tuple[tuple[int, int], ...]:
@@ -187,7 +174,7 @@ def normalize_pad_width(pad_width, ndim: int, op: str = "pad") -> tuple[tuple[in
     return tuple((int(b), int(a)) for b, a in pairs)
 
 
-class Pad(Op):
+class Pad(Function):
     """out = x with (before, after) = widths[k] values added on axis k;  dx = pad(dout, -widths)
 
     A negative width crops instead. The padded places hold ``value`` (0 for zero padding, -inf
@@ -231,10 +218,10 @@ class Pad(Op):
         return out
 
     def backward(self, dout):
-        return (_call(Pad([(-b, -a) for b, a in self.widths]), dout),)
+        return (Pad([(-b, -a) for b, a in self.widths]).apply(dout),)
 
 
-class WindowMax(Op):
+class WindowMax(Function):
     """out = max(x, axis);  dx = dout at the first maximum along axis (row-major), 0 elsewhere
 
     The tie rule of PyTorch's ``max_pool2d``: when several elements of a window share the maximum,
