@@ -44,6 +44,8 @@ def test_examples_are_numbered_in_the_courses_order():
         "08_deep_network_step_by_step.py",
         "09_cat_recognizer.py",
         "10_learning_rates.py",
+        "20_convolution_step_by_step.py",
+        "21_cnn_digits.py",
     ]
 
 
@@ -152,3 +154,26 @@ def test_09_cat_recognizer(capsys):
 def test_10_learning_rates(tmp_path):
     final = load("10").main(num_iterations=2)
     assert list(final) == [0.01, 0.001, 0.0001]
+
+
+def test_20_convolution_step_by_step_prints_the_assignments_values(capsys):
+    grads = load("20").main()
+    out = capsys.readouterr().out
+    assert "zero_pad: x (4, 3, 3, 2) -> x_pad (4, 9, 9, 2)" in out
+    assert "conv_single_step: Z = -6.999089450680" in out
+    assert "Z's mean = 0.551127647457" in out and "loops agree: True" in out
+    assert "transposed back, equals NHWC: True" in out
+    assert "dA_mean = 1.45243777754" in out and "db_mean = 7.83923256462" in out
+    np.testing.assert_allclose(grads["max"][1, 1], [[0, 0], [5.05844394, -1.68282702], [0, 0]])
+
+
+def test_21_cnn_digits_trains_and_draws(tmp_path, capsys):
+    pytest.importorskip("sklearn")
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("graphviz")
+    result = load("21").main(num_epochs=1, out_dir=tmp_path)
+    out = capsys.readouterr().out
+    assert "Cost after epoch 0:" in out and result.steps == 23
+    for name in ("filters.png", "feature_maps.png", "costs.png", "cnn_graph.dot"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    assert "conv1: Conv2d" in (tmp_path / "cnn_graph.dot").read_text()

@@ -12,12 +12,15 @@ and never changes it.
 - ``render(J, "J.svg")`` writes a picture with the graphviz program ``dot``; without it, it still
   writes ``J.dot`` and raises an error that says how to install graphviz.
 - ``plot_costs(history, "costs.png")`` draws cost against iteration, like the course's figures.
+- ``plot_filters(conv.W, "filters.png")`` and ``plot_feature_maps(A[0], "maps.png")`` show what
+  a convolutional layer learned and what it sees in one image.
 
 The ``graphviz`` and ``matplotlib`` packages are optional extras (``viz`` and ``plot``) imported
 inside the functions that need them.
 """
 
+from tinygrad_edu.viz.filters import plot_feature_maps, plot_filters
 from tinygrad_edu.viz.graph import render, to_dot
 from tinygrad_edu.viz.plots import plot_costs
 
-__all__ = ["plot_costs", "render", "to_dot"]
+__all__ = ["plot_costs", "plot_feature_maps", "plot_filters", "render", "to_dot"]
