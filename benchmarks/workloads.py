@@ -684,7 +684,11 @@ class C1(Workload):
     title = "SIGNS CNN on 64x64x3 images, batch 64, float32: one Adam step"
     timed = "forward + softmax cross-entropy + backward + Adam update"
     dtype = np.float32
-    learning_rate = 0.009  # the course's
+    # The course uses 0.009. One Adam step moves every weight by about lr, and at 0.009 that is
+    # enough to flip max-pool winners between two float32 implementations (their sums round
+    # differently), so the second call's agreement check would compare different networks. The
+    # timed work does not depend on the rate.
+    learning_rate = 1e-4
     memory_loop = True  # run.py measures a training loop's memory
 
     def setup(self) -> None:

@@ -96,6 +96,11 @@ def test_shapes_as_the_assignment_prints_them(ours):
     assert ours["pool_forward_avg_s2_A_shape"] == [2, 2, 2, 3]
 
 
+def test_cli_plot_of_a_run_without_costs_is_a_one_line_error(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "conv-step-by-step", "--plot", str(tmp_path / "c.png"))
+    assert code == 1 and "no costs to plot" in err and "Traceback" not in err
+
+
 def test_cli_prints_one_line_per_value(capsys):
     code, out, _ = run_cli(capsys, "conv-step-by-step")
     assert code == 0
