@@ -190,3 +190,23 @@ def test_cnn_digits_without_scikit_learn_says_how_to_install_it(monkeypatch, cap
     code, _, err = run_cli(capsys, "cnn-digits", "--iterations", "1")
     assert code == 2
     assert 'pip install "tinygrad_edu[digits]"' in err
+
+
+def test_load_digits_layouts_split_and_scaling():
+    pytest.importorskip("sklearn")
+    from tinygrad_edu import data
+
+    nchw = data.load_digits()
+    nhwc = data.load_digits(layout="NHWC", dtype=np.float32)
+    assert nchw.train_x.shape == (1438, 1, 8, 8) and nchw.test_x.shape == (359, 1, 8, 8)
+    assert nhwc.train_x.shape == (1438, 8, 8, 1) and nhwc.train_x.dtype == np.float32
+    np.testing.assert_allclose(nhwc.train_x[..., 0], nchw.train_x[:, 0], rtol=1e-6)
+    assert 0.0 <= nchw.train_x.min() and nchw.train_x.max() == 1.0  # pixels 0..16, divided by 16
+    assert set(np.unique(nchw.train_y)) == set(range(10))
+    other = data.load_digits(seed=2)
+    assert not np.array_equal(other.test_y, nchw.test_y)  # the seed picks the split
+    np.testing.assert_array_equal(data.load_digits().test_y, nchw.test_y)
+    with pytest.raises(ValueError, match=r"layout 'NCHW' or 'NHWC'"):
+        data.load_digits(layout="CHW")
+    with pytest.raises(ValueError, match=r"test_fraction in \(0, 1\)"):
+        data.load_digits(test_fraction=1.0)
