@@ -247,3 +247,35 @@ def test_other_shape_errors_name_the_function_and_the_fix():
         nnf.pad(np.zeros((2, 2)), ((1, 1), (1, 1), (1, 1)))
     with pytest.raises(ValueError, match=r"crop at most the input's length"):
         nnf.pad(np.zeros((2, 2)), ((-2, -1), (0, 0)))
+
+
+# -------------------------------------------------------------------------------------------------
+# A whole CNN against central differences
+# -------------------------------------------------------------------------------------------------
+
+
+def test_the_digits_cnn_gradients_equal_central_differences():
+    from tinygrad_edu import losses
+    from tinygrad_edu.course.course4 import DigitsCNN
+    from tinygrad_edu.testing import gradcheck_module
+
+    rng = np.random.RandomState(0)
+    model = DigitsCNN(rng=rng)
+    # distinct values on a coarse grid: no max-pool window is within eps of a tie
+    X = rng.permutation(np.arange(3 * 64)).reshape(3, 1, 8, 8) / 64.0
+    y = np.array([3, 1, 4])
+    assert gradcheck_module(model, lambda: losses.cross_entropy(model(X), y), fast=True)
+
+
+def test_conv_then_pool_second_derivatives_equal_central_differences():
+    from tinygrad_edu.testing import gradgradcheck
+
+    rng = np.random.default_rng(8)
+    x = rng.permutation(np.arange(2 * 2 * 6 * 6)).reshape(2, 2, 6, 6) / 10.0
+    W = rng.standard_normal((3, 2, 3, 3))
+
+    def f(x, W):
+        Z = nnf.conv2d(x, W, padding=1, stride=(1, 2))
+        return nnf.avg_pool2d(Z.tanh(), 2, 1) + nnf.max_pool2d(Z, 2, 2, 1).sum()
+
+    assert gradgradcheck(f, x, W)
