@@ -135,11 +135,13 @@ def _bare(text: str) -> str:
 
 
 def _num(x: Any) -> str:
-    """A number as a learner writes it: 33, 0.5, 1.2e-05, nan, inf."""
+    """A number as a learner writes it: 33, 0.5, 1.2e-05, nan, inf (and 0, never -0)."""
     if isinstance(x, (bool, np.bool_)):
         return str(bool(x))
     if isinstance(x, (int, np.integer)):
         return str(int(x))
+    if x == 0:
+        return "0"  # -0.0 (from -dout * 0) reads as a bug to a learner
     return f"{float(x):.4g}"
 
 
@@ -280,8 +282,19 @@ def _assign_groups(order: list[Tensor], collapse: Any) -> tuple[dict[int, int], 
 # -------------------------------------------------------------------------------------------------
 
 
+def _clean(text: str) -> str:
+    """``text`` with every character that is not printable written as its escape (``\\x0c``).
+
+    Control characters, ANSI colour codes, ``"\\ufffe"`` and lone surrogates are forbidden in
+    XML (graphviz rejects the label) or unsafe on a terminal; the escape keeps them visible.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def _line(text: str, *, size: int | None = None, color: str | None = None, bold=False) -> str:
-    body = html.escape(text)
+    body = html.escape(_clean(text))
     if bold:
         body = f"<B>{body}</B>"
     attrs = ""
