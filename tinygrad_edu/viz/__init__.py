@@ -19,5 +19,6 @@ inside the functions that need them.
 
 from tinygrad_edu.viz.graph import render, to_dot
 from tinygrad_edu.viz.plots import plot_costs
+from tinygrad_edu.viz.trace import BackwardTrace, backward_steps, trace_backward
 
-__all__ = ["plot_costs", "render", "to_dot"]
+__all__ = ["BackwardTrace", "backward_steps", "plot_costs", "render", "to_dot", "trace_backward"]

@@ -106,5 +106,3 @@ def plot_costs(
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
     return path
-
-

@@ -143,7 +143,7 @@ def _wrap(name: str, below: int = 5) -> str:
 
 
 def _infix(left: str, symbol: str, right: str) -> str:
-    """``left symbol right`` with only the parentheses precedence needs (a * (b + c), a - (b - c))."""
+    """``left symbol right`` with the parentheses precedence needs: a * (b + c), a - (b - c)."""
     level = _PRECEDENCE[symbol]
     if symbol == "**":
         return f"{_wrap(left, 5)} ** {_wrap(right, 4)}"
@@ -152,7 +152,7 @@ def _infix(left: str, symbol: str, right: str) -> str:
 
 
 def _tidy(rule: str, op: Any) -> str:
-    """Small rewrites a learner would make: ``W.T^T`` is ``W``; a plain transpose's inverse is ``.T``."""
+    """Rewrites a learner would make: ``W.T^T`` is ``W``; a plain transpose's inverse is ``.T``."""
     rule = re.sub(r"(?<![\w.])([\w.]+)\.T\^T(?![\w.])", r"\1", rule)
     if getattr(op, "axes", 1) is None:
         rule = rule.replace(".transpose(inverse permutation)", ".T")
@@ -348,8 +348,8 @@ class BackwardTrace:
         out = [
             f"Backward pass from {self.names[root]} = {self._value(self.nodes[root].data)}, in "
             f"the order the engine runs it; dX means d{_wrap(self.names[root])}/dX.",
-            "Each edge applies the chain rule: d(input) = d(output) \u00b7 \u2202output/\u2202input, "
-            "the local derivative.",
+            "Each edge applies the chain rule: d(input) = d(output) \u00b7 "
+            "\u2202output/\u2202input, the local derivative.",
         ]
         out += self._legend()
         current_group = None
@@ -372,7 +372,11 @@ class BackwardTrace:
                 out.append("")
             formula = self.formula(i)
             equation = self.names[i] if formula == self.names[i] else f"{self.names[i]} = {formula}"
-            start = f" (the start: d{self.names[i]}/d{self.names[i]} = 1)" if i == root else ""
+            start = ""
+            if i == root:
+                start = f" (the start: d{self.names[i]}/d{self.names[i]} = 1)"
+                if not (step.upstream.size == 1 and step.upstream.reshape(-1)[0] == 1):
+                    start = " (the start: the gradient passed in)"
             if t.size == 1 and step.upstream.size == 1:
                 out.append(
                     f"step {number}  {equation} = {self._value(t.data)}  [{t._op.name}]   "
@@ -386,7 +390,9 @@ class BackwardTrace:
                 out += self._edge_lines(edge, "        ")
         leaves = [i for i, t in enumerate(self.nodes) if t._op is None and i in self.grads]
         if leaves:
-            grads = ",  ".join(f"{self.grad_name(i)} = {self._value(self.grads[i])}" for i in leaves)
+            grads = ",  ".join(
+                f"{self.grad_name(i)} = {self._value(self.grads[i])}" for i in leaves
+            )
             out += ["", f"Gradients of the leaves ({d_root[:1]}X = {d_root}/dX): {grads}"]
         return out
 
@@ -415,7 +421,9 @@ class BackwardTrace:
                 out += ["", f"-- {title} --"]
                 current = group
             if step.leaf:
-                rows.append((f"{self.names[i]}.grad = {self.grad_name(i)}", self._value(step.upstream)))
+                rows.append(
+                    (f"{self.names[i]}.grad = {self.grad_name(i)}", self._value(step.upstream))
+                )
                 continue
             if i == root:
                 rows.append((f"{self.grad_name(i)} = 1 (the start)", ""))
@@ -429,14 +437,18 @@ class BackwardTrace:
                     expr = edge.rule
                 if edge.summed_axes:
                     axes = edge.summed_axes
-                    expr += f", summed over axis {axes[0]}" if len(axes) == 1 else (
-                        f", summed over axes {axes}"
+                    expr += (
+                        f", summed over axis {axes[0]}"
+                        if len(axes) == 1
+                        else (f", summed over axes {axes}")
                     )
                 if edge.before is None:
                     rows.append((f"{d_parent} = {expr}", self._value(edge.contribution)))
                 else:
                     rows.append((f"{d_parent} += {expr}", self._value(edge.contribution)))
-                    rows.append((f"   {d_parent} = the sum of {edge.uses} parts", self._value(edge.total)))
+                    rows.append(
+                        (f"   {d_parent} = the sum of {edge.uses} parts", self._value(edge.total))
+                    )
         flush()
         return out
 
@@ -444,9 +456,11 @@ class BackwardTrace:
         """``where t1 = ...`` for nodes named by a counter."""
         lines = []
         for i, name in enumerate(self.names):
-            if re.fullmatch(r"t\d+", name) and self.nodes[i]._op is not None and not self.nodes[
-                i
-            ].name:
+            if (
+                re.fullmatch(r"t\d+", name)
+                and self.nodes[i]._op is not None
+                and not self.nodes[i].name
+            ):
                 lines.append(f"  {name} = {self.formula(i)}")
         return (["where"] + lines) if lines else []
 
@@ -500,7 +514,10 @@ def _replayable(node: Tensor):
 
 
 def _display_names(
-    nodes: list[Tensor], inferred: dict[int, str], root: Tensor, preset: dict[int, str] | None = None
+    nodes: list[Tensor],
+    inferred: dict[int, str],
+    root: Tensor,
+    preset: dict[int, str] | None = None,
 ) -> list[str]:
     """A unique, printable name for every node: ``preset[i]``, its own, from ``names=``, a
     formula of its inputs' names, or t1, t2, ... for long formulas."""
