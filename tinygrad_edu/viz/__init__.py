@@ -17,8 +17,18 @@ The ``graphviz`` and ``matplotlib`` packages are optional extras (``viz`` and ``
 inside the functions that need them.
 """
 
+from tinygrad_edu.viz.explore import Explorer, explore
 from tinygrad_edu.viz.graph import render, to_dot
 from tinygrad_edu.viz.plots import plot_costs
 from tinygrad_edu.viz.trace import BackwardTrace, backward_steps, trace_backward
 
-__all__ = ["BackwardTrace", "backward_steps", "plot_costs", "render", "to_dot", "trace_backward"]
+__all__ = [
+    "BackwardTrace",
+    "Explorer",
+    "backward_steps",
+    "explore",
+    "plot_costs",
+    "render",
+    "to_dot",
+    "trace_backward",
+]
