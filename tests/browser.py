@@ -136,8 +136,8 @@ class Chromium:
     def key(self, key: str) -> None:
         """Press one key (e.g. ``"\\ue014"``, the right arrow) in the page."""
         actions = [{"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]
-        self._session("POST", "/actions",
-                      {"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})  # fmt: skip
+        keyboard = {"type": "key", "id": "keyboard", "actions": actions}
+        self._session("POST", "/actions", {"actions": [keyboard]})
 
     def resources(self) -> list[str]:
         """Every URL the page requested after its own document (images, scripts, styles, ...)."""

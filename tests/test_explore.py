@@ -160,7 +160,8 @@ def node_title(browser, text: str) -> str:
     return browser.run(
         "const v = [...document.querySelectorAll('#tg-graph > div')]"
         "  .find(d => d.style.display !== 'none');"
-        "const g = [...v.querySelectorAll('g.node')].find(g => g.textContent.includes(arguments[0]));"
+        "const g = [...v.querySelectorAll('g.node')]"
+        "  .find(g => g.textContent.includes(arguments[0]));"
         "return g ? g.getAttribute('data-title') : null;",
         text,
     )
