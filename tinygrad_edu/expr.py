@@ -371,6 +371,11 @@ def run(args: argparse.Namespace) -> int:
         _check_name(args.name)
         values = _parse_set(args.set or [])
         used = variables_of(parse(args.expression))
+        if args.name in used:
+            raise ExpressionError(
+                f"--name {args.name}: {args.name} is a variable of the expression, so the result "
+                f"needs another name (the default is J)."
+            )
         path = fmt = None
         if args.output != "-":
             output = args.output or f"{args.name}.{args.format or 'svg'}"
