@@ -19,6 +19,7 @@ inside the functions that need them.
 
 from tinygrad_edu.viz.explore import Explorer, explore
 from tinygrad_edu.viz.graph import render, to_dot
+from tinygrad_edu.viz.pictures import plot_activations, plot_decision_boundary, plot_mislabeled
 from tinygrad_edu.viz.plots import plot_costs
 from tinygrad_edu.viz.trace import BackwardTrace, backward_steps, trace_backward
 
@@ -27,7 +28,10 @@ __all__ = [
     "Explorer",
     "backward_steps",
     "explore",
+    "plot_activations",
     "plot_costs",
+    "plot_decision_boundary",
+    "plot_mislabeled",
     "render",
     "to_dot",
     "trace_backward",
