@@ -128,3 +128,29 @@ def test_plot_costs_without_a_path_returns_a_figure_that_displays_inline():
     np.testing.assert_allclose(line.get_xdata(), [0, 100, 200])
     np.testing.assert_allclose(line.get_ydata(), [0.69, 0.5, 0.4])
     assert fig._repr_png_().startswith(b"\x89PNG")  # what Jupyter shows
+
+
+def test_course_planar_plot_draws_the_decision_boundary(tmp_path, capsys):
+    from tinygrad_edu import cli
+
+    path = tmp_path / "planar.png"
+    assert cli.main(["course", "planar", "--iterations", "3", "--plot", str(path)]) == 0
+    out = capsys.readouterr().out
+    boundary = tmp_path / "planar_boundary.png"
+    assert f"Decision boundary written to {boundary}" in out
+    assert boundary.read_bytes().startswith(b"\x89PNG") and path.exists()
+
+
+def test_cat_models_plot_their_mislabelled_test_images(tmp_path, capsys):
+    import os
+
+    from tinygrad_edu import cli, data
+
+    if not os.environ.get(data.DATA_ENV_VAR):
+        pytest.skip(f"the cat data: set {data.DATA_ENV_VAR}")
+    path = tmp_path / "lr.png"
+    argv = ["course", "logistic-regression", "--iterations", "3", "--plot", str(path)]
+    assert cli.main(argv) == 0
+    mislabeled = tmp_path / "lr_mislabeled.png"
+    assert f"Mislabelled test images written to {mislabeled}" in capsys.readouterr().out
+    assert mislabeled.read_bytes().startswith(b"\x89PNG")
