@@ -162,10 +162,12 @@ def _refusal(node: ast.AST) -> str:
         if not isinstance(node.func, ast.Name):
             return f"only these functions can be called: {', '.join(FUNCTIONS)}"
         if node.func.id not in FUNCTIONS:
-            return (
-                f"unknown function {node.func.id!r}; allowed: {', '.join(FUNCTIONS)} (to "
-                f"multiply, write {node.func.id}*(...))"
-            )
+            unknown = f"unknown function {node.func.id!r}; allowed: {', '.join(FUNCTIONS)}"
+            strings = any(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in
+                          node.args)  # fmt: skip
+            if node.func.id.startswith("_") or strings or len(node.args) != 1 or node.keywords:
+                return unknown
+            return f"{unknown} (to multiply, write {node.func.id}*(...))"  # a(b + c)
         if node.keywords:
             return f"{node.func.id}() takes no keyword arguments"
         if len(node.args) != 1:
