@@ -302,7 +302,9 @@ def plot_mislabeled(
     shown = wrong[:max_images]
     rows = max(1, math.ceil(len(shown) / columns))
     cols = min(columns, max(1, len(shown)))
-    fig = new_figure("plot_mislabeled", figsize=(2.2 * cols, 2.5 * rows))
+    fig = new_figure(
+        "plot_mislabeled", figsize=(2.2 * cols, 2.6 * rows + 0.3), layout="constrained"
+    )
     if not len(shown):
         ax = fig.add_subplot()
         ax.text(0.5, 0.5, "No mislabelled images.", ha="center", va="center")
@@ -321,5 +323,4 @@ def plot_mislabeled(
         ax.set_axis_off()
     if len(wrong) > len(shown):
         fig.suptitle(f"the first {len(shown)} of {len(wrong)} mislabelled images", fontsize=10)
-    fig.tight_layout()
     return finish(fig, path)

@@ -32,7 +32,7 @@ def _matplotlib(what: str):
     return Figure, FigureCanvasAgg
 
 
-def new_figure(what: str, figsize: tuple[float, float] = (6.4, 4.2)):
+def new_figure(what: str, figsize: tuple[float, float] = (6.4, 4.2), **kwargs: Any):
     """An empty figure on an Agg canvas that Jupyter displays inline (as PNG) when returned."""
     global _FIGURE
     Figure, FigureCanvasAgg = _matplotlib(what)  # noqa: N806 (matplotlib's class names)
@@ -47,7 +47,7 @@ def new_figure(what: str, figsize: tuple[float, float] = (6.4, 4.2)):
                 return buffer.getvalue()
 
         _FIGURE = InlineFigure
-    fig = _FIGURE(figsize=figsize, dpi=100)
+    fig = _FIGURE(figsize=figsize, dpi=100, **kwargs)
     FigureCanvasAgg(fig)  # attaches itself to fig: savefig never looks for a display
     return fig
 
