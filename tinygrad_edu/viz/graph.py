@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu import engine, ops
+from tinygrad_edu import engine
 from tinygrad_edu.tensor import Tensor
 
 # Colours of the picture. Gradients are red and forward edges blue, as the course draws them.
@@ -33,17 +33,6 @@ _FILL = {
     "bad": "#ffcdd2",  # NaN or Inf somewhere in the value or gradient
 }
 
-
-def _broadcasts(op: Any) -> bool:
-    """Whether the op's inputs follow numpy broadcasting, so that its backward returns gradients
-    shaped like the output and the engine's unbroadcast sums them (the course's db = sum(dZ)).
-
-    The op says so itself (``broadcasts``). ``Expand`` (broadcast_to) is not flagged, as it has
-    one input, but its backward is ``dout`` itself, which the engine sums the same way.
-    """
-    return bool(getattr(op, "broadcasts", False)) or isinstance(op, ops.Expand)
-
-
 # Infix symbols for the formula line of a node ("b * c").
 _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@"}
 
@@ -51,7 +40,7 @@ _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul":
 _ATOM = re.compile(r"[\w.]+")
 
 # Ops that end a layer when collapsing by module: the course's layer is [LINEAR -> ACTIVATION].
-_ACTIVATIONS = frozenset({"relu", "leakyrelu", "sigmoid", "tanh", "softmax", "logsoftmax"})
+_ACTIVATIONS = frozenset({"relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax"})
 
 # Values of arrays with at most this many elements are printed in full; larger ones are summarised.
 _TINY = 6
@@ -233,7 +222,9 @@ def _broadcast_axes(parent: Tensor, out: Tensor) -> tuple[int, ...]:
 
 
 def _broadcast_note(parent: Tensor, child: Tensor) -> str:
-    if not (parent.requires_grad and _broadcasts(child._op)):
+    # The op says whether its inputs follow numpy broadcasting (then its backward returns gradients
+    # shaped like the output, which the engine's unbroadcast sums: the course's db = sum(dZ)).
+    if not (parent.requires_grad and child._op.broadcasts):
         return ""
     if parent.shape == child.shape:
         return ""
