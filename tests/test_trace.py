@@ -62,7 +62,7 @@ def test_the_course_J_trace_reads_as_the_course_writes_the_chain_rule():
 def test_tracing_changes_nothing_before_or_after_backward():
     J, names = course_J()
     printed(J, names=names)
-    assert all(t.grad is None for t in names.values())  # no .grad filled
+    assert all(t._grad is None for t in names.values())  # no .grad filled
     J.backward()  # the graph was not released by tracing
     assert names["c"].grad == 9
     # after backward (the graph released) the trace re-runs each op on a copy
@@ -290,7 +290,8 @@ def test_op_docstrings_give_a_rule_for_every_input():
 
     for name in ops.__all__:
         cls = getattr(ops, name)
-        if not isinstance(cls, type) or cls is ops.Op or not issubclass(cls, ops.Op):
+        base = getattr(ops, "Function", None) or ops.Op
+        if not isinstance(cls, type) or cls is base or not issubclass(cls, base):
             continue
         op = cls.__new__(cls)
         inputs = op_inputs(op)

@@ -350,7 +350,8 @@ class _Labeller:
         self.grads = grads  # {id(tensor): gradient} to draw instead of .grad (the explorer's)
 
     def grad(self, t: Tensor) -> np.ndarray | None:
-        return t.grad if self.grads is None else self.grads.get(id(t))
+        # ._grad, not .grad: reading the missing gradient of a non-leaf through .grad warns
+        return t._grad if self.grads is None else self.grads.get(id(t))
 
     def name(self, t: Tensor) -> str | None:
         return t.name or self.inferred.get(id(t))
@@ -673,8 +674,8 @@ def _build(
 
 def _missing_grads_note(order: list[Tensor]) -> str:
     """A hint when backward ran but intermediate gradients were not kept."""
-    leaves_have = any(t._op is None and t.grad is not None for t in order)
-    inner_missing = any(t._op is not None and t.requires_grad and t.grad is None for t in order)
+    leaves_have = any(t._op is None and t._grad is not None for t in order)
+    inner_missing = any(t._op is not None and t.requires_grad and t._grad is None for t in order)
     if leaves_have and inner_missing:
         return "Gradients of intermediate values were not kept: call J.backward(retain_grads=True)."
     return ""

@@ -25,6 +25,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from tinygrad_edu import engine
+from tinygrad_edu.engine import no_grad
 from tinygrad_edu.tensor import Tensor
 from tinygrad_edu.viz.graph import (
     _assign_groups,
@@ -680,13 +681,13 @@ def backward_steps(
 
     # The engine's algorithm (engine._backward), step for step: count the edges leaving every node
     # that needs a gradient, start from the root, and take nodes from the end of the ready list.
-    pending = engine._consumer_counts(tensor)
+    pending = engine._consumer_counts([tensor])
     uses = dict(pending)
     grads_so_far = {tensor: gradient}
     final_grads: dict[int, np.ndarray] = {}
     steps: list[Step] = []
     ready = [tensor]
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), no_grad():  # as the engine runs backward rules
         while ready:
             node = ready.pop()
             grad = grads_so_far.pop(node)
@@ -724,6 +725,8 @@ def backward_steps(
                     contribution = pgrad
                     if pgrad.shape != parent.data.shape:
                         contribution = engine.unbroadcast(pgrad, parent.data.shape)
+                    if contribution.dtype != parent.data.dtype:  # as the engine: float32 stays
+                        contribution = contribution.astype(parent.data.dtype)
                     summed = ()
                     if pgrad.shape != parent.data.shape:
                         summed = _summed_axes(parent.data.shape, pgrad.shape)
