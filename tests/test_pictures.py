@@ -154,3 +154,18 @@ def test_cat_models_plot_their_mislabelled_test_images(tmp_path, capsys):
     mislabeled = tmp_path / "lr_mislabeled.png"
     assert f"Mislabelled test images written to {mislabeled}" in capsys.readouterr().out
     assert mislabeled.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_planar_example_draws_both_decision_boundaries(tmp_path, capsys):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "06_planar_one_hidden_layer.py"
+    spec = importlib.util.spec_from_file_location("example06", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    example.main(num_iterations=20, picture=tmp_path / "boundary.png")
+    out = capsys.readouterr().out
+    for name in ("boundary_logistic.png", "boundary_hidden.png"):
+        assert f"decision boundary drawn to {tmp_path / name}" in out
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")

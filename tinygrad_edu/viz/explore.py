@@ -367,7 +367,9 @@ def _views(tensor, trace, names, collapse, max_nodes) -> tuple[list[dict], int, 
         return [], 0, why + _INSTALL_GRAPHVIZ
     grads = {id(trace.nodes[i]): g for i, g in trace.grads.items()}
     views = []
-    dot, ids = _build(tensor, names=names, grads=grads, max_nodes=max_nodes)
+    drawn = sum(1 for t in trace.nodes if t._op is not None or t.requires_grad)
+    rankdir = "LR" if drawn <= COLLAPSE_ABOVE else "TB"  # a long chain reads better top-down
+    dot, ids = _build(tensor, names=names, grads=grads, max_nodes=max_nodes, rankdir=rankdir)
     full_size = len(set(ids.values()))
     if ids:
         views.append({"label": "every node", "svg": _svg(dot), "map": ids, "group": None})
@@ -375,14 +377,14 @@ def _views(tensor, trace, names, collapse, max_nodes) -> tuple[list[dict], int, 
     if collapse is not None:
         _, groups = _assign_groups(trace.nodes, collapse)
         dot, ids = _build(tensor, names=names, grads=grads, collapse=collapse,
-                          max_nodes=max_nodes)  # fmt: skip
+                          max_nodes=max_nodes, rankdir="TB")  # fmt: skip
         if ids:
+            if full_size > COLLAPSE_ABOVE or not views:
+                start = len(views)
             views.append({"label": "by layer", "svg": _svg(dot), "map": ids, "group": None})
-            if full_size > COLLAPSE_ABOVE or not views[0]["map"]:
-                start = len(views) - 1
             for g, (label, _) in enumerate(groups):
                 dot, ids = _build(tensor, names=names, grads=grads, collapse=collapse,
-                                  expand=(g,), max_nodes=max_nodes)  # fmt: skip
+                                  expand=(g,), max_nodes=max_nodes, rankdir="TB")  # fmt: skip
                 if ids:
                     views.append({"label": f"{_clean(label)} expanded", "svg": _svg(dot),
                                   "map": ids, "group": f"layer{g}"})  # fmt: skip
@@ -433,7 +435,8 @@ def explore(
         collapse = _module_in(names)
         if collapse is not None and not _groups(collapse):
             collapse = None
-    trace = backward_steps(tensor, names=names, gradient=gradient, collapse=None)
+    # With a module, the trace names its tensors as the course does (W1, b1, Z1, A1, ...).
+    trace = backward_steps(tensor, names=names, gradient=gradient, collapse=collapse)
     views, start, picture_note = _views(tensor, trace, names, collapse, max_nodes)
     root_name = trace.names[trace.root]
     data = {
@@ -482,7 +485,7 @@ button:disabled { opacity: .45; cursor: default; }
 main { display: flex; flex-wrap: wrap; gap: 10px; padding: 10px; }
 #tg-graph { flex: 3 1 520px; background: #fff; border: 1px solid #ddd; border-radius: 4px;
             overflow: auto; max-height: 78vh; padding: 6px; }
-#tg-graph svg { width: 100%; height: auto; max-height: 74vh; }
+#tg-graph svg { max-width: 100%; height: auto; }
 #tg-side { flex: 1 1 300px; display: flex; flex-direction: column; gap: 10px; min-width: 280px; }
 section { background: #fff; border: 1px solid #ddd; border-radius: 4px; padding: 8px 10px; }
 section h2 { font-size: 13px; margin: 0 0 6px; color: var(--muted); text-transform: uppercase;
@@ -561,6 +564,12 @@ _SCRIPT = r"""
     var holder = el("div");
     holder.innerHTML = view.svg;  // graphviz's own SVG, generated in Python
     holder.style.display = "none";
+    var svg = holder.querySelector("svg");
+    if (svg) {  // small graphs drawn larger than graphviz's size, large ones shrunk to fit
+      var natural = parseFloat(svg.getAttribute("width"));
+      svg.style.width = (natural < 420 ? natural * 1.6 : natural) + "pt";
+      svg.removeAttribute("height");
+    }
     holder.setAttribute("data-view", String(v));
     $("tg-graph").appendChild(holder);
     var byTitle = {}, edges = {};
@@ -676,6 +685,10 @@ _SCRIPT = r"""
       if (step.node !== null) {
         step.parents.forEach(function (p) { mark(p, "tg-input"); });
         mark(step.node, "tg-current");
+        var current = h.byTitle[h.map[step.node]];
+        if (current && current.scrollIntoView && h.holder.style.display !== "none") {
+          current.scrollIntoView({ block: "nearest", inline: "nearest" });
+        }
         if (step.phase === "forward") {
           step.parents.forEach(function (p) { edge(p, step.node, "tg-edge-fwd"); });
         } else if (step.edge) {
