@@ -714,6 +714,10 @@ def backward_steps(
                     pgrad = np.asarray(pgrad)
                     key = input_names[slot] if slot < len(input_names) else None
                     rule = rules.get(key, "") if key else ""
+                    edge_words = words
+                    if not input_names and len(rules) == 1:  # concatenate(*xs): "dx_i = ..."
+                        ((key, rule),) = rules.items()
+                        edge_words = {**words, key: _wrap(parent_names[slot])}
                     local_formula = _local_formula(rule) if rule else None
                     local = None
                     if local_formula is not None:
@@ -739,10 +743,12 @@ def backward_steps(
                             node=i,
                             parent=p,
                             slot=slot,
-                            rule=_tidy(_substitute(rule, words), op) if rule else "(no rule)",
+                            rule=_tidy(_substitute(rule, edge_words), op)
+                            if rule
+                            else "(the op's docstring states no rule)",
                             local=local,
                             local_formula=(
-                                _substitute(local_formula, words) if local_formula else None
+                                _substitute(local_formula, edge_words) if local_formula else None
                             ),
                             product=pgrad,
                             summed_axes=summed,
