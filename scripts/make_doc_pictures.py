@@ -14,8 +14,8 @@ graphviz program ``dot``:
   cat data (``TINYGRAD_EDU_DATA`` or ``--data``) the cost shown is the course's first printed cost,
   0.771749; without it, random images of the same shape stand in.
 - ``explorer_step.png``: the interactive page of J = 3(a + bc) (``viz.explore``) in headless
-  Chromium, at the backward step dc = du · b = 3 · 3 = 9 (needs ``apt-get install chromium
-  chromium-driver``; skipped with a note without them).
+  Chromium, at the backward step dc = du · b = 3 · 3 = 9, with the node u clicked and a nudged by
+  0.001 (needs ``apt-get install chromium chromium-driver``; skipped with a note without them).
 - ``planar_boundary.png``: the planar network's decision boundary after the course's 10,000
   iterations (``course.planar``); ``activations.png``: the activation functions and their
   derivatives by autograd; ``cat_mislabeled.png``: the test images the course's logistic
@@ -108,10 +108,15 @@ def explorer_screenshot(path: Path) -> None:
     J, names = course_J()
     with tempfile.TemporaryDirectory() as folder:
         page = viz.explore(J, names=names).save(Path(folder) / "J.html")
-        with Chromium(Path(folder), width=1200, height=620) as browser:
+        with Chromium(Path(folder), width=1200, height=900) as browser:
             browser.open(page)
             while not browser.text("#tg-narration").startswith("u → c"):
                 browser.click("#tg-step")
+            browser.run(  # click the node u: its details in the side panel
+                "[...document.querySelectorAll('g.node')].find(g => g.textContent"
+                ".includes('u = 6')).dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+            )
+            browser.click("button[data-eps='0.001']")  # and nudge a by 0.001
             path.write_bytes(browser.screenshot())
     print(f"wrote {path}")
 

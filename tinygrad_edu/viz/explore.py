@@ -486,7 +486,7 @@ main { display: flex; flex-wrap: wrap; gap: 10px; padding: 10px; }
 #tg-graph { flex: 3 1 520px; background: #fff; border: 1px solid #ddd; border-radius: 4px;
             overflow: auto; max-height: 78vh; padding: 6px; }
 #tg-graph svg { max-width: 100%; height: auto; }
-#tg-side { flex: 1 1 300px; display: flex; flex-direction: column; gap: 10px; min-width: 280px; }
+#tg-side { flex: 1 1 380px; display: flex; flex-direction: column; gap: 10px; min-width: 280px; }
 section { background: #fff; border: 1px solid #ddd; border-radius: 4px; padding: 8px 10px; }
 section h2 { font-size: 13px; margin: 0 0 6px; color: var(--muted); text-transform: uppercase;
              letter-spacing: .04em; }
@@ -504,8 +504,6 @@ dd { margin: 0; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; whi
 .tg-note { font-size: 12px; color: var(--muted); }
 g.node { cursor: pointer; }
 g.node.tg-dim { opacity: .22; }
-g.node.tg-current > polygon, g.node.tg-current > path, g.node.tg-current > ellipse {
-  stroke: var(--hi); stroke-width: 4px; }
 g.node.tg-input > polygon, g.node.tg-input > path, g.node.tg-input > ellipse {
   stroke: var(--hi); stroke-width: 2.5px; stroke-dasharray: 5 3; }
 g.node.tg-selected > polygon, g.node.tg-selected > path, g.node.tg-selected > ellipse {
@@ -514,6 +512,8 @@ g.node.tg-bad > polygon, g.node.tg-bad > path, g.node.tg-bad > ellipse {
   stroke: var(--grad); stroke-width: 3.5px; }
 g.node.tg-changed > polygon, g.node.tg-changed > path, g.node.tg-changed > ellipse {
   stroke: #2e7d32; stroke-width: 4px; }
+g.node.tg-current > polygon, g.node.tg-current > path, g.node.tg-current > ellipse {
+  stroke: var(--hi); stroke-width: 4px; }
 g.edge.tg-edge-fwd path { stroke: var(--fwd); stroke-width: 3.5px; }
 g.edge.tg-edge-fwd polygon { fill: var(--fwd); stroke: var(--fwd); }
 g.edge.tg-edge-bwd path { stroke: var(--grad); stroke-width: 3.5px; stroke-dasharray: 7 4; }
@@ -566,8 +566,9 @@ _SCRIPT = r"""
     holder.style.display = "none";
     var svg = holder.querySelector("svg");
     if (svg) {  // small graphs drawn larger than graphviz's size, large ones shrunk to fit
-      var natural = parseFloat(svg.getAttribute("width"));
-      svg.style.width = (natural < 420 ? natural * 1.6 : natural) + "pt";
+      var natural = parseFloat(svg.getAttribute("width")) * 4 / 3;  // graphviz gives points
+      var room = $("tg-graph").clientWidth - 16;
+      svg.style.width = (natural < room ? Math.min(room, natural * 1.8) : natural) + "px";
       svg.removeAttribute("height");
     }
     holder.setAttribute("data-view", String(v));
@@ -797,8 +798,8 @@ _SCRIPT = r"""
       summary.id = "tg-nudge-summary";
       summary.textContent = leaf.label + " + " + eps + ":  " + nudge.root + " changes by " + r.dJ +
         "\nthe gradient predicts d" + nudge.root + "/d" + leaf.label + " · ε = " + leaf.grad +
-        " · " + eps + " = " + r.predicted + "\n(the difference, " + r.gap +
-        ", shrinks like ε²)";
+        " · " + eps + " = " + r.predicted + "\n(what the gradient misses, " + r.gap +
+        ", is of order ε²)";
       out.appendChild(summary);
       var table = el("table"), head = el("tr");
       ["node", "before", "after", "change"].forEach(function (t) {
