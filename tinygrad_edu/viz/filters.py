@@ -1,31 +1,19 @@
 """Pictures of what a convolutional network learned: its filters and its feature maps.
 
-Layer: ``viz``. matplotlib is an optional extra (``pip install "tinygrad_edu[plot]"``), imported
-inside the functions; the figures are drawn on matplotlib's Agg canvas, so no display is needed.
+Layer: ``viz``. matplotlib is an optional extra (``pip install "tinygrad_edu[plot]"``). As every
+picture of ``viz``, each function returns the matplotlib ``Figure`` without a path (Jupyter shows
+it inline) and writes the file and returns its path with one.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-
-def _new_figure(what: str, size: tuple[float, float]):
-    """A matplotlib figure on the Agg canvas (savefig never looks for a display)."""
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise ImportError(
-            f'{what}: pictures need matplotlib: pip install "tinygrad_edu[plot]".'
-        ) from None
-    fig = Figure(figsize=size, dpi=100)
-    FigureCanvasAgg(fig)
-    return fig
+from tinygrad_edu.viz.plots import finish, new_figure
 
 
 def _array(x: Any) -> np.ndarray:
@@ -35,16 +23,16 @@ def _array(x: Any) -> np.ndarray:
 def _grid(
     images: list[np.ndarray],
     titles: list[str],
-    path: str | os.PathLike,
+    path: str | os.PathLike | None,
     title: str | None,
     cmap: str,
     symmetric: bool,
     what: str,
-) -> Path:
+) -> Any:
     n = len(images)
     cols = min(n, 8)
     rows = math.ceil(n / cols)
-    fig = _new_figure(what, (1.25 * cols, 1.35 * rows + (0.4 if title else 0.0)))
+    fig = new_figure(what, (1.25 * cols, 1.35 * rows + (0.4 if title else 0.0)))
     for k, (image, label) in enumerate(zip(images, titles, strict=True)):
         ax = fig.add_subplot(rows, cols, k + 1)
         if symmetric:  # 0 is the middle colour: positive and negative weights stand apart
@@ -58,36 +46,40 @@ def _grid(
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    return path
+    return finish(fig, path)
 
 
 def plot_filters(
-    weights: Any, path: str | os.PathLike, *, title: str | None = None, channel: int | None = None
-) -> Path:
+    weights: Any,
+    path: str | os.PathLike | None = None,
+    *,
+    title: str | None = None,
+    channel: int | None = None,
+) -> Any:
     """Draw the filters of a convolution, one small image per filter, and save them to ``path``.
 
     Args:
         weights: the filters W, ``(C_out, C_in, kh, kw)`` (``nn.Conv2d.W``), a Parameter or an
             array.
-        path: the image file (``.png``, ``.svg``, ``.pdf``).
+        path: the image file (``.png``, ``.svg``, ``.pdf``); without it the figure is returned.
         title: a title over the grid.
         channel: which input channel to show for ``C_in > 1``; default: the mean over the input
             channels (a first layer on grey images has one channel, and then it is exact).
 
     Returns:
-        The path of the written file.
+        The path of the written file, or the matplotlib ``Figure`` when ``path`` is None.
 
     Raises:
         ValueError: ``weights`` is not 4-D.
         ImportError: matplotlib is not installed.
 
     >>> import tempfile
+    >>> from pathlib import Path
     >>> out = plot_filters(np.ones((4, 1, 3, 3)), Path(tempfile.mkdtemp()) / "f.png")
     >>> out.stat().st_size > 0
     True
+    >>> len(plot_filters(np.ones((4, 1, 3, 3))).axes)  # no path: the figure, one axes a filter
+    4
     """
     weights = _array(weights)
     if weights.ndim != 4:
@@ -103,30 +95,31 @@ def plot_filters(
 
 def plot_feature_maps(
     maps: Any,
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     *,
     image: Any = None,
     title: str | None = None,
     max_maps: int = 32,
-) -> Path:
+) -> Any:
     """Draw the feature maps of one example, ``(C, H, W)``, beside the input image if given.
 
     Args:
         maps: the activations of one example after a layer, ``(C, H, W)`` (take ``A[0]`` of an
             NCHW batch).
-        path: the image file.
+        path: the image file; without it the figure is returned.
         image: the input image, ``(H, W)`` or ``(1, H, W)``, drawn first.
         title: a title over the grid.
         max_maps: draw at most this many channels.
 
     Returns:
-        The path of the written file.
+        The path of the written file, or the matplotlib ``Figure`` when ``path`` is None.
 
     Raises:
         ValueError: ``maps`` is not 3-D.
         ImportError: matplotlib is not installed.
 
     >>> import tempfile
+    >>> from pathlib import Path
     >>> out = plot_feature_maps(np.ones((3, 4, 4)), Path(tempfile.mkdtemp()) / "m.png")
     >>> out.stat().st_size > 0
     True
