@@ -554,3 +554,14 @@ def test_float32_stays_float32_through_new_ops(fn):
     assert out.dtype == np.float32
     out.sum().backward()
     assert x.grad.dtype == np.float32
+
+
+def test_np_pad_on_tensors_is_the_pad_op():
+    x = tg.Tensor([[1.0, 2.0]], requires_grad=True)
+    out = np.pad(x, ((0, 0), (1, 2)), constant_values=-1.0)
+    np.testing.assert_array_equal(out.data, [[-1.0, 1.0, 2.0, -1.0, -1.0]])
+    assert out.op == "pad"
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad, [[1.0, 1.0]])
+    with pytest.raises(TypeError, match="mode='constant'"):
+        np.pad(x, 1, mode="reflect")

@@ -2,8 +2,8 @@
 
 The package is split by kind: ``base`` (the ``Function`` protocol), ``elementwise``,
 ``unary_math`` (trigonometric, hyperbolic, other logarithms and exponentials, erf), ``reduce``,
-``scan`` (cumsum, cumprod), ``linalg`` and ``shape``; every op is importable from
-``tinygrad_edu.ops`` itself.
+``scan`` (cumsum, cumprod), ``linalg``, ``shape`` and ``window`` (sliding windows for convolution
+and pooling); every op is importable from ``tinygrad_edu.ops`` itself.
 
 Layer: ``ops``, the lowest. Imports numpy only and knows nothing about tensors or graphs.
 
@@ -89,6 +89,14 @@ from tinygrad_edu.ops.unary_math import (
     Sinh,
     Tan,
 )
+from tinygrad_edu.ops.window import (
+    Col2Im,
+    Im2Col,
+    Pad,
+    WindowMax,
+    normalize_pad_width,
+    out_size,
+)
 
 __all__ = [
     "Abs",
@@ -98,6 +106,7 @@ __all__ = [
     "Asin",
     "Atan",
     "Clip",
+    "Col2Im",
     "Concatenate",
     "Cos",
     "Cosh",
@@ -110,6 +119,7 @@ __all__ = [
     "Expm1",
     "BroadcastTo",
     "GetItem",
+    "Im2Col",
     "LeakyRelu",
     "Log",
     "Log10",
@@ -127,6 +137,7 @@ __all__ = [
     "Neg",
     "Norm",
     "Function",
+    "Pad",
     "Pow",
     "Relu",
     "Reshape",
@@ -143,5 +154,8 @@ __all__ = [
     "Tanh",
     "Transpose",
     "Where",
+    "WindowMax",
     "normalize_axis",
+    "normalize_pad_width",
+    "out_size",
 ]

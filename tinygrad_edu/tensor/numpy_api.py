@@ -359,6 +359,22 @@ def _einsum(*operands: Any, out: Any = None, optimize: Any = False, **kwargs: An
     return einsum(*operands)
 
 
+def _pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Tensor:
+    """np.pad with mode='constant' (zeros unless constant_values=): ``Tensor.pad``."""
+    if mode != "constant":
+        raise TypeError(
+            f"numpy.pad: expected mode='constant' on tensors, got mode={mode!r}; other modes "
+            f"can be built from slices and tg.concatenate."
+        )
+    value = kwargs.pop("constant_values", 0)
+    _refuse("pad", kwargs)
+    if np.ndim(value) != 0:
+        raise TypeError(
+            f"numpy.pad: expected one number for constant_values on tensors, got {value!r}."
+        )
+    return _tensor(array).pad(pad_width, float(value))
+
+
 def _round(a: Any, decimals: int = 0, out: Any = None) -> Tensor:
     _refuse("round", {"out": out})
     return _tensor(a).round(decimals)
@@ -424,6 +440,7 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.tile: lambda A, reps: _tensor(A).tile(reps),  # noqa: N803 (numpy's argument name)
     np.flip: lambda m, axis=None: _tensor(m).flip(axis),
     np.array_split: _array_split,
+    np.pad: _pad,
     np.round: _round,
     np.around: _round,
     np.zeros_like: _like(np.zeros_like),

@@ -1988,6 +1988,15 @@ class Tensor:
 
         return multinomial(self, num_samples, replacement, rng=rng)
 
+    def pad(self, pad_width, value: float = 0.0) -> Tensor:
+        """Pad with ``value`` (numpy's pad widths; negative widths crop), as ``np.pad``.
+
+        >>> Tensor([[1.0]]).pad(1).tolist()
+        [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
+        """
+        widths = ops.normalize_pad_width(pad_width, self.ndim, "pad")
+        return _run1(ops.Pad(widths, value), self)
+
 
 class ValuesIndices(NamedTuple):
     """A pair ``(values, indices)``, as PyTorch's ``torch.return_types``: what
