@@ -321,6 +321,8 @@ class Tensor:
     def grad(self, value: Any) -> None:
         if value is not None and not isinstance(value, Tensor):
             value = np.asarray(value)
+            if value.dtype.kind not in "fiub":  # complex would lose its imaginary part silently
+                _refuse_dtype(value, "grad")
             if value.shape != self.data.shape:
                 raise ValueError(
                     f"grad: expected an array of the tensor's shape {self.data.shape}, got "
@@ -643,6 +645,8 @@ class Tensor:
     def __setitem__(self, index, value) -> None:
         """``t[index] = value`` writes in place, as numpy does (a data update, never recorded)."""
         value = self._write("setitem", value)
+        if np.iscomplexobj(value):  # numpy would drop the imaginary part with a warning
+            _refuse_dtype(np.asarray(value), "setitem")
         if isinstance(index, Tensor):
             index = index.data
         elif isinstance(index, tuple):
@@ -952,6 +956,11 @@ class Tensor:
             axes = tuple(int(a) for a in axes[0])
         if not axes:
             return self.T
+        if self.ndim == 0:
+            raise ValueError(
+                f"transpose: a 0-d tensor (a single number) has no axes to permute, got axes "
+                f"{axes}. Call transpose() (or .T) without axes, which returns it unchanged."
+            )
         if sorted(a % max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
             raise ValueError(
                 f"transpose: axes {axes} are not a permutation of 0..{self.ndim - 1} for a tensor "
@@ -984,7 +993,7 @@ class Tensor:
 
     def unsqueeze(self, axis: int) -> Tensor:
         """Insert an axis of length 1 at ``axis``, as ``np.expand_dims``."""
-        (position,) = ops.normalize_axis(axis, self.ndim + 1, "unsqueeze")
+        position = _new_axis(axis, self.ndim, "unsqueeze")
         shape = list(self.shape)
         shape.insert(position, 1)
         return self.reshape(tuple(shape))
@@ -1039,6 +1048,19 @@ def _as_index(index: Any) -> Any:
             f"getitem: expected integer indices or a boolean mask, got dtype {index.dtype}."
         )
     return index
+
+
+def _new_axis(axis: int, ndim: int, op: str) -> int:
+    """Where a new axis of length 1 goes in a tensor of ``ndim`` dimensions (unsqueeze, stack):
+    positions -(ndim + 1)..ndim, as ``np.expand_dims``."""
+    if isinstance(axis, (int, np.integer)) and not isinstance(axis, (bool, np.bool_)):
+        if not -(ndim + 1) <= axis <= ndim:
+            raise ValueError(
+                f"{op}: axis {axis} is out of range for a {ndim}-d tensor: the new axis can go "
+                f"at positions {-(ndim + 1)}..{ndim}."
+            )
+    (position,) = ops.normalize_axis(axis, ndim + 1, op)
+    return position
 
 
 def _one_axis(axis: int, ndim: int, op: str) -> Any:
@@ -1107,8 +1129,10 @@ def _seed_gradient(t: Tensor, gradient: Any, what: str, create_graph: bool) -> A
     if isinstance(gradient, Tensor) and create_graph:
         values = gradient.data
     else:
-        values = np.array(gradient.data if isinstance(gradient, Tensor) else gradient,
-                          dtype=t.data.dtype)  # fmt: skip
+        values = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient)
+        if values.dtype.kind not in "fiub":  # complex would lose its imaginary part silently
+            _refuse_dtype(values, what)
+        values = np.array(values, dtype=t.data.dtype)
         gradient = values
     if values.shape != t.data.shape:
         raise ValueError(
