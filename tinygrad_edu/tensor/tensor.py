@@ -1110,7 +1110,9 @@ def _no_graph_message(t: Tensor, what: str) -> str:
     return (
         f"{what}: this tensor does not require grad, so there is no graph to differentiate. "
         f"Create the inputs with requires_grad=True (e.g. Tensor(5.0, requires_grad=True)) and "
-        f"compute outside no_grad() and without .detach()."
+        f"compute outside no_grad() and without .detach(). If it was computed from a gradient "
+        f"(a second derivative), pass create_graph=True to the grad() or backward() call that "
+        f"computed that gradient."
     )
 
 
