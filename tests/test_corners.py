@@ -576,6 +576,18 @@ def test_zero_d_shape_functions_that_work():
     assert t.grad == 4.0
 
 
+def test_zero_d_iteration_is_refused_not_silently_empty():
+    """Python iterates through __getitem__ until an IndexError, which a 0-d tensor raised at
+    once: sum(Tensor(5.0)) was 0 and list(...) was []."""
+    with pytest.raises(TypeError, match="0-d tensor holds a single number"):
+        sum(tg.Tensor(5.0))
+    x = leaf([1.0, 2.0, 3.0])
+    rows = list(x)
+    assert [r.item() for r in rows] == [1.0, 2.0, 3.0]
+    sum(rows).backward()  # each row is recorded, as x[i]
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0, 1.0])
+
+
 def test_index_with_an_integer_valued_tensor():
     """Tensor([0, 2]) holds float64 (Python numbers become float64); its whole numbers index."""
     x = leaf([10.0, 20.0, 30.0])
@@ -612,6 +624,16 @@ def test_index_tensors_and_lists_of_the_same_kind(index, values, grad):
     np.testing.assert_array_equal(y.data.ravel(), values)
     y.sum().backward()
     np.testing.assert_array_equal(x.grad, grad)
+
+
+def test_index_tensors_and_empty_lists_work_for_writes_too():
+    t = tg.Tensor([1.0, 2.0, 3.0])
+    t[tg.Tensor([0, 2])] = 9.0
+    t[[]] = 5.0  # selects nothing
+    t[(tg.Tensor([1]),)] = 7.0
+    np.testing.assert_array_equal(t.data, [9.0, 7.0, 9.0])
+    with pytest.raises(IndexError, match="expected integer indices"):
+        t[tg.Tensor([0.5])] = 1.0
 
 
 @pytest.mark.parametrize("index", [tg.Tensor([0.5]), [0.5, 1.0], tg.Tensor([np.nan])])
@@ -891,6 +913,18 @@ def test_update_line_the_fixes_keep_the_parameter_a_leaf():
     np.testing.assert_array_equal(w.data, np.array([1.0, 2.0]) * 0.5**3)
 
 
+def test_update_line_rebinding_inside_no_grad_says_write_it_in_place():
+    """``with no_grad(): w = w - lr * w.grad`` makes a new tensor without requires_grad; the next
+    backward() names that update and the in-place fix."""
+    w = leaf([1.0, 2.0])
+    (w * w).sum().backward()
+    with tg.no_grad():
+        w = w - 0.1 * w.grad
+    J = (w * w).sum()
+    with pytest.raises(RuntimeError, match=r"write `w -= learning_rate \* w.grad` \(in place\)"):
+        J.backward()
+
+
 def test_update_line_no_warning_for_intermediate_gradients_asked_for():
     w = leaf(2.0)
     u = w * 3
@@ -1010,6 +1044,19 @@ def test_numpy_asarray_of_a_tensor_that_requires_grad_refuses():
     np.testing.assert_array_equal(np.asarray(tg.Tensor([1.0])), [1.0])  # no graph: fine
 
 
+def test_numpy_wrapping_a_result_in_tensor_again_warns_that_it_drops_the_graph():
+    """``Tensor(np.dot(W, X))``: np.dot already returns a tensor; wrapping it copies the values
+    without the graph, so W would never get a gradient."""
+    W = leaf(np.ones((2, 2)))
+    with pytest.warns(UserWarning, match="without its graph") as seen:
+        Z = tg.Tensor(np.dot(W, np.ones((2, 3))))
+    assert seen[0].filename == __file__ and not Z.requires_grad
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tg.Tensor(W.detach())  # on purpose: no warning
+        tg.Tensor(tg.Tensor([1.0]))  # nothing to drop
+
+
 def test_numpy_writing_into_an_array_with_a_tensor_refuses():
     a = np.zeros(2)
     with pytest.raises(TypeError, match="out="):
@@ -1042,6 +1089,40 @@ def test_gradcheck_fails_when_fn_ignores_its_arguments():
     assert (
         gradcheck(lambda *ps: loss(model(X)), *model.parameters(), raise_exception=False) is False
     )
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (
+            lambda: gradcheck(lambda t: t * 2, tg.Tensor(np.ones(2))),
+            GradcheckError,
+            "expected at least one input to check",
+        ),
+        (
+            lambda: gradcheck(lambda t: t * 2, np.ones(2), elements=[]),
+            ValueError,
+            "at least one element index",
+        ),
+        (
+            lambda: gradcheck(lambda t: t * 2, np.ones(2), fast=True, directions=0),
+            ValueError,
+            "directions >= 1",
+        ),
+    ],
+)
+def test_gradcheck_other_ways_to_check_nothing_fail(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_gradgradcheck_fails_when_fn_ignores_its_arguments():
+    from tinygrad_edu.testing import gradgradcheck
+
+    model, X, Y = _small_model()
+    with pytest.raises(GradcheckError, match="gradgradcheck: none of the checked inputs"):
+        gradgradcheck(lambda *ps: losses.mse(model(X), Y), *model.parameters())
+    assert gradgradcheck(lambda x: (x * 2.0).sum(), np.ones(3))  # linear: second derivative 0
 
 
 def test_gradcheck_module_checks_the_models_own_parameters():
@@ -1149,6 +1230,7 @@ def test_sites_of_ops_recorded_by_a_create_graph_backward_point_at_the_users_lin
     line = sys._getframe().f_lineno - 1
     site = tg.debug.creation_site(g)
     assert (site.filename, site.lineno) == (__file__, line)
+    assert site.via is None  # autograd.grad is the engine at work, not a layer in between
 
 
 def test_sites_warnings_point_at_the_users_line():

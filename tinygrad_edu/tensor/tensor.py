@@ -279,6 +279,8 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None, name: str | None = None):
         if isinstance(data, Tensor):
+            if data.requires_grad:
+                _warn_detached_copy(data)
             data = data.data
         self.data: np.ndarray = _as_array(data, dtype)
         if requires_grad:
@@ -386,6 +388,19 @@ class Tensor:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor: it holds a single number; use .item().")
         return len(self.data)
+
+    def __iter__(self):
+        """The rows ``t[0], t[1], ...`` (each recorded, as ``t[i]``), as iterating an array.
+
+        Without this method Python would iterate through ``__getitem__`` until an IndexError, which
+        a 0-d tensor raises at once: ``sum(Tensor(5.0))`` would silently be 0.
+        """
+        if self.data.ndim == 0:
+            raise TypeError(
+                "iter: a 0-d tensor holds a single number and cannot be iterated; use .item() "
+                "for the number, or .reshape(1) for a tensor of one element."
+            )
+        return (self[i] for i in range(len(self.data)))
 
     def __bool__(self) -> bool:
         if self.data.size != 1:
@@ -647,10 +662,10 @@ class Tensor:
         value = self._write("setitem", value)
         if np.iscomplexobj(value):  # numpy would drop the imaginary part with a warning
             _refuse_dtype(np.asarray(value), "setitem")
-        if isinstance(index, Tensor):
-            index = index.data
-        elif isinstance(index, tuple):
-            index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        if isinstance(index, tuple):
+            index = tuple(_as_index(i) for i in index)
+        else:
+            index = _as_index(index)
         try:
             self.data[index] = value
         except ValueError as err:
@@ -1092,6 +1107,18 @@ def _warn_nonleaf_grad(t: Tensor) -> None:
     )
 
 
+def _warn_detached_copy(t: Tensor) -> None:
+    """Warn that ``Tensor(t)`` copies the values of ``t`` without its graph."""
+    warnings.warn(
+        f"Tensor: the data is a tensor that requires grad ({_describe_for_error(t)}); the new "
+        f"tensor holds its values only, without its graph, so no gradient flows back through it. "
+        f"To keep the graph, use the tensor itself (numpy functions on tensors already return "
+        f"tensors); to copy the values on purpose, write Tensor(t.detach()) or t.detach().",
+        UserWarning,
+        stacklevel=debug._user_stacklevel(),
+    )
+
+
 class NonLeafGradWarning(UserWarning):
     """``.grad`` of a tensor that is not a leaf was read; backward() never fills it."""
 
@@ -1110,8 +1137,10 @@ def _no_graph_message(t: Tensor, what: str) -> str:
     return (
         f"{what}: this tensor does not require grad, so there is no graph to differentiate. "
         f"Create the inputs with requires_grad=True (e.g. Tensor(5.0, requires_grad=True)) and "
-        f"compute outside no_grad() and without .detach(). If it was computed from a gradient "
-        f"(a second derivative), pass create_graph=True to the grad() or backward() call that "
+        f"compute outside no_grad() and without .detach(). An update `w = w - learning_rate * "
+        f"w.grad` inside no_grad() also makes a new tensor that does not require grad: write "
+        f"`w -= learning_rate * w.grad` (in place). If it was computed from a gradient (a "
+        f"second derivative), pass create_graph=True to the grad() or backward() call that "
         f"computed that gradient."
     )
 
