@@ -151,7 +151,9 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> An
     """Run ``ufunc`` on tensors through the matching tensor op (``Tensor.__array_ufunc__``)."""
     name = ufunc.__name__
     if method != "__call__":
-        hint = _method_hint(_REDUCTIONS.get(ufunc, name) if method == "reduce" else name)
+        # Only a reduction has a tensor method that does the same (np.add.reduce is t.sum);
+        # accumulate, outer, at are other functions than the ufunc's own method.
+        hint = _method_hint(_REDUCTIONS.get(ufunc, "") if method == "reduce" else "")
         raise TypeError(
             f"numpy.{name}.{method}: expected a plain call on tensors, got the ufunc method "
             f"'{method}', which tinygrad_edu does not record.{hint}"
