@@ -125,4 +125,6 @@ def run(args: argparse.Namespace) -> int:
             return 1
         if not args.json:
             print(f"Cost curve written to {args.plot}")
+        for what, path in getattr(result, "extra_pictures", lambda _: [])(args.plot):
+            print(f"{what} written to {path}", file=sys.stderr if args.json else sys.stdout)
     return 0
