@@ -175,6 +175,8 @@ def test_the_graph_of_a_gradient_is_drawn_like_any_other():
     assert "w = 0.5" in dot and "sigmoid = 0.7311" in dot  # the forward values it reuses
     assert f"= {-(1 - s) * 2.0:.4g}" in dot  # the gradient itself is the last node
     assert dot.count("->") >= 6
+    # with the gradients shown: w's own .grad is that tensor, drawn by its value
+    assert "dw = -0.5379" in viz.to_dot(w.grad, names={"w": w}).source
 
 
 # -------------------------------------------------------------------------------------------------
