@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
             return 1
         try:
             plot_costs(result.curves(), args.plot, title=f"{name}: cost per iteration")
-        except ImportError as err:
+        except (ImportError, ValueError) as err:  # no matplotlib, or a run without costs
             print(f"tinygrad-edu course {name}: --plot: {err}", file=sys.stderr)
             return 1
         if not args.json:

@@ -6,6 +6,8 @@ and ``batches`` (checks and mini-batches); every public name is importable from 
 - `load_catvnoncat`: the cat vs non-cat HDF5 files of course 1 (weeks 2 and 4), validated and
   preprocessed exactly as the course does (flatten, divide by 255, float64).
 - `planar_flower`: the week 3 planar "flower" generator, bit for bit the course's.
+- `load_digits`: scikit-learn's 8 x 8 handwritten digits as image batches (NCHW or NHWC), a
+  seeded split, for course 4's convolutional networks.
 - `minibatches`: seeded mini-batches for either layout.
 - `validate_xy`: the checks the loader runs, for your own arrays.
 
@@ -20,16 +22,19 @@ files are read (``pip install "tinygrad_edu[data]"``).
 
 from tinygrad_edu.data.batches import minibatches, validate_xy
 from tinygrad_edu.data.cats import CAT_FILES, IMAGE_SHAPE, CatData, find_data_dir, load_catvnoncat
+from tinygrad_edu.data.digits import DigitsData, load_digits
 from tinygrad_edu.data.files import DATA_ENV_VAR
 from tinygrad_edu.data.planar import planar_flower
 
 __all__ = [
     "CAT_FILES",
     "DATA_ENV_VAR",
+    "DigitsData",
     "IMAGE_SHAPE",
     "CatData",
     "find_data_dir",
     "load_catvnoncat",
+    "load_digits",
     "minibatches",
     "planar_flower",
     "validate_xy",

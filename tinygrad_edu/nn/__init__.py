@@ -1,7 +1,9 @@
 """Layers: ``Module``, ``Parameter``, ``Linear``, ``Sequential``, activations and initializers.
 
-The package is split by kind (``module``, ``init``, ``linear``, ``container``, ``activation``);
-every public name is importable from ``tinygrad_edu.nn`` itself.
+The package is split by kind (``module``, ``init``, ``linear``, ``container``, ``activation``,
+``conv``); every public name is importable from ``tinygrad_edu.nn`` itself. ``nn.functional``
+holds the functions the layers call (``conv2d``, ``max_pool2d``, ``avg_pool2d``, ``pad``), as
+PyTorch's ``torch.nn.functional``.
 
 Layer: ``nn``, just above ``tensor`` (it builds models out of tensor ops and adds no op of its
 own). Layers are batch-first, as in PyTorch: an input holds one example per row, ``X (m, n_in)``,
@@ -18,8 +20,10 @@ A module's parameters are found by reading its attributes in the order they were
 lists or tuples of modules. Nothing is registered behind the scenes.
 """
 
+from tinygrad_edu.nn import functional
 from tinygrad_edu.nn.activation import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from tinygrad_edu.nn.container import Sequential
+from tinygrad_edu.nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from tinygrad_edu.nn.init import (
     INITIALIZERS,
     init_course_deep,
@@ -33,16 +37,20 @@ from tinygrad_edu.nn.module import LoadResult, Module, Parameter
 
 __all__ = [
     "INITIALIZERS",
+    "AvgPool2d",
+    "Conv2d",
     "Identity",
     "LeakyReLU",
     "Linear",
     "LoadResult",
+    "MaxPool2d",
     "Module",
     "Parameter",
     "ReLU",
     "Sequential",
     "Sigmoid",
     "Tanh",
+    "functional",
     "init_course_deep",
     "init_course_small",
     "init_he",

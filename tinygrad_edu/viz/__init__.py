@@ -13,6 +13,8 @@ One module per kind of picture; every public name is importable from ``tinygrad_
 - ``plots``: ``plot_costs(history)``, cost against iteration, like the course's figures.
 - ``pictures``: ``plot_decision_boundary``, ``plot_activations`` (derivatives by autograd) and
   ``plot_mislabeled``.
+- ``filters``: ``plot_filters(conv.W)`` and ``plot_feature_maps(A[0])``, what a convolutional
+  layer learned and what it sees in one image.
 
 Layer: ``viz``, above ``tensor`` (and ``nn``, whose modules it can collapse into one box per
 layer, by duck typing). It reads a finished graph through ``Tensor._parents`` and ``Tensor._op``
@@ -22,6 +24,7 @@ no file name is given.
 """
 
 from tinygrad_edu.viz.explore import Explorer, explore
+from tinygrad_edu.viz.filters import plot_feature_maps, plot_filters
 from tinygrad_edu.viz.graph import render, to_dot
 from tinygrad_edu.viz.pictures import plot_activations, plot_decision_boundary, plot_mislabeled
 from tinygrad_edu.viz.plots import plot_costs
@@ -35,6 +38,8 @@ __all__ = [
     "plot_activations",
     "plot_costs",
     "plot_decision_boundary",
+    "plot_feature_maps",
+    "plot_filters",
     "plot_mislabeled",
     "render",
     "to_dot",
