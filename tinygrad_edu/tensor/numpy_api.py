@@ -160,13 +160,20 @@ UFUNCS: dict[np.ufunc, Callable[..., Tensor]] = {
 }
 
 
+# The tensor method that does what ``ufunc.reduce`` does (np.add.reduce is a sum).
+_REDUCTIONS = {np.add: "sum", np.maximum: "max", np.minimum: "min", np.multiply: "prod"}
+
+
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
     """Run ``ufunc`` on tensors through the matching tensor op (``Tensor.__array_ufunc__``)."""
     name = ufunc.__name__
     if method != "__call__":
+        # Only a reduction has a tensor method that does the same (np.add.reduce is t.sum);
+        # accumulate, outer, at are other functions than the ufunc's own method.
+        hint = _method_hint(_REDUCTIONS.get(ufunc, "") if method == "reduce" else "")
         raise TypeError(
             f"numpy.{name}.{method}: expected a plain call on tensors, got the ufunc method "
-            f"'{method}', which tinygrad_edu does not record.{_method_hint(name)}"
+            f"'{method}', which tinygrad_edu does not record.{hint}"
         )
     _refuse(name, kwargs)
     handler = UFUNCS.get(ufunc)
@@ -254,6 +261,11 @@ def _stack(arrays: Sequence, axis: int = 0, out: Any = None, **kwargs: Any) -> T
 def _split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
     """np.split: pieces along ``axis`` (each a slice of the tensor, so gradients flow back)."""
     t = _tensor(ary)
+    if t.ndim == 0:
+        raise ValueError(
+            "split: expected a tensor with at least 1 dimension, got a 0-d tensor (a single "
+            "number), which has no axis to split along."
+        )
     (position,) = ops.normalize_axis(axis, t.ndim, "split")
     n = t.shape[position]
     if np.ndim(indices_or_sections) == 0:
@@ -375,9 +387,24 @@ def _pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> T
     return _tensor(array).pad(pad_width, float(value))
 
 
+def _no_grad_method(handler: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """A handler whose tensor method returns a result without gradient (indices, rounded values):
+    marked as such, so the lists of what records the graph stay right."""
+
+    def run(*args: Any, **kwargs: Any) -> Tensor:
+        return handler(*args, **kwargs)
+
+    return run
+
+
 def _round(a: Any, decimals: int = 0, out: Any = None) -> Tensor:
     _refuse("round", {"out": out})
     return _tensor(a).round(decimals)
+
+
+def _astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> Tensor:
+    """np.astype (numpy >= 2.1): ``t.astype`` (a cast to integers or bool cuts the graph)."""
+    return _tensor(x).astype(dtype)
 
 
 def _no_grad_function(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -426,12 +453,12 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.broadcast_to: _broadcast_to,
     np.ravel: _ravel,
     np.prod: _reduction("prod"),
-    np.argmax: _reduction("argmax"),
-    np.argmin: _reduction("argmin"),
+    np.argmax: _no_grad_method(_reduction("argmax")),
+    np.argmin: _no_grad_method(_reduction("argmin")),
     np.cumsum: _scan("cumsum"),
     np.cumprod: _scan("cumprod"),
     np.sort: _sort("sort"),
-    np.argsort: _sort("argsort"),
+    np.argsort: _no_grad_method(_sort("argsort")),
     np.einsum: _einsum,
     np.tril: lambda m, k=0: _tensor(m).tril(k),
     np.triu: lambda m, k=0: _tensor(m).triu(k),
@@ -441,8 +468,9 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.flip: lambda m, axis=None: _tensor(m).flip(axis),
     np.array_split: _array_split,
     np.pad: _pad,
-    np.round: _round,
-    np.around: _round,
+    np.round: _no_grad_method(_round),
+    np.around: _no_grad_method(_round),
+    **({np.astype: _astype} if hasattr(np, "astype") else {}),  # numpy >= 2.1
     np.zeros_like: _like(np.zeros_like),
     np.ones_like: _like(np.ones_like),
     np.full_like: _like(np.full_like),
