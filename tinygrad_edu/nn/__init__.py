@@ -18,8 +18,11 @@ A module's parameters are found by reading its attributes in the order they were
 lists or tuples of modules. Nothing is registered behind the scenes.
 """
 
+from tinygrad_edu.nn import functional
 from tinygrad_edu.nn.activation import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from tinygrad_edu.nn.attention import LayerNorm, MultiheadAttention
 from tinygrad_edu.nn.container import Sequential
+from tinygrad_edu.nn.embedding import Embedding
 from tinygrad_edu.nn.init import (
     INITIALIZERS,
     init_course_deep,
@@ -30,19 +33,30 @@ from tinygrad_edu.nn.init import (
 )
 from tinygrad_edu.nn.linear import Linear
 from tinygrad_edu.nn.module import LoadResult, Module, Parameter
+from tinygrad_edu.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 __all__ = [
+    "GRU",
     "INITIALIZERS",
+    "LSTM",
+    "RNN",
+    "Embedding",
+    "GRUCell",
     "Identity",
+    "LSTMCell",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LoadResult",
     "Module",
+    "MultiheadAttention",
     "Parameter",
+    "RNNCell",
     "ReLU",
     "Sequential",
     "Sigmoid",
     "Tanh",
+    "functional",
     "init_course_deep",
     "init_course_small",
     "init_he",
