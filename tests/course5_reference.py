@@ -1,4 +1,4 @@
-"""Plain-numpy oracle of course 5's sequence models, written from the course's formulas (test helper).
+"""Plain-numpy oracle of course 5's sequence models, from the course's formulas (test helper).
 
 No tinygrad_edu code: the engine's autograd values are checked against these hand-written forward
 and backward passes. The course's layout throughout: ``x (n_x, m, T_x)``, ``a (n_a, m, T_x)``, one
@@ -16,7 +16,7 @@ import numpy as np
 
 
 def softmax(x):
-    """The course's softmax: ``e_x = exp(x - max(x))`` (one max over the whole array), / column sums.
+    """The course's softmax: ``e_x = exp(x - max(x))`` (one max over the array) / column sums.
 
     Example:
         >>> softmax(np.array([[0.0], [0.0]])).ravel().tolist()

@@ -11,7 +11,6 @@ import pytest
 
 import tinygrad_edu as tg
 from tinygrad_edu import nn
-from tinygrad_edu.nn import functional as F
 from tinygrad_edu.testing import gradcheck
 
 torch = pytest.importorskip("torch")
@@ -116,8 +115,11 @@ OPTIONS = {
     "default": {},
     "2-layers": {"num_layers": 2},
     "bidirectional": {"bidirectional": True},
-    "2-layers-bidirectional-batch-first": {"num_layers": 2, "bidirectional": True,
-                                           "batch_first": True},  # fmt: skip
+    "2-layers-bidirectional-batch-first": {
+        "num_layers": 2,
+        "bidirectional": True,
+        "batch_first": True,
+    },  # fmt: skip
     "no-bias": {"bias": False},
 }
 
@@ -395,7 +397,7 @@ def test_scaled_dot_product_attention_matches_torch(mask):
         kwargs = {"attn_mask": rng.standard_normal((3, 4, 6))}
     kwargs_t = {k_: torch.from_numpy(a) if isinstance(a, np.ndarray) else a
                 for k_, a in kwargs.items()}  # fmt: skip
-    out = F.scaled_dot_product_attention(q, k, v, **kwargs)
+    out = nn.functional.scaled_dot_product_attention(q, k, v, **kwargs)
     ref = torch.nn.functional.scaled_dot_product_attention(qt, kt, vt, **kwargs_t)
     assert_close(out, ref, "attention")
     w = rng.standard_normal(out.shape)
@@ -408,9 +410,9 @@ def test_scaled_dot_product_attention_matches_torch(mask):
 def test_attention_errors():
     q = np.zeros((4, 5))
     with pytest.raises(ValueError, match="dropout"):
-        F.scaled_dot_product_attention(q, q, q, dropout_p=0.1)
+        nn.functional.scaled_dot_product_attention(q, q, q, dropout_p=0.1)
     with pytest.raises(ValueError, match=r"attn_mask of shape \(\.\.\., 4, 4\)"):
-        F.scaled_dot_product_attention(q, q, q, attn_mask=np.ones((3, 4), dtype=bool))
+        nn.functional.scaled_dot_product_attention(q, q, q, attn_mask=np.ones((3, 4), dtype=bool))
     with pytest.raises(ValueError, match="divisible"):
         nn.MultiheadAttention(6, 4)
 
@@ -423,26 +425,26 @@ def test_sample_reproduces_np_random_choice_after_a_seed():
     np.random.seed(7)
     expected = [np.random.choice(list(range(4)), p=p) for _ in range(20)]
     np.random.seed(7)
-    got = [F.sample(np.log(p)) for _ in range(20)]
+    got = [nn.functional.sample(np.log(p)) for _ in range(20)]
     assert got == expected
 
 
 def test_sample_temperature_zero_is_argmax_and_low_temperature_sharpens():
     logits = np.log(np.array([0.2, 0.5, 0.3]))
-    assert F.sample(logits, temperature=0) == 1
+    assert nn.functional.sample(logits, temperature=0) == 1
     rng = np.random.default_rng(0)
-    cold = [F.sample(logits, 0.2, rng=rng) for _ in range(300)]
-    hot = [F.sample(logits, 5.0, rng=rng) for _ in range(300)]
+    cold = [nn.functional.sample(logits, 0.2, rng=rng) for _ in range(300)]
+    hot = [nn.functional.sample(logits, 5.0, rng=rng) for _ in range(300)]
     # p ** (1 / T) renormalised: P(1) = 0.92 at T = 0.2 (276 of 300), 0.37 at T = 5 (109 of 300)
     assert cold.count(1) > 255 and 75 < hot.count(1) < 145
 
 
 def test_sample_column_layout_and_batches():
     column = np.log(np.array([[0.0001], [0.9998], [0.0001]]))
-    assert F.sample(column, axis=0, rng=np.random.RandomState(0)) == 1
+    assert nn.functional.sample(column, axis=0, rng=np.random.RandomState(0)) == 1
     rows = np.log(np.array([[0.999, 0.0005, 0.0005], [0.0005, 0.0005, 0.999]]))
-    assert F.sample(rows, rng=np.random.RandomState(0)).tolist() == [0, 2]
+    assert nn.functional.sample(rows, rng=np.random.RandomState(0)).tolist() == [0, 2]
     with pytest.raises(ValueError, match="temperature"):
-        F.sample(rows, -1.0)
+        nn.functional.sample(rows, -1.0)
     with pytest.raises(TypeError, match="rng"):
-        F.sample(rows, rng=3)
+        nn.functional.sample(rows, rng=3)

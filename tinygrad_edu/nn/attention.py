@@ -54,7 +54,9 @@ class LayerNorm(Module):
     ):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
-        self.normalized_shape = tuple(_check_size("LayerNorm", n, "normalized_shape") for n in shape)
+        self.normalized_shape = tuple(
+            _check_size("LayerNorm", n, "normalized_shape") for n in shape
+        )
         self.eps = float(eps)
         self.elementwise_affine = bool(elementwise_affine)
         if elementwise_affine:

@@ -50,7 +50,7 @@ def _attention_bias(
 def _attention(
     query: Tensor, key: Tensor, value: Tensor, bias: np.ndarray | None, scale: float | None
 ) -> tuple[Tensor, Tensor]:
-    """``softmax(q k^T * scale + bias) v`` and the attention weights, (..., L, Ev) and (..., L, S)."""
+    """``softmax(q k^T * scale + bias) v`` (..., L, Ev) and the attention weights (..., L, S)."""
     E = query.shape[-1]
     scale = 1.0 / np.sqrt(E) if scale is None else scale
     perm = (*range(key.ndim - 2), key.ndim - 1, key.ndim - 2)
@@ -119,9 +119,7 @@ def scaled_dot_product_attention(
     return _attention(query, key, value, bias, scale)[0]
 
 
-def sample(
-    logits: Any, temperature: float = 1.0, *, axis: int = -1, rng=None
-) -> int | np.ndarray:
+def sample(logits: Any, temperature: float = 1.0, *, axis: int = -1, rng=None) -> int | np.ndarray:
     """Draw one index from ``softmax(logits / temperature)`` (a language model's next token).
 
     With ``rng=None`` the draw is ``np.random.choice(V, p=probabilities)`` from numpy's legacy

@@ -150,7 +150,9 @@ class _CellBase(Module):
 
 
 class RNNCell(_CellBase):
-    """An Elman RNN cell (PyTorch's ``nn.RNNCell``): ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``.
+    """An Elman RNN cell (PyTorch's ``nn.RNNCell``).
+
+    ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``, or relu instead of tanh.
 
     The course's ``rnn_cell_forward`` with ``Wax = weight_ih``, ``Waa = weight_hh``,
     ``ba = bias_ih + bias_hh``, examples in rows.
@@ -395,9 +397,9 @@ class _SequenceBase(Module):
     def _params(self, layer: int, reverse: bool) -> tuple:
         suffix = f"l{layer}" + ("_reverse" if reverse else "")
         w_ih, w_hh = getattr(self, f"weight_ih_{suffix}"), getattr(self, f"weight_hh_{suffix}")
-        if self.bias:
-            return w_ih.T, w_hh.T, getattr(self, f"bias_ih_{suffix}"), getattr(self, f"bias_hh_{suffix}")
-        return w_ih.T, w_hh.T, None, None
+        b_ih = getattr(self, f"bias_ih_{suffix}") if self.bias else None
+        b_hh = getattr(self, f"bias_hh_{suffix}") if self.bias else None
+        return w_ih.T, w_hh.T, b_ih, b_hh
 
     def _direction(self, steps: list[Tensor], state: tuple, params: tuple) -> tuple[list, tuple]:
         """Run one layer in one direction over ``steps``; returns every h and the last state."""
@@ -452,8 +454,6 @@ class _SequenceBase(Module):
         if self.bidirectional:
             extra += ", bidirectional=True"
         return f"{self.input_size}, {self.hidden_size}{extra}"
-
-
 
 
 class RNN(_SequenceBase):
