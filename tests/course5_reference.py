@@ -394,9 +394,14 @@ def optimize(X, Y, a_prev, parameters, learning_rate=0.01):
     return loss, gradients, a[len(X) - 1]
 
 
-def dinosaurus(names, num_iterations=22001, n_a=50, dino_names=7, vocab_size=27, every=2000):
+def dinosaurus(
+    names, num_iterations=22001, n_a=50, dino_names=7, vocab_size=27, every=2000, perturb=None
+):
     """The course's ``model``: returns ``{"losses": {j: smoothed}, "samples": {j: [names]},
-    "parameters": ...}`` with the smoothed loss and samples every ``every`` iterations."""
+    "parameters": ...}`` with the smoothed loss and samples every ``every`` iterations.
+
+    ``perturb = (name, index, delta)`` adds ``delta`` to one initial weight (to measure chaos).
+    """
     chars = sorted(set("\n".join(names)))
     char_to_ix = {ch: i for i, ch in enumerate(chars)}
     ix_to_char = dict(enumerate(chars))
@@ -408,6 +413,9 @@ def dinosaurus(names, num_iterations=22001, n_a=50, dino_names=7, vocab_size=27,
         "b": np.zeros((n_a, 1)),
         "by": np.zeros((vocab_size, 1)),
     }
+    if perturb is not None:
+        name, index, delta = perturb
+        parameters[name][index] += delta
     loss = -np.log(1.0 / vocab_size) * dino_names
     examples = [x.strip() for x in names]
     np.random.seed(0)

@@ -6,6 +6,7 @@ and ``batches`` (checks and mini-batches); every public name is importable from 
 - `load_catvnoncat`: the cat vs non-cat HDF5 files of course 1 (weeks 2 and 4), validated and
   preprocessed exactly as the course does (flatten, divide by 255, float64).
 - `planar_flower`: the week 3 planar "flower" generator, bit for bit the course's.
+- `load_dinos`: course 5's dinosaur names (``dinos.txt``) for character-level models.
 - `minibatches`: seeded mini-batches for either layout.
 - `validate_xy`: the checks the loader runs, for your own arrays.
 
@@ -20,16 +21,21 @@ files are read (``pip install "tinygrad_edu[data]"``).
 
 from tinygrad_edu.data.batches import minibatches, validate_xy
 from tinygrad_edu.data.cats import CAT_FILES, IMAGE_SHAPE, CatData, find_data_dir, load_catvnoncat
+from tinygrad_edu.data.dinos import DINOS_FILE, CharData, find_data_file, load_dinos
 from tinygrad_edu.data.files import DATA_ENV_VAR
 from tinygrad_edu.data.planar import planar_flower
 
 __all__ = [
     "CAT_FILES",
     "DATA_ENV_VAR",
+    "DINOS_FILE",
     "IMAGE_SHAPE",
     "CatData",
+    "CharData",
     "find_data_dir",
+    "find_data_file",
     "load_catvnoncat",
+    "load_dinos",
     "minibatches",
     "planar_flower",
     "validate_xy",
