@@ -666,45 +666,50 @@ class R1(Workload):
             self.params = {k: v + rng.randn(*v.shape) for k, v in self.params.items()}
         self.eye = np.eye(V)
 
-    def _x(self, ix) -> np.ndarray:
-        return np.zeros((27, 1)) if ix is None else self.eye[:, ix : ix + 1]
+    def _one_hot(self, indices) -> np.ndarray:
+        """Inputs (or targets) side by side, (27, T): one-hot columns, zeros for None."""
+        x = np.zeros((27, len(indices)))
+        for t, ix in enumerate(indices):
+            if ix is not None:
+                x[ix, t] = 1.0
+        return x
+
+    # All three compute the same thing the same way (the course run's ``course5.rnn_loss``): the
+    # input products ``Wax x<t> + b`` for all steps in one product, the recurrence step by step,
+    # the outputs in one product, ``-sum(log_softmax(Z) * Y_onehot)``; then clip and update.
 
     def numpy_runner(self) -> Runner:
-        """Hand-written: the same forward as the others, the course's rnn_backward by hand."""
+        """Hand-written: forward as the others, backward through time written out."""
         p = _copy(self.params)
         state = {"j": 0, "a": np.zeros((self.n_a, 1))}
-        examples = self.examples
-        columns = [self._x(ix) for ix in [None, *range(27)]]
+        examples = [(self._one_hot(X), self._one_hot(Y)) for X, Y in self.examples]
 
         def run() -> Result:
             X, Y = examples[state["j"] % len(examples)]
             state["j"] += 1
-            T = len(X)
+            T = X.shape[1]
+            XW = p["Wax"] @ X + p["b"]  # (n_a, T)
             a = [state["a"]]
-            for ix in X:
-                x = columns[0 if ix is None else ix + 1]
-                a.append(np.tanh(p["Wax"] @ x + p["Waa"] @ a[-1] + p["b"]))  # (n_a, 1)
+            for t in range(T):
+                a.append(np.tanh(XW[:, t : t + 1] + p["Waa"] @ a[-1]))  # (n_a, 1)
             A = np.concatenate(a[1:], axis=1)  # (n_a, T)
             Z = p["Wya"] @ A + p["by"]  # (27, T)
-            e = np.exp(Z - Z.max(axis=0, keepdims=True))
-            y_hat = e / e.sum(axis=0, keepdims=True)
-            cols = np.arange(T)
-            loss = -np.log(y_hat[Y, cols]).sum()
-            dZ = y_hat
-            dZ[Y, cols] -= 1.0
+            shifted = Z - Z.max(axis=0, keepdims=True)
+            e = np.exp(shifted)
+            s = e.sum(axis=0, keepdims=True)
+            loss = -((shifted - np.log(s)) * Y).sum()
+            dZ = e / s - Y  # softmax - one-hot
             g = {"Wya": dZ @ A.T, "by": dZ.sum(axis=1, keepdims=True)}
             dA = p["Wya"].T @ dZ  # (n_a, T)
-            dWax, dWaa = np.zeros_like(p["Wax"]), np.zeros_like(p["Waa"])
-            db = np.zeros_like(p["b"])
+            dWaa = np.zeros_like(p["Waa"])
+            dXW = np.empty_like(XW)
             da_next = np.zeros((self.n_a, 1))
             for t in range(T - 1, -1, -1):
                 draw = (1.0 - a[t + 1] * a[t + 1]) * (dA[:, t : t + 1] + da_next)
-                db += draw
-                if X[t] is not None:
-                    dWax[:, X[t] : X[t] + 1] += draw  # = draw @ x<t>.T for a one-hot x<t>
+                dXW[:, t : t + 1] = draw
                 dWaa += draw @ a[t].T
                 da_next = p["Waa"].T @ draw
-            g.update({"Wax": dWax, "Waa": dWaa, "b": db})
+            g.update({"Wax": dXW @ X.T, "Waa": dWaa, "b": dXW.sum(axis=1, keepdims=True)})
             for k in p:
                 np.clip(g[k], -R1_CLIP, R1_CLIP, out=g[k])
                 p[k] = p[k] - R1_LR * g[k]
@@ -716,20 +721,21 @@ class R1(Workload):
     def torch_runner(self) -> Runner:
         p = _torch_leaves(self.params)
         state = {"j": 0, "a": torch.zeros(self.n_a, 1, dtype=torch.float64)}
-        examples = self.examples
-        columns = [torch.from_numpy(np.ascontiguousarray(self._x(ix))) for ix in [None, *range(27)]]
+        examples = [
+            (torch.from_numpy(self._one_hot(X)), torch.from_numpy(self._one_hot(Y)))
+            for X, Y in self.examples
+        ]
 
         def run() -> Result:
             X, Y = examples[state["j"] % len(examples)]
             state["j"] += 1
+            XW = p["Wax"] @ X + p["b"]
             a, states = state["a"], []
-            for ix in X:
-                x = columns[0 if ix is None else ix + 1]
-                a = torch.tanh(p["Wax"] @ x + p["Waa"] @ a + p["b"])
+            for t in range(X.shape[1]):
+                a = torch.tanh(XW[:, t : t + 1] + p["Waa"] @ a)
                 states.append(a)
             A = torch.cat(states, dim=1)
-            y_hat = torch.softmax(p["Wya"] @ A + p["by"], dim=0)
-            loss = -torch.log(y_hat[Y, list(range(len(Y)))]).sum()
+            loss = -(torch.log_softmax(p["Wya"] @ A + p["by"], dim=0) * Y).sum()
             loss.backward()
             with torch.no_grad():
                 for q in p.values():

@@ -44,6 +44,9 @@ def test_examples_are_numbered_in_the_courses_order():
         "08_deep_network_step_by_step.py",
         "09_cat_recognizer.py",
         "10_learning_rates.py",
+        "30_rnn_step_by_step.py",
+        "31_dinosaur_island.py",
+        "32_dinosaur_transformer.py",
     ]
 
 

@@ -374,11 +374,13 @@ def clip(gradients: dict[str, np.ndarray], max_value: float) -> dict[str, np.nda
     return gradients
 
 
-def _one_hot(ix: int | None, vocab_size: int) -> np.ndarray:
-    """The input column x<t>: one-hot, or the zero vector for ``None`` (x<1> = 0)."""
-    x = np.zeros((vocab_size, 1))
-    if ix is not None:
-        x[ix] = 1
+def _one_hot(indices: list[int | None], vocab_size: int) -> np.ndarray:
+    """The inputs x<1> ... x<T_x> side by side, ``(vocab_size, T_x)``: one-hot columns, and the
+    zero vector for ``None`` (the course's x<1> = 0)."""
+    x = np.zeros((vocab_size, len(indices)))
+    for t, ix in enumerate(indices):
+        if ix is not None:
+            x[ix, t] = 1.0
     return x
 
 
@@ -397,7 +399,7 @@ def sample(parameters: dict[str, Any], char_to_ix: dict[str, int], seed: int) ->
     Wax, Waa, Wya, b, by = (_t(parameters[k]) for k in PARAMETER_NAMES)
     vocab_size, n_a = by.shape[0], Waa.shape[1]
     newline = char_to_ix["\n"]
-    x, a_prev = np.zeros((vocab_size, 1)), Tensor(np.zeros((n_a, 1)))
+    x, a_prev = _one_hot([None], vocab_size), Tensor(np.zeros((n_a, 1)))
     indices: list[int] = []
     idx, counter = -1, 0
     with no_grad():
@@ -409,7 +411,7 @@ def sample(parameters: dict[str, Any], char_to_ix: dict[str, int], seed: int) ->
             # index without changing numpy's global generator.
             idx = functional.sample(z, axis=0, rng=np.random.RandomState(counter + seed))
             indices.append(idx)
-            x = _one_hot(idx, vocab_size)
+            x = _one_hot([idx], vocab_size)
             a_prev = a
             seed += 1
             counter += 1
@@ -423,8 +425,10 @@ def rnn_loss(
 ) -> tuple[Tensor, Tensor]:
     """The course's ``utils.rnn_forward`` in tensor ops: ``loss = -sum_t log y_hat<t>[Y<t>]``.
 
-    Only the recurrence needs a loop; the outputs of all T_x steps are computed at once from the
-    hidden states side by side, ``A (n_a, T_x)``.
+    The course loops over the T_x steps for everything. Only the recurrence needs the loop: the
+    inputs x<t> are known in advance, so ``Wax x<t> + b`` is one product for all steps, and the
+    outputs are one product of ``Wya`` with the hidden states side by side, ``A (n_a, T_x)``.
+    ``log_softmax`` gives ``log y_hat`` without forming ``y_hat`` (no log of a tiny number).
 
     Returns:
         The loss (a scalar tensor; its ``backward()`` is the course's ``rnn_backward``) and the
@@ -432,14 +436,15 @@ def rnn_loss(
     """
     Wax, Waa, Wya, b, by = (parameters[k] for k in PARAMETER_NAMES)
     vocab_size = Wya.shape[0]
+    XW = Wax @ _one_hot(X, vocab_size) + b  # (n_a, T_x): column t is Wax x<t> + b
     a = _t(a_prev)
     states = []
-    for ix in X:
-        a = (Wax @ _one_hot(ix, vocab_size) + Waa @ a + b).tanh()  # (n_a, 1)
+    for t in range(len(X)):
+        a = (XW[:, t : t + 1] + Waa @ a).tanh()  # (n_a, 1): a<t> = tanh(Wax x<t> + Waa a<t-1> + b)
         states.append(a)
     A = concatenate(states, axis=1)  # (n_a, T_x)
-    y_hat = (Wya @ A + by).softmax(axis=0)  # (vocab_size, T_x): column t is y_hat<t>
-    loss = -y_hat[Y, list(range(len(Y)))].log().sum()
+    log_y_hat = (Wya @ A + by).log_softmax(axis=0)  # (vocab_size, T_x): column t is log y_hat<t>
+    loss = -(log_y_hat * _one_hot(Y, vocab_size)).sum()  # picks log y_hat<t>[Y<t>] per column
     return loss, a
 
 
