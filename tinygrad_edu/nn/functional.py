@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu.engine import no_grad
 from tinygrad_edu.tensor import Tensor
 
 # =============================================================================================
@@ -161,10 +160,9 @@ def sample(logits: Any, temperature: float = 1.0, *, axis: int = -1, rng=None) -
     if temperature == 0:
         picks = np.argmax(z.data, axis=-1)
     else:
-        with no_grad():
-            if temperature != 1:
-                z = z / temperature
-            p = z.softmax(axis=-1).data  # the course's softmax: exp(z - max(z)) / sum
+        if temperature != 1:  # z is a fresh tensor that records nothing
+            z = z / temperature
+        p = z.softmax(axis=-1).data  # the course's softmax: exp(z - max(z)) / sum
         draw = np.random.choice if rng is None else rng.choice
         V = p.shape[-1]
         flat = [draw(V, p=row) for row in p.reshape(-1, V)]
