@@ -1,7 +1,10 @@
-"""Layers: ``Module``, ``Parameter``, ``Linear``, ``Sequential``, activations and initializers.
+"""Layers: ``Module``, ``Parameter``, ``Linear``, ``Sequential``, activations and initializers;
+course 5's ``RNN``, ``LSTM``, ``GRU`` (and cells), ``Embedding``, ``LayerNorm``,
+``MultiheadAttention``; ``functional`` (attention, sampling).
 
-The package is split by kind (``module``, ``init``, ``linear``, ``container``, ``activation``);
-every public name is importable from ``tinygrad_edu.nn`` itself.
+The package is split by kind (``module``, ``init``, ``linear``, ``container``, ``activation``,
+``recurrent``, ``embedding``, ``attention``, ``functional``); every public name is importable
+from ``tinygrad_edu.nn`` itself.
 
 Layer: ``nn``, just above ``tensor`` (it builds models out of tensor ops and adds no op of its
 own). Layers are batch-first, as in PyTorch: an input holds one example per row, ``X (m, n_in)``,
