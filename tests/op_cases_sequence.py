@@ -163,7 +163,9 @@ def torch_mha(x, w_in, b_in, w_out, b_out, heads):
     module = torch.nn.MultiheadAttention(x.shape[-1], heads).double()
     names = ("in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias")
     params = dict(zip(names, (w_in, b_in, w_out, b_out), strict=True))
-    kwargs = {"need_weights": False, "attn_mask": causal}
+    # need_weights=True takes PyTorch's matmul-and-softmax path: its fused attention (taken with
+    # need_weights=False) has no double backward on the CPU.
+    kwargs = {"need_weights": True, "attn_mask": causal}
     return functional_call(module, params, (x, x, x), kwargs)[0]
 
 
@@ -223,7 +225,12 @@ def _embedding_inputs(draw):
 
 
 def _t_attention(q, k, v, causal):
-    return torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=causal)
+    """PyTorch's math: its fused scaled_dot_product_attention has no double backward on CPU."""
+    scores = q @ k.transpose(-1, -2) / np.sqrt(q.shape[-1])
+    if causal:
+        allowed = torch.ones(scores.shape[-2:], dtype=torch.bool).tril()
+        scores = scores.masked_fill(~allowed, float("-inf"))
+    return torch.softmax(scores, dim=-1) @ v
 
 
 # fmt: off
