@@ -90,7 +90,15 @@ def rnn_cell_forward(xt: Any, a_prev: Any, parameters: dict[str, Any]) -> tuple[
 
 def rnn_forward(x: Any, a0: Any, parameters: dict[str, Any]) -> tuple[Tensor, Tensor]:
     """The RNN over ``x (n_x, m, T_x)`` from ``a0 (n_a, m)``: ``a (n_a, m, T_x)``,
-    ``y_pred (n_y, m, T_x)``."""
+    ``y_pred (n_y, m, T_x)``.
+
+    >>> rng = np.random.RandomState(1)
+    >>> x, a0 = rng.randn(3, 10, 4), rng.randn(5, 10)
+    >>> p = {k: rng.randn(*s) for k, s in _RNN}
+    >>> a, y_pred = rnn_forward(x, a0, p)
+    >>> a.shape, y_pred.shape, a.data[4][1].round(8).tolist()
+    ((5, 10, 4), (2, 10, 4), [-0.99999375, 0.77911235, -0.99861469, -0.99833267])
+    """
     x = _t(x)
     a_next, a, y = _t(a0), [], []
     for t in range(x.shape[2]):
@@ -111,6 +119,13 @@ def lstm_cell_forward(
 
     Returns:
         ``a_next (n_a, m)``, ``c_next (n_a, m)``, ``yt_pred (n_y, m)``.
+
+    >>> rng = np.random.RandomState(1)
+    >>> xt, a_prev, c_prev = rng.randn(3, 10), rng.randn(5, 10), rng.randn(5, 10)
+    >>> p = {k: rng.randn(*s) for k, s in _LSTM + _Y}
+    >>> a_next, c_next, yt = lstm_cell_forward(xt, a_prev, c_prev, p)
+    >>> c_next.data[2][:2].round(8).tolist(), yt.shape
+    ([0.63267805, 1.00570849], (2, 10))
     """
     p = {k: _t(v) for k, v in parameters.items()}
     concat = concatenate([_t(a_prev), _t(xt)], axis=0)  # (n_a + n_x, m)
@@ -126,7 +141,14 @@ def lstm_cell_forward(
 
 def lstm_forward(x: Any, a0: Any, parameters: dict[str, Any]) -> tuple[Tensor, Tensor, Tensor]:
     """The LSTM over ``x (n_x, m, T_x)``; ``c`` starts at zero. Returns ``a``, ``y``, ``c``
-    (``(n_a, m, T_x)``, ``(n_y, m, T_x)``, ``(n_a, m, T_x)``)."""
+    (``(n_a, m, T_x)``, ``(n_y, m, T_x)``, ``(n_a, m, T_x)``).
+
+    >>> rng = np.random.RandomState(1)
+    >>> x, a0 = rng.randn(3, 10, 7), rng.randn(5, 10)
+    >>> a, y, c = lstm_forward(x, a0, {k: rng.randn(*s) for k, s in _LSTM + _Y})
+    >>> round(float(a.data[4][3][6]), 12), round(float(c.data[1][2][1]), 12)
+    (0.172117767533, -0.855544916718)
+    """
     x, a_next = _t(x), _t(a0)
     c_next = Tensor(np.zeros(a_next.shape))
     a, y, c = [], [], []
@@ -348,7 +370,12 @@ PARAMETER_NAMES = ("Wax", "Waa", "Wya", "b", "by")
 
 def initialize_parameters(n_a: int, n_x: int, n_y: int) -> dict[str, Tensor]:
     """The course's ``utils.initialize_parameters``: ``np.random.seed(1)``, then ``Wax``,
-    ``Waa``, ``Wya`` as ``randn * 0.01`` in that order; ``b`` and ``by`` zeros (columns)."""
+    ``Waa``, ``Wya`` as ``randn * 0.01`` in that order; ``b`` and ``by`` zeros (columns).
+
+    >>> p = initialize_parameters(50, 27, 27)
+    >>> {k: v.shape for k, v in p.items()}
+    {'Wax': (50, 27), 'Waa': (50, 50), 'Wya': (27, 50), 'b': (50, 1), 'by': (27, 1)}
+    """
     rng = np.random.RandomState(1)  # = np.random.seed(1), without touching the global state
     shapes = {"Wax": (n_a, n_x), "Waa": (n_a, n_a), "Wya": (n_y, n_a)}
     params = {
@@ -395,6 +422,10 @@ def sample(parameters: dict[str, Any], char_to_ix: dict[str, int], seed: int) ->
 
     Returns:
         The sampled indices, the last one ``char_to_ix['\\n']``.
+
+    >>> char_to_ix = {ch: i for i, ch in enumerate("\\nabcdefghijklmnopqrstuvwxyz")}
+    >>> sample(initialize_parameters(50, 27, 27), char_to_ix, seed=0)[:5]
+    [14, 11, 26, 24, 23]
     """
     Wax, Waa, Wya, b, by = (_t(parameters[k]) for k in PARAMETER_NAMES)
     vocab_size, n_a = by.shape[0], Waa.shape[1]
@@ -433,6 +464,11 @@ def rnn_loss(
     Returns:
         The loss (a scalar tensor; its ``backward()`` is the course's ``rnn_backward``) and the
         last hidden state ``a<T_x> (n_a, 1)``.
+
+    >>> loss, a_last = rnn_loss([None, 1, 2], [1, 2, 0], np.zeros((50, 1)),
+    ...                         initialize_parameters(50, 27, 27))
+    >>> round(loss.item() / 3, 2), a_last.shape     # about log(27) = 3.30 per character at first
+    (3.3, (50, 1))
     """
     Wax, Waa, Wya, b, by = (parameters[k] for k in PARAMETER_NAMES)
     vocab_size = Wya.shape[0]
@@ -467,6 +503,11 @@ def optimize(
     Returns:
         ``(loss, gradients, a_last)``: the loss before the update, the clipped gradients
         (``dWax``, ``dWaa``, ``dWya``, ``db``, ``dby``) and the last hidden state.
+
+    >>> p = initialize_parameters(50, 27, 27)
+    >>> loss, gradients, a_last = optimize([None, 1, 2], [1, 2, 0], np.zeros((50, 1)), p)
+    >>> sorted(gradients), float(np.abs(gradients["dby"]).max()) <= 5
+    (['dWaa', 'dWax', 'dWya', 'db', 'dby'], True)
     """
     loss, a_last = rnn_loss(X, Y, a_prev, parameters)
     params = [parameters[k] for k in PARAMETER_NAMES]
@@ -544,6 +585,9 @@ def unit_tests() -> dict[str, Any]:
     Each fixture draws from ``np.random.RandomState(seed)``: the same numbers as the course's
     ``np.random.seed(seed)`` then ``np.random.randn(...)``, without changing numpy's global
     generator (nothing in this module does).
+
+    >>> unit_tests()["optimize"]["argmax_dWax"]
+    93
     """
     out: dict[str, Any] = {}
     for max_value in (10, 5):
@@ -618,6 +662,10 @@ def dinosaurus(
 
     Raises:
         FileNotFoundError: ``dinos.txt`` cannot be found.
+
+    >>> result = dinosaurus(num_iterations=1)  # doctest: +SKIP
+    >>> round(result.losses[0], 6), result.samples[0][0]  # doctest: +SKIP
+    (23.087336, 'Nkzxwtdmfqoeyhsqwasjkjvu')
     """
     dinos = data.load_dinos(data_dir)
     char_to_ix, ix_to_char = dinos.char_to_ix, dinos.ix_to_char
