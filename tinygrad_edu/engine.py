@@ -437,8 +437,8 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
             op.saved = None
         # zip(strict=True) would parse a keyword argument on every node: measurably slower.
         for parent, pgrad in zip(node._parents, input_grads):  # noqa: B905
-            if parent not in pending:  # needs no gradient (or leads to no input of grad())
-                continue
+            if not parent.requires_grad or (leads is not None and parent not in leads):
+                continue  # needs no gradient (or leads to no input of grad())
             if pgrad is not None:
                 data = parent.data
                 if create_graph and not isinstance(pgrad, wrap):

@@ -963,9 +963,22 @@ class Tensor:
         """Alias of ``transpose(*axes)`` (PyTorch's name)."""
         return self.transpose(*axes)
 
-    def flatten(self) -> Tensor:
-        """A 1-D view of all elements (composite: reshape)."""
-        return self.reshape(-1)
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge axes ``start_dim..end_dim`` into one (all of them by default), as PyTorch's.
+
+        >>> Tensor(np.zeros((64, 16, 2, 2))).flatten(1).shape
+        (64, 64)
+        """
+        if self.ndim == 0:
+            return self.reshape(1)
+        (first,) = ops.normalize_axis(start_dim, self.ndim, "flatten")
+        (last,) = ops.normalize_axis(end_dim, self.ndim, "flatten")
+        if first > last:
+            raise ValueError(
+                f"flatten: expected start_dim <= end_dim, got {start_dim} and {end_dim} for a "
+                f"tensor of shape {self.shape}."
+            )
+        return self.reshape(*self.shape[:first], -1, *self.shape[last + 1 :])
 
     def squeeze(self, axis=None) -> Tensor:
         """Remove axes of length 1 (all of them, or those in ``axis``), as ``np.squeeze``."""
@@ -1015,6 +1028,15 @@ class Tensor:
         else:
             index = _as_index(index)
         return _run1(ops.GetItem(index), self)
+
+    def pad(self, pad_width, value: float = 0.0) -> Tensor:
+        """Pad with ``value`` (numpy's pad widths; negative widths crop), as ``np.pad``.
+
+        >>> Tensor([[1.0]]).pad(1).tolist()
+        [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
+        """
+        widths = ops.normalize_pad_width(pad_width, self.ndim, "pad")
+        return _run1(ops.Pad(widths, value), self)
 
 
 def _as_index(index: Any) -> Any:
