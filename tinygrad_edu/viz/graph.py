@@ -351,7 +351,8 @@ class _Labeller:
 
     def grad(self, t: Tensor) -> np.ndarray | None:
         # ._grad, not .grad: reading the missing gradient of a non-leaf through .grad warns
-        return t._grad if self.grads is None else self.grads.get(id(t))
+        g = t._grad if self.grads is None else self.grads.get(id(t))
+        return g.data if isinstance(g, Tensor) else g  # a tensor after create_graph=True
 
     def name(self, t: Tensor) -> str | None:
         return t.name or self.inferred.get(id(t))
