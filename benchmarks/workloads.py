@@ -886,7 +886,272 @@ class C5(_ConvMicro):
     dtype = np.float64
 
 
-WORKLOADS: dict[str, type[Workload]] = {w.key: w for w in (W1, W2, W3, W4, W5, C1, C2, C3, C4, C5)}
+# --------------------------------------------------------------------------------------------------
+# R1: one Dinosaur Island training iteration (course 5, week 1): an RNN with 50 hidden units reads
+# one name, predicts each next character; backward through time, clip to [-5, 5], SGD update.
+# --------------------------------------------------------------------------------------------------
+
+DINOS_CANDIDATES = (
+    str(REPO_ROOT.parent / "shared" / "datasets" / "dinos" / "dinos.txt"),
+    str(REPO_ROOT / "datasets" / "dinos" / "dinos.txt"),
+)
+R1_CLIP, R1_LR = 5.0, 0.01
+
+
+def load_dino_names() -> tuple[list[str], str] | None:
+    """The course's dinosaur names shuffled as the course does, or None if dinos.txt is absent."""
+    candidates = list(DINOS_CANDIDATES)
+    if os.environ.get("TINYGRAD_EDU_DATA"):
+        base = Path(os.environ["TINYGRAD_EDU_DATA"])
+        candidates = [str(p / "dinos.txt") for p in (base, base / "dinos", base.parent / "dinos")]
+        candidates += list(DINOS_CANDIDATES)
+    for candidate in candidates:
+        if Path(candidate).is_file():
+            names = [x.strip() for x in Path(candidate).read_text().lower().split("\n")]
+            np.random.RandomState(0).shuffle(names)
+            return names, candidate
+    return None
+
+
+def _dino_examples(names: list[str]) -> list[tuple[list, list[int]]]:
+    """(X, Y) index lists per name: X = [None] + indices, Y = indices + ['\\n'] (index 0)."""
+    ix = {ch: i for i, ch in enumerate("\nabcdefghijklmnopqrstuvwxyz")}
+    out = []
+    for name in names:
+        indices = [ix[ch] for ch in name]
+        out.append(([None, *indices], [*indices, 0]))
+    return out
+
+
+class R1(Workload):
+    key = "R1"
+    title = "Dinosaur Island: one name through a 27-50-27 RNN, float64"
+    timed = "forward over the name + loss + backward through time + clip + SGD update"
+
+    def setup(self) -> None:
+        rng = np.random.RandomState(1)  # the course's initialization
+        self.n_a = 8 if self.smoke else 50
+        data = None if self.smoke else load_dino_names()
+        if data is not None:
+            names, source = data
+            self.data_source = f"dinosaur names ({source})"
+        else:
+            names = ["aardonyx", "abelisaurus", "tyrannosaurus", "t", "zby"]
+            self.data_source = "five made-up names"
+        self.examples = _dino_examples(names)
+        V, n_a = 27, self.n_a
+        self.params = {
+            "Wax": rng.randn(n_a, V) * 0.01,
+            "Waa": rng.randn(n_a, n_a) * 0.01,
+            "Wya": rng.randn(V, n_a) * 0.01,
+            "b": np.zeros((n_a, 1)),
+            "by": np.zeros((V, 1)),
+        }
+        if self.smoke:  # larger weights: tiny ones would leave the clipping untested
+            self.params = {k: v + rng.randn(*v.shape) for k, v in self.params.items()}
+        self.eye = np.eye(V)
+
+    def _one_hot(self, indices) -> np.ndarray:
+        """Inputs (or targets) side by side, (27, T): one-hot columns, zeros for None."""
+        x = np.zeros((27, len(indices)))
+        for t, ix in enumerate(indices):
+            if ix is not None:
+                x[ix, t] = 1.0
+        return x
+
+    # All three compute the same thing the same way (the course run's ``course5.rnn_loss``): the
+    # input products ``Wax x<t> + b`` for all steps in one product, the recurrence step by step,
+    # the outputs in one product, ``-sum(log_softmax(Z) * Y_onehot)``; then clip and update.
+
+    def numpy_runner(self) -> Runner:
+        """Hand-written: forward as the others, backward through time written out."""
+        p = _copy(self.params)
+        state = {"j": 0, "a": np.zeros((self.n_a, 1))}
+        examples = [(self._one_hot(X), self._one_hot(Y)) for X, Y in self.examples]
+
+        def run() -> Result:
+            X, Y = examples[state["j"] % len(examples)]
+            state["j"] += 1
+            T = X.shape[1]
+            XW = p["Wax"] @ X + p["b"]  # (n_a, T)
+            a = [state["a"]]
+            for t in range(T):
+                a.append(np.tanh(XW[:, t : t + 1] + p["Waa"] @ a[-1]))  # (n_a, 1)
+            A = np.concatenate(a[1:], axis=1)  # (n_a, T)
+            Z = p["Wya"] @ A + p["by"]  # (27, T)
+            shifted = Z - Z.max(axis=0, keepdims=True)
+            e = np.exp(shifted)
+            s = e.sum(axis=0, keepdims=True)
+            loss = -((shifted - np.log(s)) * Y).sum()
+            dZ = e / s - Y  # softmax - one-hot
+            g = {"Wya": dZ @ A.T, "by": dZ.sum(axis=1, keepdims=True)}
+            dA = p["Wya"].T @ dZ  # (n_a, T)
+            dWaa = np.zeros_like(p["Waa"])
+            dXW = np.empty_like(XW)
+            da_next = np.zeros((self.n_a, 1))
+            for t in range(T - 1, -1, -1):
+                draw = (1.0 - a[t + 1] * a[t + 1]) * (dA[:, t : t + 1] + da_next)
+                dXW[:, t : t + 1] = draw
+                dWaa += draw @ a[t].T
+                da_next = p["Waa"].T @ draw
+            g.update({"Wax": dXW @ X.T, "Waa": dWaa, "b": dXW.sum(axis=1, keepdims=True)})
+            for k in p:
+                np.clip(g[k], -R1_CLIP, R1_CLIP, out=g[k])
+                p[k] = p[k] - R1_LR * g[k]
+            state["a"] = a[-1]
+            return np.asarray(loss), g
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        p = _torch_leaves(self.params)
+        state = {"j": 0, "a": torch.zeros(self.n_a, 1, dtype=torch.float64)}
+        examples = [
+            (torch.from_numpy(self._one_hot(X)), torch.from_numpy(self._one_hot(Y)))
+            for X, Y in self.examples
+        ]
+
+        def run() -> Result:
+            X, Y = examples[state["j"] % len(examples)]
+            state["j"] += 1
+            XW = p["Wax"] @ X + p["b"]
+            a, states = state["a"], []
+            for t in range(X.shape[1]):
+                a = torch.tanh(XW[:, t : t + 1] + p["Waa"] @ a)
+                states.append(a)
+            A = torch.cat(states, dim=1)
+            loss = -(torch.log_softmax(p["Wya"] @ A + p["by"], dim=0) * Y).sum()
+            loss.backward()
+            with torch.no_grad():
+                for q in p.values():
+                    q.grad.clamp_(-R1_CLIP, R1_CLIP)
+                    q -= R1_LR * q.grad
+            state["a"] = a.detach()
+            return loss.detach().numpy(), _torch_grads(p)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        """The course run's own step: ``course5.optimize``."""
+        from tinygrad_edu.course import course5
+
+        p = _tg_leaves(self.params)
+        state = {"j": 0, "a": np.zeros((self.n_a, 1))}
+        examples = self.examples
+
+        def run() -> Result:
+            X, Y = examples[state["j"] % len(examples)]
+            state["j"] += 1
+            loss, grads, state["a"] = course5.optimize(X, Y, state["a"], p, R1_LR)
+            return np.asarray(loss), {k[1:]: g for k, g in grads.items()}
+
+        return Runner(run)
+
+
+# --------------------------------------------------------------------------------------------------
+# R2: an LSTM layer over a sequence, batch 32, 64 hidden units, 50 steps, forward and backward.
+# --------------------------------------------------------------------------------------------------
+
+
+class R2(Workload):
+    key = "R2"
+    title = "LSTM layer, T=50, N=32, 64 inputs, 64 hidden, float64"
+    timed = "forward over the sequence + loss sum(output * R) + backward"
+
+    def setup(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        self.T, self.N, self.C, self.H = (5, 3, 4, 6) if self.smoke else (50, 32, 64, 64)
+        T, N, C, H = self.T, self.N, self.C, self.H
+        self.X = rng.standard_normal((T, N, C))
+        self.R = rng.standard_normal((T, N, H))  # dloss/doutput
+        bound = 1 / np.sqrt(H)
+        shapes = {"weight_ih_l0": (4 * H, C), "weight_hh_l0": (4 * H, H),
+                  "bias_ih_l0": (4 * H,), "bias_hh_l0": (4 * H,)}  # fmt: skip
+        self.params = {k: rng.uniform(-bound, bound, size=s) for k, s in shapes.items()}
+
+    def numpy_runner(self) -> Runner:
+        """Hand-written, gate order i, f, g, o; the input products of all steps in one matmul."""
+        p = _copy(self.params)
+        X, R, T, N, C, H = self.X, self.R, self.T, self.N, self.C, self.H
+
+        def sigmoid(z):
+            return 0.5 * np.tanh(0.5 * z) + 0.5
+
+        def run() -> Result:
+            W_ih, W_hh = p["weight_ih_l0"], p["weight_hh_l0"]
+            P = (X.reshape(T * N, C) @ W_ih.T).reshape(T, N, 4 * H) + (
+                p["bias_ih_l0"] + p["bias_hh_l0"]
+            )
+            h, c = np.zeros((N, H)), np.zeros((N, H))
+            hs, cs, gates = [h], [c], []
+            for t in range(T):
+                z = P[t] + h @ W_hh.T
+                i, f = sigmoid(z[:, :H]), sigmoid(z[:, H : 2 * H])
+                g, o = np.tanh(z[:, 2 * H : 3 * H]), sigmoid(z[:, 3 * H :])
+                c = f * c + i * g
+                h = o * np.tanh(c)
+                hs.append(h)
+                cs.append(c)
+                gates.append((i, f, g, o))
+            loss = (np.stack(hs[1:]) * R).sum()
+            dG = np.empty((T, N, 4 * H))
+            dh_next, dc_next = np.zeros((N, H)), np.zeros((N, H))
+            for t in range(T - 1, -1, -1):
+                i, f, g, o = gates[t]
+                tc = np.tanh(cs[t + 1])
+                dh = R[t] + dh_next
+                dc = dc_next + dh * o * (1 - tc * tc)
+                dG[t, :, :H] = dc * g * i * (1 - i)
+                dG[t, :, H : 2 * H] = dc * cs[t] * f * (1 - f)
+                dG[t, :, 2 * H : 3 * H] = dc * i * (1 - g * g)
+                dG[t, :, 3 * H :] = dh * tc * o * (1 - o)
+                dc_next = dc * f
+                dh_next = dG[t] @ W_hh
+            dG2 = dG.reshape(T * N, 4 * H)
+            db = dG2.sum(axis=0)
+            Hprev = np.stack(hs[:-1]).reshape(T * N, H)
+            grads = {
+                "weight_ih_l0": dG2.T @ X.reshape(T * N, C),
+                "weight_hh_l0": dG2.T @ Hprev,
+                "bias_ih_l0": db,
+                "bias_hh_l0": db.copy(),
+            }
+            return np.asarray(loss), grads
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        lstm = torch.nn.LSTM(self.C, self.H).double()
+        lstm.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in self.params.items()})
+        X, R = torch.from_numpy(self.X), torch.from_numpy(self.R)
+        params = dict(lstm.named_parameters())
+
+        def run() -> Result:
+            out, _ = lstm(X)
+            loss = (out * R).sum()
+            loss.backward()
+            return loss.detach().numpy(), _torch_grads(params)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        lstm = tg.nn.LSTM(self.C, self.H)
+        lstm.load_state_dict(self.params)
+        X, R = Tensor(self.X), Tensor(self.R)
+        params = dict(lstm.named_parameters())
+
+        def run() -> Result:
+            out, _ = lstm(X)
+            loss = (out * R).sum()
+            loss.backward()
+            return loss.data, _tg_grads(params)
+
+        return Runner(run)
+
+
+WORKLOADS: dict[str, type[Workload]] = {
+    w.key: w for w in (W1, W2, W3, W4, W5, C1, C2, C3, C4, C5, R1, R2)
+}
 
 
 # --------------------------------------------------------------------------------------------------

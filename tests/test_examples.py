@@ -47,6 +47,9 @@ def test_examples_are_numbered_in_the_courses_order():
         "20_convolution_step_by_step.py",
         "21_cnn_digits.py",
         "22_residual_block.py",
+        "30_rnn_step_by_step.py",
+        "31_dinosaur_island.py",
+        "32_dinosaur_transformer.py",
         "40_newton_logistic_regression.py",
     ]
 

@@ -1,9 +1,12 @@
-"""Layers: ``Module``, ``Parameter``, ``Linear``, ``Sequential``, activations and initializers.
+"""Layers: ``Module``, ``Parameter``, ``Linear``, ``Sequential``, activations and initializers;
+course 5's ``RNN``, ``LSTM``, ``GRU`` (and cells), ``Embedding``, ``LayerNorm``,
+``MultiheadAttention``; ``functional`` (attention, sampling).
 
 The package is split by kind (``module``, ``init``, ``linear``, ``container``, ``activation``,
-``conv``); every public name is importable from ``tinygrad_edu.nn`` itself. ``nn.functional``
-holds the functions the layers call (``conv2d``, ``max_pool2d``, ``avg_pool2d``, ``pad``), as
-PyTorch's ``torch.nn.functional``.
+``conv``, ``recurrent``, ``embedding``, ``attention``); every public name is importable
+from ``tinygrad_edu.nn`` itself. ``nn.functional`` holds the functions the layers call
+(``conv2d``, ``max_pool2d``, ``avg_pool2d``, ``pad``; ``scaled_dot_product_attention``,
+``sample``), as PyTorch's ``torch.nn.functional``.
 
 Layer: ``nn``, just above ``tensor`` (it builds models out of tensor ops and adds no op of its
 own). Layers are batch-first, as in PyTorch: an input holds one example per row, ``X (m, n_in)``,
@@ -22,8 +25,10 @@ lists or tuples of modules. Nothing is registered behind the scenes.
 
 from tinygrad_edu.nn import functional
 from tinygrad_edu.nn.activation import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from tinygrad_edu.nn.attention import LayerNorm, MultiheadAttention
 from tinygrad_edu.nn.container import Sequential
 from tinygrad_edu.nn.conv import AvgPool2d, Conv2d, MaxPool2d
+from tinygrad_edu.nn.embedding import Embedding
 from tinygrad_edu.nn.init import (
     INITIALIZERS,
     init_course_deep,
@@ -34,18 +39,28 @@ from tinygrad_edu.nn.init import (
 )
 from tinygrad_edu.nn.linear import Linear
 from tinygrad_edu.nn.module import LoadResult, Module, Parameter
+from tinygrad_edu.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 __all__ = [
+    "GRU",
     "INITIALIZERS",
     "AvgPool2d",
     "Conv2d",
+    "LSTM",
+    "RNN",
+    "Embedding",
+    "GRUCell",
     "Identity",
+    "LSTMCell",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LoadResult",
     "MaxPool2d",
     "Module",
+    "MultiheadAttention",
     "Parameter",
+    "RNNCell",
     "ReLU",
     "Sequential",
     "Sigmoid",
