@@ -1,7 +1,9 @@
-"""Layers: ``Module``, ``Parameter``, ``Linear``, ``Sequential``, activations and initializers.
+"""Layers: ``Module``, ``Parameter``, ``Linear``, ``Sequential``, activations, ``Dropout``, batch
+normalization, ``Flatten`` and initializers.
 
-The package is split by kind (``module``, ``init``, ``linear``, ``container``, ``activation``);
-every public name is importable from ``tinygrad_edu.nn`` itself.
+The package is split by kind (``module``, ``init``, ``linear``, ``container``, ``activation``,
+``dropout``, ``norm``, ``flatten``); every public name is importable from ``tinygrad_edu.nn``
+itself.
 
 Layer: ``nn``, just above ``tensor`` (it builds models out of tensor ops and adds no op of its
 own). Layers are batch-first, as in PyTorch: an input holds one example per row, ``X (m, n_in)``,
@@ -18,8 +20,18 @@ A module's parameters are found by reading its attributes in the order they were
 lists or tuples of modules. Nothing is registered behind the scenes.
 """
 
-from tinygrad_edu.nn.activation import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from tinygrad_edu.nn.activation import (
+    Identity,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
 from tinygrad_edu.nn.container import Sequential
+from tinygrad_edu.nn.dropout import Dropout
+from tinygrad_edu.nn.flatten import Flatten
 from tinygrad_edu.nn.init import (
     INITIALIZERS,
     init_course_deep,
@@ -29,19 +41,28 @@ from tinygrad_edu.nn.init import (
     init_zeros,
 )
 from tinygrad_edu.nn.linear import Linear
-from tinygrad_edu.nn.module import LoadResult, Module, Parameter
+from tinygrad_edu.nn.module import Buffer, LoadResult, ModelSummary, Module, Parameter
+from tinygrad_edu.nn.norm import BatchNorm1d, BatchNorm2d
 
 __all__ = [
     "INITIALIZERS",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Buffer",
+    "Dropout",
+    "Flatten",
     "Identity",
     "LeakyReLU",
     "Linear",
     "LoadResult",
+    "LogSoftmax",
+    "ModelSummary",
     "Module",
     "Parameter",
     "ReLU",
     "Sequential",
     "Sigmoid",
+    "Softmax",
     "Tanh",
     "init_course_deep",
     "init_course_small",
