@@ -7,7 +7,8 @@ own test suite to check the gradients of your models the way tinygrad_edu checks
     gradcheck(lambda W, X: (X @ W.T).tanh().sum(), W, X)
 
 ``tinygrad_edu.testing.strategies`` needs hypothesis (``pip install "tinygrad_edu[test]"``);
-``gradcheck`` needs nothing beyond numpy.
+``gradcheck`` needs nothing beyond numpy. ``gradient_difference`` is course 2's gradient-check
+number, for a hand-written backward or for autograd's gradients.
 """
 
 from __future__ import annotations
@@ -18,8 +19,15 @@ import numpy as np
 
 from tinygrad_edu.engine import no_grad
 from tinygrad_edu.tensor import Tensor
+from tinygrad_edu.testing.difference import COURSE_THRESHOLD, gradient_difference
 
-__all__ = ["GradcheckError", "gradcheck", "numerical_gradient"]
+__all__ = [
+    "COURSE_THRESHOLD",
+    "GradcheckError",
+    "gradcheck",
+    "gradient_difference",
+    "numerical_gradient",
+]
 
 
 class GradcheckError(AssertionError):
