@@ -426,3 +426,21 @@ def optimization(
         "train_accuracy": accuracy(forward3(X, params)[0], Y),
         "test_accuracy": None,
     }
+
+
+# --- where the tests find data.mat ------------------------------------------------------------
+
+
+def find_data_mat_folder():
+    """The folder holding data.mat for the tests, or None: ``$TINYGRAD_EDU_DATA`` or its
+    ``course2/`` subfolder (the package's rule), or, when the variable names one data set's
+    folder (e.g. ``.../catvnoncat``), the ``course2/`` next to it (a test convenience only)."""
+    import os
+
+    root = os.environ.get("TINYGRAD_EDU_DATA")
+    if not root:
+        return None
+    for folder in (root, os.path.join(root, "course2"), os.path.join(root, "..", "course2")):
+        if os.path.isfile(os.path.join(folder, "data.mat")):
+            return os.path.abspath(folder)
+    return None

@@ -62,15 +62,12 @@ def moons():
 
 @pytest.fixture(scope="module")
 def data_dir():
-    """The folder holding data.mat: ``$TINYGRAD_EDU_DATA`` or its ``course2/`` subfolder."""
+    """The folder holding data.mat (``course2_reference.find_data_mat_folder``)."""
     pytest.importorskip("scipy.io")
-    root = os.environ.get(DATA_ENV_VAR)
-    if not root:
+    folder = ref.find_data_mat_folder()
+    if folder is None:
         pytest.skip(f"set {DATA_ENV_VAR} to a folder holding data.mat (or course2/data.mat)")
-    for folder in (root, os.path.join(root, "course2")):
-        if os.path.isfile(os.path.join(folder, "data.mat")):
-            return folder
-    pytest.skip(f"{DATA_ENV_VAR}={root} holds neither data.mat nor course2/data.mat")
+    return folder
 
 
 @pytest.fixture(scope="module")

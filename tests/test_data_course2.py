@@ -4,6 +4,7 @@ generator), data.mat through scipy, and where TINYGRAD_EDU_DATA finds files of s
 import os
 import shutil
 
+import course2_reference as ref
 import numpy as np
 import pytest
 
@@ -11,7 +12,6 @@ from tinygrad_edu import data
 from tinygrad_edu.data import DATA_ENV_VAR
 
 sklearn_datasets = pytest.importorskip("sklearn.datasets")
-SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets")
 
 
 def test_circles_are_the_courses_and_leave_the_global_generator_alone():
@@ -47,9 +47,9 @@ def test_layouts_are_checked():
 
 @pytest.fixture
 def course2_folder():
-    folder = os.path.abspath(os.path.join(SHARED, "course2"))
-    if not os.path.isfile(os.path.join(folder, "data.mat")):
-        pytest.skip("the course's data.mat is not in ../shared/datasets/course2")
+    folder = ref.find_data_mat_folder()
+    if folder is None:
+        pytest.skip(f"set {DATA_ENV_VAR} to a folder holding data.mat (or course2/data.mat)")
     pytest.importorskip("scipy.io")
     return folder
 
@@ -76,7 +76,7 @@ def test_tinygrad_edu_data_may_be_the_folder_or_its_parent(course2_folder, monke
     (tmp_path / "catvnoncat").mkdir()
     for name in data.CAT_FILES:
         (tmp_path / "catvnoncat" / name).write_bytes(b"")
-    shutil.copy(os.path.join(course2_folder, "data.mat"), tmp_path / "data.mat")
+    shutil.copyfile(os.path.join(course2_folder, "data.mat"), tmp_path / "data.mat")
     assert data.find_data_dir(tmp_path) == tmp_path / "catvnoncat"
     assert data.find_dataset_dir(("data.mat",), "course2", tmp_path) == tmp_path
 
@@ -90,8 +90,8 @@ def test_a_missing_data_mat_says_where_it_looked(tmp_path, monkeypatch):
 
 
 def test_a_changed_data_mat_warns(course2_folder, tmp_path):
-    shutil.copy(os.path.join(course2_folder, "data.mat"), tmp_path / "data.mat")
-    shutil.copy(os.path.join(course2_folder, "SHA256SUMS"), tmp_path / "SHA256SUMS")
+    shutil.copyfile(os.path.join(course2_folder, "data.mat"), tmp_path / "data.mat")
+    shutil.copyfile(os.path.join(course2_folder, "SHA256SUMS"), tmp_path / "SHA256SUMS")
     with open(tmp_path / "data.mat", "ab") as f:
         f.write(b"\0")
     with pytest.warns(UserWarning, match="expected SHA256"):
