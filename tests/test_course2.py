@@ -138,7 +138,7 @@ def test_oracle_reproduces_the_gradient_check_numbers():
     assert fixed < 2e-7
 
 
-# --- fast: the first iterations of every run --------------------------------------------------------
+# --- fast: the first iterations of every run ------------------------------------------------
 
 
 def test_every_run_is_registered():
@@ -295,7 +295,9 @@ def test_init_random_amplifies_a_one_ulp_change(circles, monkeypatch):
     nudged = dict(params, W1=params["W1"].copy())
     nudged["W1"][0, 0] = np.nextafter(nudged["W1"][0, 0], 1.0)
     costs = ref.initialization(*circles, "random", num_iterations=1001)["costs"]
-    monkeypatch.setattr(ref, "init_params", lambda *_a, **_k: {n: v.copy() for n, v in nudged.items()})
+    monkeypatch.setattr(
+        ref, "init_params", lambda *_a, **_k: {n: v.copy() for n, v in nudged.items()}
+    )
     nudged_costs = ref.initialization(*circles, "random", num_iterations=1001)["costs"]
     assert abs(nudged_costs[1000] - costs[1000]) / costs[1000] > 1e-4
 

@@ -45,7 +45,9 @@ def test_zero_log_zero_on_both_sides_matches_central_differences():
     for j, direction in ((0, 1), (2, -1)):
         moved = list(base)
         moved[j] += direction * h
-        slope = (losses.binary_cross_entropy(Tensor([moved]), Y).item() - J.item()) / (direction * h)
+        slope = (losses.binary_cross_entropy(Tensor([moved]), Y).item() - J.item()) / (
+            direction * h
+        )
         assert slope == pytest.approx(A.grad[0, j], rel=1e-5)
 
 

@@ -114,7 +114,9 @@ def test_batch_norm_matches_torch_in_training_and_evaluation(kind, shape, kwargs
             np.testing.assert_allclose(
                 ours.running_mean.data, theirs.running_mean.numpy(), rtol=1e-12, atol=1e-15
             )
-            np.testing.assert_allclose(ours.running_var.data, theirs.running_var.numpy(), rtol=1e-12)
+            np.testing.assert_allclose(
+                ours.running_var.data, theirs.running_var.numpy(), rtol=1e-12
+            )
             assert int(ours.num_batches_tracked.data) == int(theirs.num_batches_tracked) == step + 1
     ours.eval()
     theirs.eval()
@@ -144,15 +146,23 @@ def test_batch_norm_gradients_pass_central_differences():
 
 def test_batch_norm_keeps_float32():
     bn = nn.BatchNorm2d(2, dtype=np.float32)
-    out = bn(Tensor(np.ones((2, 2, 3, 3), dtype=np.float32) * np.arange(2, dtype=np.float32)[:, None, None, None]))
+    out = bn(
+        Tensor(
+            np.ones((2, 2, 3, 3), dtype=np.float32)
+            * np.arange(2, dtype=np.float32)[:, None, None, None]
+        )
+    )
     assert out.dtype == np.float32
     assert bn.running_mean.dtype == bn.running_var.dtype == np.float32
 
 
 def test_batch_norm_errors_teach():
     bn = nn.BatchNorm1d(3)
-    with pytest.raises(ValueError, match=r"expected an input of shape \(m, C\) or \(m, C, L\) "
-                       r"with C = 3, got \(3, 5\). Examples in columns"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected an input of shape \(m, C\) or \(m, C, L\) "
+        r"with C = 3, got \(3, 5\). Examples in columns",
+    ):
         bn(np.zeros((3, 5)))
     with pytest.raises(ValueError, match="more than 1 value per channel when training"):
         bn(np.zeros((1, 3)))

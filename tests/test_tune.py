@@ -37,7 +37,7 @@ def test_sampling_rules_are_the_courses():
     lr = np.array([t["learning_rate"] for t in trials])
     beta = np.array([t["beta"] for t in trials])
     assert lr.min() >= 1e-4 and lr.max() < 1e-1
-    # a log scale: each decade gets a third of the draws (a uniform draw would give 0.1 % below 1e-3)
+    # a log scale: each decade gets a third of the draws (uniform: 0.1 % below 1e-3)
     assert abs((lr < 1e-3).mean() - 1 / 3) < 0.03 and abs((lr > 1e-2).mean() - 1 / 3) < 0.03
     # beta = 1 - 10^r, r uniform in [-3, -1]: half the draws above 0.99
     assert beta.min() > 0.9 - 1e-12 and beta.max() <= 0.999 + 1e-12

@@ -574,7 +574,9 @@ def random_search(
         else:
             jobs = (os.cpu_count() or 1) if n_jobs is None else n_jobs
             if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
-                raise ValueError(f"random_search: expected n_jobs to be an int >= 0, got {n_jobs!r}.")
+                raise ValueError(
+                    f"random_search: expected n_jobs to be an int >= 0, got {n_jobs!r}."
+                )
             _run_local(fn, trials, todo, jobs, timeout, recorder, callback)
     return SearchResult([recorder.records[i] for i in sorted(recorder.records)])
 
@@ -659,7 +661,7 @@ def _run_dask(fn, trials, todo, scheduler, recorder, callback) -> None:
     except ImportError as err:
         raise ImportError(
             f"random_search: expected dask.distributed to use a scheduler, got ImportError: "
-            f"{err}. Install it with pip install \"tinygrad_edu[dask]\"."
+            f'{err}. Install it with pip install "tinygrad_edu[dask]".'
         ) from None
     own = not isinstance(scheduler, Client)
     client = Client(scheduler) if own else scheduler

@@ -596,9 +596,9 @@ def optimization(
                 if learning_rates is not None:
                     learning_rates[i] = opt.lr
                 if print_cost:
-                    print("Cost after epoch %i: %f" % (i, cost_avg), file=file, flush=True)
+                    print(f"Cost after epoch {i}: {cost_avg:f}", file=file, flush=True)
                     if learning_rates is not None:
-                        print("learning rate after epoch %i: %f" % (i, opt.lr), file=file)
+                        print(f"learning rate after epoch {i}: {opt.lr:f}", file=file)
     seconds = time.perf_counter() - start
     train_accuracy, _ = _accuracies(network, X, Y, None)
     return Course2Result(

@@ -17,8 +17,9 @@ layers expect.
 
 The data location is never built in: pass a folder (``data_dir=...``, ``--data DIR`` on a command
 line) or set the ``TINYGRAD_EDU_DATA`` environment variable; either may hold the files itself or
-be a parent folder with one subfolder per data set (``catvnoncat/``, ``course2/``, ``dinos/``). h5py is imported only when the cat
-files are read (``pip install "tinygrad_edu[data]"``).
+be a parent folder with one subfolder per data set (``catvnoncat/``, ``course2/``, ``dinos/``).
+h5py is imported only when the cat files are read (``pip install "tinygrad_edu[data]"``);
+scikit-learn and scipy only for course 2's data (``pip install "tinygrad_edu[course2]"``).
 """
 
 from tinygrad_edu.data.batches import minibatches, validate_xy

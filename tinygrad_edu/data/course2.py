@@ -83,9 +83,7 @@ def load_circles(*, layout: str = "course") -> Course2Data:
     op = "load_circles"
     _layout(op, layout)
     datasets = _sklearn_datasets(op)
-    train = datasets.make_circles(
-        n_samples=300, noise=0.05, random_state=np.random.RandomState(1)
-    )
+    train = datasets.make_circles(n_samples=300, noise=0.05, random_state=np.random.RandomState(1))
     test = datasets.make_circles(n_samples=100, noise=0.05, random_state=np.random.RandomState(2))
     return Course2Data(*_arrange(*train, layout), *_arrange(*test, layout))
 

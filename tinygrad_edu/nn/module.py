@@ -206,7 +206,9 @@ class Module:
         try:
             target = np.dtype(dtype)
         except TypeError:
-            raise TypeError(f"Module.to: expected a numpy dtype such as np.float32, got {dtype!r}.")
+            raise TypeError(
+                f"Module.to: expected a numpy dtype such as np.float32, got {dtype!r}."
+            ) from None
         if target.kind != "f":
             raise TypeError(
                 f"Module.to: expected a floating-point dtype (np.float64, np.float32), got "

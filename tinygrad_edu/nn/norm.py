@@ -64,7 +64,7 @@ class _BatchNorm(Module):
             raise ValueError(
                 f"{op}: expected an input of shape {self.layout} with C = {C}, got {X.shape}."
                 + (
-                    f" Examples in columns (the course's layout)? Pass X.T."
+                    " Examples in columns (the course's layout)? Pass X.T."
                     if X.ndim == 2 and X.shape[0] == C
                     else ""
                 )
@@ -108,9 +108,9 @@ class _BatchNorm(Module):
             self.running_mean.data = ((1 - factor) * self.running_mean.data + factor * mean).astype(
                 dtype, copy=False
             )
-            self.running_var.data = ((1 - factor) * self.running_var.data + factor * unbiased).astype(
-                dtype, copy=False
-            )
+            self.running_var.data = (
+                (1 - factor) * self.running_var.data + factor * unbiased
+            ).astype(dtype, copy=False)
 
     def extra_repr(self) -> str:
         return (

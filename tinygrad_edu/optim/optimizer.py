@@ -169,9 +169,13 @@ class Optimizer:
                 continue
             p = self.params[i]
             if value.shape != p.shape:
-                problems.append(f"  shape differs at {key}: parameter {p.shape}, state {value.shape}")
+                problems.append(
+                    f"  shape differs at {key}: parameter {p.shape}, state {value.shape}"
+                )
             elif value.dtype != p.dtype:
-                problems.append(f"  dtype differs at {key}: parameter {p.dtype}, state {value.dtype}")
+                problems.append(
+                    f"  dtype differs at {key}: parameter {p.dtype}, state {value.dtype}"
+                )
             else:
                 loaded[i][parts[2]] = value.copy()
         if problems:
