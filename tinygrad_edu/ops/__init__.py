@@ -1,6 +1,6 @@
 """Primitive operations on numpy arrays: forward and backward side by side, one class per op.
 
-The package is split by kind: ``base`` (the ``Op`` protocol), ``elementwise``, ``reduce``,
+The package is split by kind: ``base`` (the ``Function`` protocol), ``elementwise``, ``reduce``,
 ``linalg`` and ``shape``; every op is importable from ``tinygrad_edu.ops`` itself.
 
 Layer: ``ops``, the lowest. Imports numpy only and knows nothing about tensors or graphs.
@@ -13,7 +13,7 @@ Every op follows one protocol:
 
 A gradient returned here has the shape of the op's *output* wherever numpy broadcast an input;
 the engine's ``unbroadcast`` (the single place that sums gradients over broadcast axes) reduces it
-to the input's shape. That is also why ``Expand.backward`` is just ``dout``.
+to the input's shape. That is also why ``BroadcastTo.backward`` is just ``dout``.
 
 The first line of each op's docstring states the math: ``out``, then ``dx = dJ/dx`` in terms of
 ``dout = dJ/dout``. Composite operations (mean, var, softmax-free losses, stack, ...) live in
@@ -21,7 +21,7 @@ The first line of each op's docstring states the math: ``out``, then ``dx = dJ/d
 """
 
 from tinygrad_edu.ops.base import (
-    Op,
+    Function,
     normalize_axis,
 )
 from tinygrad_edu.ops.elementwise import (
@@ -55,13 +55,15 @@ from tinygrad_edu.ops.reduce import (
     Min,
     Norm,
     Softmax,
+    Std,
     Sum,
 )
 from tinygrad_edu.ops.shape import (
+    BroadcastTo,
     Concatenate,
-    Expand,
     GetItem,
     Reshape,
+    ScatterAdd,
     Transpose,
     Where,
 )
@@ -74,7 +76,7 @@ __all__ = [
     "Concatenate",
     "Div",
     "Exp",
-    "Expand",
+    "BroadcastTo",
     "GetItem",
     "LeakyRelu",
     "Log",
@@ -89,12 +91,14 @@ __all__ = [
     "Mul",
     "Neg",
     "Norm",
-    "Op",
+    "Function",
     "Pow",
     "Relu",
     "Reshape",
+    "ScatterAdd",
     "Sigmoid",
     "Softmax",
+    "Std",
     "Sqrt",
     "Sub",
     "Sum",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinygrad_edu.ops.base import Op
+from tinygrad_edu.ops.base import Function
 
 # ---------------------------------------------------------------------------------------------
 # Linear algebra
@@ -16,10 +16,10 @@ from tinygrad_edu.ops.base import Op
 
 def _f_ordered(a: np.ndarray) -> bool:
     """True for a Fortran-ordered 2-D array, such as the transposed view ``W.T``."""
-    return a.flags.f_contiguous and not a.flags.c_contiguous
+    return type(a) is np.ndarray and a.flags.f_contiguous and not a.flags.c_contiguous
 
 
-class MatMul(Op):
+class MatMul(Function):
     """out = x @ y;  dx = dout @ y^T,  dy = x^T @ dout   (numpy's rules for 1-D and batched inputs)
 
     A 1-D x is treated as a row (1, n) and a 1-D y as a column (n, 1), then the added axis is
@@ -31,7 +31,10 @@ class MatMul(Op):
     (209, 12288) products of the course's cat networks this way round.
     """
 
+    name = "matmul"
     __slots__ = ()
+
+    broadcasts = True  # the batch axes (all but the last two) follow numpy broadcasting
 
     def forward(self, x, y):
         self.saved = (x, y)

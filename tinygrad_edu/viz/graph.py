@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu import engine, ops
+from tinygrad_edu import engine
 from tinygrad_edu.tensor import Tensor
 
 # Colours of the picture. Gradients are red and forward edges blue, as the course draws them.
@@ -35,9 +35,6 @@ _FILL = {
 
 # Ops whose backward returns a gradient shaped like the output, which the engine's unbroadcast then
 # sums over the broadcast axes: the edges into them are where the course's db = sum(dZ) happens.
-_BROADCASTING_OPS = (ops.Add, ops.Sub, ops.Mul, ops.Div, ops.Pow, ops.Maximum, ops.Minimum,
-                     ops.Where, ops.Expand)  # fmt: skip
-
 # Infix symbols for the formula line of a node ("b * c").
 _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@"}
 
@@ -45,7 +42,7 @@ _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul":
 _ATOM = re.compile(r"[\w.]+")
 
 # Ops that end a layer when collapsing by module: the course's layer is [LINEAR -> ACTIVATION].
-_ACTIVATIONS = frozenset({"relu", "leakyrelu", "sigmoid", "tanh", "softmax", "logsoftmax"})
+_ACTIVATIONS = frozenset({"relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax"})
 
 # Values of arrays with at most this many elements are printed in full; larger ones are summarised.
 _TINY = 6
@@ -190,7 +187,7 @@ def _broadcast_axes(parent: Tensor, out: Tensor) -> tuple[int, ...]:
 
 
 def _broadcast_note(parent: Tensor, child: Tensor) -> str:
-    if not (parent.requires_grad and isinstance(child._op, _BROADCASTING_OPS)):
+    if not (parent.requires_grad and child._op.broadcasts):
         return ""
     if parent.shape == child.shape:
         return ""

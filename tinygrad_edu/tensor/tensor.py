@@ -1,4 +1,4 @@
-"""The ``Tensor``: a numpy array that records the operations applied to it.
+"""The ``Tensor`` class and the internal fast paths that run an op and record it.
 
 Layer: ``tensor``, above ``ops`` and ``engine``. Every method is written out by hand and calls one
 primitive op from ``ops`` (or composes other methods: mean, var, std, sub-expressions), so each op
@@ -11,33 +11,60 @@ lists become float64, as in the course's numpy code; float32 is opt-in and stays
 
 from __future__ import annotations
 
+import warnings
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from tinygrad_edu import debug, engine, ops
-from tinygrad_edu.engine import _GradMode
+from tinygrad_edu.debug import _state
 
 _new = object.__new__
 
+_COMPLEX_HINT = (
+    "tinygrad_edu works with real numbers only (complex gradients are not supported): use the real "
+    "and imaginary parts as two real tensors."
+)
+
+
+def _refuse_dtype(arr: np.ndarray, what: str) -> None:
+    """Raise for dtypes a tensor cannot hold: complex, objects, strings, dates."""
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError(
+            f"{what}: expected real numbers, got complex dtype {arr.dtype}. {_COMPLEX_HINT}"
+        )
+    if kind not in "fiub":
+        raise TypeError(
+            f"{what}: expected numbers, a (nested) list of numbers or a numpy array of numbers, "
+            f"got dtype {arr.dtype}."
+        )
+
 
 def _as_array(data: Any, dtype=None) -> np.ndarray:
-    """User data as an array: numpy arrays keep their dtype, Python numbers become float64."""
+    """User data as an array: numpy arrays keep their dtype, Python numbers become float64.
+
+    Complex, object, string and date arrays are refused with a TypeError.
+    """
     if isinstance(data, np.ndarray):
-        return data if dtype is None else data.astype(dtype, copy=False)
-    if isinstance(data, np.generic):
-        return np.asarray(data, dtype=dtype)
-    if dtype is not None:
-        return np.asarray(data, dtype=dtype)
-    arr = np.asarray(data)
-    if arr.dtype.kind in "iu":  # Python ints and int lists: float64, like the course's numpy code
-        return arr.astype(np.float64)
-    if arr.dtype.kind not in "fb":
-        raise TypeError(
-            f"Tensor: expected numbers, a (nested) list of numbers or a numpy array, got "
-            f"{type(data).__name__} that numpy reads as dtype {arr.dtype}."
-        )
+        arr = data if dtype is None else data.astype(dtype, copy=False)
+    elif isinstance(data, np.generic):
+        arr = np.asarray(data, dtype=dtype)
+    elif dtype is not None:
+        arr = np.asarray(data, dtype=dtype)
+    else:
+        arr = np.asarray(data)
+        if arr.dtype.kind in "iu":  # Python ints and int lists: float64, like the course's code
+            return arr.astype(np.float64)
+        if arr.dtype.kind not in "fbc":
+            raise TypeError(
+                f"Tensor: expected numbers, a (nested) list of numbers or a numpy array, got "
+                f"{type(data).__name__} that numpy reads as dtype {arr.dtype}."
+            )
+    if arr.dtype.kind not in "fiub":
+        _refuse_dtype(arr, "Tensor")
     return arr
 
 
@@ -53,7 +80,7 @@ def _leaf(data: np.ndarray) -> Tensor:
     """A tensor without history, built without __init__'s checks (internal fast path)."""
     t = _new(Tensor)
     t.data = data
-    t.grad = None
+    t._grad = None
     t.requires_grad = False
     t.name = None
     t._op = None
@@ -72,6 +99,8 @@ def _const(value: Any, like: Tensor) -> Tensor:
     float32 too, but a 0-d float64 *array* would not). Number constants are cached per dtype, so
     ``y = y * 1.0001`` in a loop makes one constant, not thousands (a tenth of the per-op cost
     of small tensors). The cache is bounded; 0.0 is not cached, since 0.0 == -0.0 as a key.
+    Arrays keep their dtype: numpy's promotion rules decide the result's dtype, and the engine
+    casts each gradient back to its own tensor's dtype.
     """
     kind = type(value)  # exact type checks: cheaper than isinstance on the hot path
     if kind is float or kind is int:
@@ -92,28 +121,32 @@ def _const(value: Any, like: Tensor) -> Tensor:
         return value
     if isinstance(value, (int, float)) and like.data.dtype.kind == "f":  # bool, numpy scalars
         return _leaf(np.asarray(value, dtype=like.data.dtype))
+    if isinstance(value, complex):
+        raise TypeError(
+            f"expected a real number, got the complex number {value!r}. {_COMPLEX_HINT}"
+        )
     return _leaf(_as_array(value))
 
 
-def _run(op: ops.Op, parents: tuple[Tensor, ...]) -> Tensor:
-    """Apply ``op`` to ``parents``; record the graph only if grad mode is on and an input needs
-    it."""
-    if _GradMode.enabled:
-        needs = tuple([p.requires_grad for p in parents])
-        record = True in needs
-    else:
-        record = False
-    try:
-        data = op.forward(*[p.data for p in parents])
-    except ValueError as err:
-        raise ValueError(op.describe_error([p.data.shape for p in parents], err)) from None
+def _array_result(op: ops.Function, data: Any) -> np.ndarray:
+    """A 0-d result as an array (numpy returns scalars for them), also where the op saved it:
+    create_graph=True recognises the output among the saved values by identity."""
+    array = np.asarray(data)
+    saved = op.saved
+    if saved and any(s is data for s in saved):
+        op.saved = tuple(array if s is data else s for s in saved)
+    return array
+
+
+def _finish(op: ops.Function, parents: tuple, data, record: bool, needs) -> Tensor:
+    """The output tensor of ``op``; records the op in the graph when ``record``."""
     if type(data) is not np.ndarray:  # numpy returns scalars for 0-d results; keep arrays
-        data = np.asarray(data)
-    if debug._active:  # a debug switch is on (sites, strict broadcasting, anomaly detection)
+        data = _array_result(op, data)
+    if _state.active:  # a debug switch is on (sites, strict broadcasting, anomaly detection)
         debug.after_forward(op, parents, data, record)
     out = _new(Tensor)
     out.data = data
-    out.grad = None
+    out._grad = None
     out.name = None
     out._retain_grad = False
     if record:
@@ -130,20 +163,36 @@ def _run(op: ops.Op, parents: tuple[Tensor, ...]) -> Tensor:
     return out
 
 
-def _run2(op: ops.Op, x: Tensor, y: Tensor) -> Tensor:
+def _run(op: ops.Function, parents: tuple[Tensor, ...]) -> Tensor:
+    """Apply ``op`` to ``parents``; record the graph only if grad mode is on and an input needs
+    it."""
+    if _state.grad_enabled:
+        needs = tuple([p.requires_grad for p in parents])
+        record = True in needs
+    else:
+        needs = None
+        record = False
+    try:
+        data = op.forward(*[p.data for p in parents])
+    except ValueError as err:
+        raise ValueError(op.describe_error([p.data.shape for p in parents], err)) from None
+    return _finish(op, parents, data, record, needs)
+
+
+def _run2(op: ops.Function, x: Tensor, y: Tensor) -> Tensor:
     """``_run`` for two inputs (the hot path of arithmetic, without building lists)."""
     try:
         data = op.forward(x.data, y.data)
     except ValueError as err:
         raise ValueError(op.describe_error([x.data.shape, y.data.shape], err)) from None
     if type(data) is not np.ndarray:  # numpy returns scalars for 0-d results; keep arrays
-        data = np.asarray(data)
-    record = (x.requires_grad or y.requires_grad) and _GradMode.enabled
-    if debug._active:  # a debug switch is on (sites, strict broadcasting, anomaly detection)
+        data = _array_result(op, data)
+    record = (x.requires_grad or y.requires_grad) and _state.grad_enabled
+    if _state.active:  # a debug switch is on (sites, strict broadcasting, anomaly detection)
         debug.after_forward(op, (x, y), data, record)
     out = _new(Tensor)
     out.data = data
-    out.grad = None
+    out._grad = None
     out.name = None
     out._retain_grad = False
     if record:
@@ -160,20 +209,20 @@ def _run2(op: ops.Op, x: Tensor, y: Tensor) -> Tensor:
     return out
 
 
-def _run1(op: ops.Op, x: Tensor) -> Tensor:
+def _run1(op: ops.Function, x: Tensor) -> Tensor:
     """``_run`` for one input (the hot path of elementwise ops, without tuple building)."""
     try:
         data = op.forward(x.data)
     except ValueError as err:
         raise ValueError(op.describe_error([x.data.shape], err)) from None
     if type(data) is not np.ndarray:  # numpy returns scalars for 0-d results; keep arrays
-        data = np.asarray(data)
-    record = x.requires_grad and _GradMode.enabled
-    if debug._active:  # a debug switch is on (sites, strict broadcasting, anomaly detection)
+        data = _array_result(op, data)
+    record = x.requires_grad and _state.grad_enabled
+    if _state.active:  # a debug switch is on (sites, strict broadcasting, anomaly detection)
         debug.after_forward(op, (x,), data, record)
     out = _new(Tensor)
     out.data = data
-    out.grad = None
+    out._grad = None
     out.name = None
     out._retain_grad = False
     if record:
@@ -190,6 +239,16 @@ def _run1(op: ops.Op, x: Tensor) -> Tensor:
     return out
 
 
+def _run_constant(op: ops.Function, x: Tensor) -> Tensor:
+    """Apply ``op`` without recording it: its result carries no gradient (casts to integers,
+    comparisons, argmax). The graph is cut here, on purpose."""
+    try:
+        data = op.forward(x.data)
+    except ValueError as err:
+        raise ValueError(op.describe_error([x.data.shape], err)) from None
+    return _leaf(data if type(data) is np.ndarray else np.asarray(data))
+
+
 class Tensor:
     """An n-dimensional array that records operations for automatic differentiation.
 
@@ -200,8 +259,13 @@ class Tensor:
         dtype: numpy dtype to convert ``data`` to.
         name: a label used in printed output and graph drawings (``'a'``, ``'W1'``).
 
-    ``.grad`` is a numpy array with the tensor's shape: dJ/dtensor after ``J.backward()``, the
-    course's ``dvar``. Gradients accumulate over backward calls until ``zero_grad()``.
+    ``.grad`` is a numpy array with the tensor's shape and dtype: dJ/dtensor after
+    ``J.backward()``, the course's ``dvar``. Gradients accumulate over backward calls until
+    ``zero_grad()``. After ``backward(create_graph=True)`` it is a tensor with a graph of its own.
+
+    numpy functions called on tensors (``np.dot(W, A) + b``, ``np.exp``, ``np.sum(dZ, axis=1,
+    keepdims=True)``) record the graph and return tensors, through numpy's dispatch protocols;
+    the ones without a tensor version raise an error that names the method to use.
 
     >>> a = Tensor(5.0, requires_grad=True, name="a")
     >>> J = 3 * (a + 2.0)
@@ -210,11 +274,8 @@ class Tensor:
     array(3.)
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "name", "_op", "_parents", "_retain_grad",
+    __slots__ = ("data", "_grad", "requires_grad", "name", "_op", "_parents", "_retain_grad",
                  "__weakref__")  # fmt: skip
-
-    # numpy defers to Tensor's reflected operators: ndarray + Tensor calls Tensor.__radd__.
-    __array_ufunc__ = None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None, name: str | None = None):
         if isinstance(data, Tensor):
@@ -222,12 +283,52 @@ class Tensor:
         self.data: np.ndarray = _as_array(data, dtype)
         if requires_grad:
             _check_grad_dtype(self.data)
-        self.grad: np.ndarray | None = None
+        self._grad: Any = None
         self.requires_grad: bool = bool(requires_grad)
         self.name: str | None = name
-        self._op: ops.Op | None = None
+        self._op: ops.Function | None = None
         self._parents: tuple[Tensor, ...] = ()
         self._retain_grad = False
+
+    @classmethod
+    def _apply_function(cls, op: ops.Function, inputs: Sequence) -> Tensor:
+        """Run ``op`` on ``inputs`` (tensors, arrays or numbers) and record it: how
+        ``Function.apply`` reaches the tensor layer (ops cannot import it)."""
+        tensors = [x if isinstance(x, Tensor) else None for x in inputs]
+        like = next(x for x in tensors if x is not None)
+        parents = tuple(
+            x if x is not None else _const(value, like)
+            for x, value in zip(tensors, inputs, strict=True)
+        )
+        return _run(op, parents)
+
+    @property
+    def grad(self) -> Any:
+        """dJ/dself after ``J.backward()``: a numpy array of this tensor's shape and dtype (a tensor
+        after ``backward(create_graph=True)``), or None.
+
+        Only leaves (tensors you created, parameters) get a ``.grad`` from ``backward()``, unless
+        ``retain_grad()`` or ``backward(retain_grads=True)`` asked for more. Reading the missing
+        ``.grad`` of a non-leaf warns with the usual cause: an update such as
+        ``w = w - learning_rate * dw`` recorded a new tensor instead of changing the parameter.
+        """
+        grad = self._grad
+        if grad is None and self._op is not None and not self._retain_grad:
+            _warn_nonleaf_grad(self)
+        return grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is not None and not isinstance(value, Tensor):
+            value = np.asarray(value)
+            if value.shape != self.data.shape:
+                raise ValueError(
+                    f"grad: expected an array of the tensor's shape {self.data.shape}, got "
+                    f"shape {value.shape}."
+                )
+            if value.dtype != self.data.dtype:
+                value = value.astype(self.data.dtype)
+        self._grad = value
 
     # -- properties ---------------------------------------------------------------------------
 
@@ -296,8 +397,38 @@ class Tensor:
         return float(self.item())
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        """Let ``np.asarray(t)`` read the values (no gradient flows through numpy functions)."""
+        """``np.asarray(t)``: the values, for a tensor that records no gradient.
+
+        A tensor that requires grad refuses, as in PyTorch: turning it into a plain array would
+        silently drop its graph (``t.data`` or ``t.detach().numpy()`` read its values on purpose).
+
+        Raises:
+            TypeError: the tensor requires grad.
+        """
+        if self.requires_grad:
+            raise TypeError(
+                f"numpy: expected a tensor that records no gradient, got one that requires grad "
+                f"({_describe_for_error(self)}); converting it to a numpy array would drop its "
+                f"graph and the gradient with it. Use the tensor's own methods (numpy functions "
+                f"such as np.exp or np.dot on tensors record the graph), or read the values on "
+                f"purpose with t.data (t.detach().numpy())."
+            )
         return self.data if dtype is None else self.data.astype(dtype)
+
+    def __array_ufunc__(self, ufunc, method: str, *inputs, **kwargs):
+        """numpy's ufuncs on tensors (NEP 13): ``np.exp(t)``, ``np.add(t, 1)``, ``array * t``
+        record the graph and return tensors; ufuncs without a tensor version raise TypeError."""
+        from tinygrad_edu.tensor import numpy_api  # same layer; imported when first used
+
+        return numpy_api.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        """numpy's functions on tensors (NEP 18): ``np.dot(W, A)``, ``np.sum(dZ, axis=1,
+        keepdims=True)`` record the graph and return tensors; others raise TypeError naming the
+        tensor method to use."""
+        from tinygrad_edu.tensor import numpy_api  # same layer; imported when first used
+
+        return numpy_api.array_function(func, types, args, kwargs)
 
     # -- conversion -----------------------------------------------------------------------------
 
@@ -326,16 +457,28 @@ class Tensor:
     # -- graph control --------------------------------------------------------------------------
 
     def backward(
-        self, gradient: Any = None, retain_graph: bool = False, retain_grads: bool = False
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        retain_grads: bool = False,
+        create_graph: bool = False,
     ) -> None:
         """Compute dJ/dx for every leaf x that requires grad, where J is this tensor.
 
         Args:
             gradient: dJ/dself. Leave it out when ``self`` holds a single number (a loss).
-            retain_graph: keep what ops saved so ``backward`` can run through this graph again.
+            retain_graph: keep what ops saved so ``backward`` can run through this graph again
+                (default: the value of ``create_graph``).
             retain_grads: also keep ``.grad`` on every intermediate tensor (``dv``, ``du`` in the
                 course's J = 3(a + bc)) for teaching and drawing. Off by default to save memory;
                 ``t.retain_grad()`` keeps a single one.
+            create_graph: make the gradients tensors with a graph of their own, so that they can
+                be differentiated again (second derivatives, Hessian-vector products).
+
+        Raises:
+            RuntimeError: the tensor does not require grad; it holds more than one number and no
+                ``gradient`` was given; the graph was released by an earlier backward.
+            ValueError: ``gradient`` does not have the tensor's shape.
 
         >>> a, b = Tensor(5.0, requires_grad=True), Tensor(3.0, requires_grad=True)
         >>> J = a * b
@@ -344,34 +487,16 @@ class Tensor:
         (array(3.), array(5.))
         """
         if not self.requires_grad:
-            raise RuntimeError(
-                "backward: this tensor does not require grad, so there is no graph to "
-                "differentiate. Create the inputs with requires_grad=True (e.g. "
-                "Tensor(5.0, requires_grad=True)) and compute outside no_grad() and without "
-                ".detach()."
-            )
-        if gradient is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward: a gradient can be created implicitly only for a single-element "
-                    f"output (a loss), but this tensor has shape {self.data.shape}. Reduce it to "
-                    f"a number first (e.g. J = out.sum() or out.mean()), or pass "
-                    f"gradient=np.ones({self.data.shape}) for the vector-Jacobian product."
-                )
-            gradient = np.ones_like(self.data)
-        else:
-            gradient = np.array(gradient.data if isinstance(gradient, Tensor) else gradient,
-                                dtype=self.data.dtype)  # fmt: skip
-            if gradient.shape != self.data.shape:
-                raise ValueError(
-                    f"backward: expected a gradient of shape {self.data.shape} (the tensor's "
-                    f"shape), got {gradient.shape}."
-                )
-        engine.backward(self, gradient, retain_graph=retain_graph, retain_grads=retain_grads)
+            raise RuntimeError(_no_graph_message(self, "backward"))
+        gradient = _seed_gradient(self, gradient, "backward", create_graph)
+        if retain_graph is None:
+            retain_graph = create_graph
+        engine.backward(self, gradient, retain_graph=retain_graph, retain_grads=retain_grads,
+                        create_graph=create_graph)  # fmt: skip
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (``.grad = None``)."""
-        self.grad = None
+        self._grad = None
 
     def detach(self) -> Tensor:
         """The same values (shared memory) as a new leaf that records nothing.
@@ -412,16 +537,24 @@ class Tensor:
 
     def _write(self, what: str, value=None) -> Any:
         """Check that ``self`` may be written in place; return ``value`` as an array or number."""
-        if self.requires_grad and _GradMode.enabled:
-            kind = "a leaf" if self._op is None else f"the result of '{self._op.name}'"
+        if self.requires_grad and _state.grad_enabled:
+            if self._op is None:
+                raise RuntimeError(
+                    f"{what}: expected a tensor that records no gradient, got a leaf with "
+                    f"requires_grad=True (a parameter {_describe_for_error(self)}) while gradients "
+                    f"are recorded; an in-place change would not be part of the graph. Update "
+                    f"parameters without recording: `with tinygrad_edu.no_grad(): w -= "
+                    f"learning_rate * w.grad`, or `w.data -= learning_rate * w.grad`, or an "
+                    f"optimizer's step(). (The course's `w = w - learning_rate * dw` on a tensor "
+                    f"would record a new tensor instead of changing w; its .grad then stays None.)"
+                )
             raise RuntimeError(
-                f"{what}: expected a tensor that records no gradient, got {kind} with "
-                f"requires_grad=True while gradients are recorded; changing it in place would "
-                f"corrupt the graph. Update parameters inside `with tinygrad_edu.no_grad():` (as "
-                f"optimizers do), or use the out-of-place form (x = x + y)."
+                f"{what}: expected a tensor that records no gradient, got the result of "
+                f"'{self._op.name}' with requires_grad=True while gradients are recorded; changing "
+                f"it in place would corrupt the graph. Use the out-of-place form (x = x + y)."
             )
         if isinstance(value, Tensor):
-            if value.requires_grad and _GradMode.enabled:
+            if value.requires_grad and _state.grad_enabled:
                 raise RuntimeError(
                     f"{what}: expected a value that records no gradient, got one with "
                     f"requires_grad=True; an in-place write does not pass gradients on to it. "
@@ -560,24 +693,28 @@ class Tensor:
 
     # Augmented assignment follows PyTorch: ``w -= lr * w.grad`` inside ``no_grad()`` updates ``w``
     # in place (it stays the same parameter), while ``total += loss`` on tensors that record a
-    # graph builds a new tensor, exactly as ``total = total + loss`` would.
+    # graph builds a new tensor, exactly as ``total = total + loss`` would. On a leaf that requires
+    # grad (a parameter) outside ``no_grad()`` it raises, as ``sub_`` does: building a new tensor
+    # there would silently turn the parameter into a non-leaf whose ``.grad`` stays None.
 
-    def _records(self, other) -> bool:
-        return _GradMode.enabled and (
-            self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
-        )
+    def _records(self, other, what: str) -> bool:
+        if not _state.grad_enabled:
+            return False
+        if self.requires_grad and self._op is None:
+            self._write(what)  # raises: a parameter updated in place while recording
+        return self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
 
     def __iadd__(self, other) -> Tensor:
-        return self + other if self._records(other) else self.add_(other)
+        return self + other if self._records(other, "+=") else self.add_(other)
 
     def __isub__(self, other) -> Tensor:
-        return self - other if self._records(other) else self.sub_(other)
+        return self - other if self._records(other, "-=") else self.sub_(other)
 
     def __imul__(self, other) -> Tensor:
-        return self * other if self._records(other) else self.mul_(other)
+        return self * other if self._records(other, "*=") else self.mul_(other)
 
     def __itruediv__(self, other) -> Tensor:
-        return self / other if self._records(other) else self.div_(other)
+        return self / other if self._records(other, "/=") else self.div_(other)
 
     def __neg__(self) -> Tensor:
         return _run1(ops.Neg(), self)
@@ -710,8 +847,25 @@ class Tensor:
         return _run1(ops.LogSoftmax(_one_axis(axis, self.ndim, "log_softmax")), self)
 
     def astype(self, dtype) -> Tensor:
-        """A copy converted to ``dtype``; the gradient is converted back."""
-        return _run1(ops.AsType(dtype), self)
+        """A copy converted to ``dtype``.
+
+        A cast between float dtypes is differentiable (the gradient is converted back to this
+        tensor's dtype); a cast to an integer or bool dtype cuts the graph, as in PyTorch: its
+        result carries no gradient, since rounding has no useful derivative.
+
+        Raises:
+            TypeError: ``dtype`` is complex (not supported) or not a number type.
+
+        >>> x = Tensor([0.4, 1.6], requires_grad=True)
+        >>> x.astype(np.int64).requires_grad, x.astype(np.float32).requires_grad
+        (False, True)
+        """
+        target = np.dtype(dtype)
+        if target.kind not in "fiub":
+            _refuse_dtype(np.empty(0, dtype=target), "astype")
+        if target.kind != "f" or self.data.dtype.kind != "f":
+            return _run_constant(ops.AsType(target), self)
+        return _run1(ops.AsType(target), self)
 
     # -- reductions -----------------------------------------------------------------------------
 
@@ -752,8 +906,24 @@ class Tensor:
         return (centered * centered).sum(axis=axes, keepdims=keepdims) / (count - ddof)
 
     def std(self, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-        """Standard deviation, sqrt(var), with numpy's default ``ddof=0`` (composite)."""
-        return self.var(axis=axis, keepdims=keepdims, ddof=ddof).sqrt()
+        """Standard deviation with numpy's default ``ddof=0``; its gradient is 0 where all the
+        values are equal (the std is 0), as ``norm``'s is at the origin.
+
+        Raises:
+            ValueError: fewer than ``ddof + 1`` elements along the reduced axes.
+
+        >>> x = Tensor([2.0, 2.0, 2.0], requires_grad=True)
+        >>> x.std().backward()
+        >>> x.grad
+        array([0., 0., 0.])
+        """
+        axes = ops.normalize_axis(axis, self.ndim, "std")
+        count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
+        if count - ddof <= 0:
+            raise ValueError(
+                f"std: expected more than ddof={ddof} elements along the reduced axes, got {count}."
+            )
+        return _run1(ops.Std(axes, keepdims, ddof), self)
 
     def logsumexp(self, axis=None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) over ``axis``, stable at +-1000 in float32 and float64."""
@@ -778,8 +948,8 @@ class Tensor:
 
     def transpose(self, *axes) -> Tensor:
         """Permute the axes (reverse them if none are given), as ``np.transpose``."""
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list, np.ndarray)):
+            axes = tuple(int(a) for a in axes[0])
         if not axes:
             return self.T
         if sorted(a % max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
@@ -821,7 +991,7 @@ class Tensor:
 
     def broadcast_to(self, shape: Sequence[int]) -> Tensor:
         """Repeat along broadcast axes to ``shape``; backward sums over them (numpy's rules)."""
-        return _run1(ops.Expand(tuple(shape)), self)
+        return _run1(ops.BroadcastTo(tuple(shape)), self)
 
     def expand(self, *shape) -> Tensor:
         """Alias of ``broadcast_to`` (PyTorch's name)."""
@@ -830,152 +1000,119 @@ class Tensor:
         return self.broadcast_to(shape)
 
     def __getitem__(self, index) -> Tensor:
-        if isinstance(index, Tensor):
-            index = index.data
-        elif isinstance(index, tuple):
-            index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
-        elif isinstance(index, list):
-            index = np.asarray(index)
+        """numpy indexing: ints, slices, None, ``...``, integer arrays or tensors (``x[idx]``),
+        boolean masks; the gradient scatters back and repeated indices accumulate.
+
+        Raises:
+            IndexError: an index tensor or list holds non-integer numbers.
+
+        >>> x = Tensor([10.0, 20.0, 30.0])
+        >>> x[Tensor([0, 2])], x[[]]
+        (Tensor([10., 30.]), Tensor([]))
+        """
+        if isinstance(index, tuple):
+            index = tuple(_as_index(i) for i in index)
+        else:
+            index = _as_index(index)
         return _run1(ops.GetItem(index), self)
 
 
-def _one_axis(axis: int, ndim: int, op: str) -> int:
-    if not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"{op}: expected a single int axis, got {axis!r}.")
-    return ops.normalize_axis(axis, ndim, op)[0]
-
-
-# -------------------------------------------------------------------------------------------------
-# Functions of several tensors
-# -------------------------------------------------------------------------------------------------
-
-
-def _tensors(items: Sequence, op: str) -> tuple[Tensor, ...]:
-    if len(items) == 0:
-        raise ValueError(f"{op}: expected at least one tensor, got an empty sequence.")
-    return tuple(t if isinstance(t, Tensor) else Tensor(t) for t in items)
-
-
-def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis, as ``np.concatenate``.
-
-    >>> concatenate([Tensor([1.0]), Tensor([2.0, 3.0])])
-    Tensor([1., 2., 3.])
-    """
-    parents = _tensors(tensors, "concatenate")
-    (position,) = ops.normalize_axis(axis, parents[0].ndim, "concatenate")
-    return _run(ops.Concatenate(position), parents)
-
-
-def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors along a new axis, as ``np.stack`` (composite: unsqueeze + concatenate)."""
-    parents = _tensors(tensors, "stack")
-    shapes = {t.shape for t in parents}
-    if len(shapes) > 1:
-        raise ValueError(f"stack: expected tensors of one shape, got {sorted(shapes)}.")
-    return concatenate([t.unsqueeze(axis) for t in parents], axis=axis)
-
-
-def where(condition, x, y) -> Tensor:
-    """Pick from ``x`` where ``condition`` holds, else from ``y``; no gradient to the condition.
-
-    >>> where(Tensor([1.0, -1.0]) > 0, 1.0, 0.0)
-    Tensor([1., 0.])
-    """
-    cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
-    if isinstance(x, Tensor):
-        y = _const(y, x)
-    elif isinstance(y, Tensor):
-        x = _const(x, y)
+def _as_index(index: Any) -> Any:
+    """One index component as numpy wants it: a Tensor or list of whole numbers becomes an integer
+    array (``Tensor([0, 2])`` holds float64, as Python numbers do), an empty list an empty integer
+    array, a boolean tensor a mask; ints, slices, None and ``...`` pass through."""
+    if isinstance(index, Tensor):
+        index = index.data
+    elif isinstance(index, list):
+        index = np.asarray(index) if index else np.empty(0, dtype=np.intp)
     else:
-        x = Tensor(x)
-        y = _const(y, x)
-    return _run(ops.Where(cond), (x, y))
+        return index
+    if index.dtype.kind == "f":
+        if not np.all(np.isfinite(index)) or np.any(index != np.round(index)):
+            raise IndexError(
+                f"getitem: expected integer indices (or a boolean mask), got the non-integer "
+                f"values {index.ravel()[:5].tolist()}; round them or cast with .astype(int)."
+            )
+        index = index.astype(np.intp)
+    elif index.dtype.kind not in "iub":
+        raise IndexError(
+            f"getitem: expected integer indices or a boolean mask, got dtype {index.dtype}."
+        )
+    return index
 
 
-def maximum(x, y) -> Tensor:
-    """Elementwise maximum of two tensors or numbers (a tie splits the gradient in half)."""
-    x = x if isinstance(x, Tensor) else _const(x, y) if isinstance(y, Tensor) else Tensor(x)
-    return x.maximum(y)
+def _one_axis(axis: int, ndim: int, op: str) -> Any:
+    """One axis as a positive int; for a 0-d tensor ``()``, which numpy reads as "no axis"."""
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{op}: expected a single int axis, got {axis!r}.")
+    axes = ops.normalize_axis(axis, ndim, op)
+    return axes[0] if axes else ()
 
 
-def minimum(x, y) -> Tensor:
-    """Elementwise minimum of two tensors or numbers (a tie splits the gradient in half)."""
-    x = x if isinstance(x, Tensor) else _const(x, y) if isinstance(y, Tensor) else Tensor(x)
-    return x.minimum(y)
+def _describe_for_error(t: Tensor) -> str:
+    """``"'W1' of shape (7, 12288)"`` for messages: the tensor's name if it has one, and shape."""
+    name = f"{t.name!r} " if t.name else ""
+    return f"{name}of shape {t.data.shape}"
 
 
-# -------------------------------------------------------------------------------------------------
-# Creation functions
-# -------------------------------------------------------------------------------------------------
-
-
-def _shape(shape: tuple) -> tuple[int, ...]:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(shape)
-
-
-def zeros(*shape, dtype=np.float64, requires_grad: bool = False, name: str | None = None) -> Tensor:
-    """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    return Tensor(np.zeros(_shape(shape), dtype=dtype), requires_grad=requires_grad, name=name)
-
-
-def ones(*shape, dtype=np.float64, requires_grad: bool = False, name: str | None = None) -> Tensor:
-    """A tensor of ones: ``ones(2, 3)`` or ``ones((2, 3))``."""
-    return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad=requires_grad, name=name)
-
-
-def full(shape, fill_value: float, dtype=np.float64, requires_grad: bool = False) -> Tensor:
-    """A tensor of ``shape`` filled with ``fill_value``."""
-    return Tensor(np.full(shape, fill_value, dtype=dtype), requires_grad=requires_grad)
-
-
-def zeros_like(t: Tensor, requires_grad: bool = False) -> Tensor:
-    """Zeros with the shape and dtype of ``t``."""
-    return Tensor(np.zeros_like(t.data), requires_grad=requires_grad)
-
-
-def ones_like(t: Tensor, requires_grad: bool = False) -> Tensor:
-    """Ones with the shape and dtype of ``t``."""
-    return Tensor(np.ones_like(t.data), requires_grad=requires_grad)
-
-
-def arange(*args, dtype=None) -> Tensor:
-    """Evenly spaced values, exactly as ``np.arange`` (integer arguments give an integer tensor,
-    which suits indexing).
-
-    >>> arange(3)
-    Tensor([0, 1, 2], dtype=int64)
-    """
-    return Tensor(np.arange(*args, dtype=dtype))
-
-
-def _draw(rng, method: str, shape: tuple[int, ...]) -> np.ndarray:
-    if rng is None:  # numpy's legacy global RNG: np.random.seed(1) reproduces the course
-        return getattr(np.random, "randn" if method == "normal" else "rand")(*shape)
-    if isinstance(rng, np.random.Generator):
-        return rng.standard_normal(shape) if method == "normal" else rng.random(shape)
-    if isinstance(rng, np.random.RandomState):
-        return rng.randn(*shape) if method == "normal" else rng.rand(*shape)
-    raise TypeError(
-        f"random: expected rng to be None, numpy.random.Generator or RandomState, got "
-        f"{type(rng).__name__}."
+def _warn_nonleaf_grad(t: Tensor) -> None:
+    """Warn that ``t.grad`` is None because ``t`` is not a leaf, with the usual cause and fix."""
+    warnings.warn(
+        f"grad: this tensor {_describe_for_error(t)} is not a leaf: it was computed by "
+        f"'{t._op.name}', and backward() fills .grad only on leaves (your parameters and inputs). "
+        f"If it is a parameter, an update such as `w = w - learning_rate * dw` (or `w -= lr * "
+        f"w.grad` outside no_grad()) recorded a new tensor instead of changing w. Update in "
+        f"place without recording: `with tinygrad_edu.no_grad(): w -= learning_rate * w.grad`, "
+        f"or `w.data -= learning_rate * w.grad`, or an optimizer's step(). To keep the gradient "
+        f"of an intermediate tensor on purpose, call t.retain_grad() before backward().",
+        NonLeafGradWarning,
+        stacklevel=debug._user_stacklevel(),
     )
 
 
-def randn(*shape, rng=None, dtype=np.float64, requires_grad: bool = False, name=None) -> Tensor:
-    """Standard-normal samples. Without ``rng``, draws ``np.random.randn(*shape)`` from numpy's
-    global RNG, so ``np.random.seed(1)`` gives the course's numbers.
-
-    >>> np.random.seed(1); float(randn(1).item())
-    1.6243453636632417
-    """
-    data = _draw(rng, "normal", _shape(shape)).astype(dtype, copy=False)
-    return Tensor(data, requires_grad=requires_grad, name=name)
+class NonLeafGradWarning(UserWarning):
+    """``.grad`` of a tensor that is not a leaf was read; backward() never fills it."""
 
 
-def rand(*shape, rng=None, dtype=np.float64, requires_grad: bool = False, name=None) -> Tensor:
-    """Uniform samples in [0, 1), from numpy's global RNG unless ``rng`` is given."""
-    data = _draw(rng, "uniform", _shape(shape)).astype(dtype, copy=False)
-    return Tensor(data, requires_grad=requires_grad, name=name)
+_FIRST_ORDER_GRADS: weakref.WeakSet = weakref.WeakSet()  # grad() results made without create_graph
+
+
+def _no_graph_message(t: Tensor, what: str) -> str:
+    """Why ``t`` has no graph to differentiate, and what to do."""
+    if t in _FIRST_ORDER_GRADS:
+        return (
+            f"{what}: this tensor is a gradient computed without create_graph=True, so it has no "
+            f"graph to differentiate again. For a second derivative, pass create_graph=True to "
+            f"the first grad() or backward() call."
+        )
+    return (
+        f"{what}: this tensor does not require grad, so there is no graph to differentiate. "
+        f"Create the inputs with requires_grad=True (e.g. Tensor(5.0, requires_grad=True)) and "
+        f"compute outside no_grad() and without .detach()."
+    )
+
+
+def _seed_gradient(t: Tensor, gradient: Any, what: str, create_graph: bool) -> Any:
+    """dJ/dt to start backward from: ones for a single number, else the given ``gradient``
+    (kept as a tensor when create_graph=True, so its graph is differentiated too)."""
+    if gradient is None:
+        if t.data.size != 1:
+            raise RuntimeError(
+                f"{what}: a gradient can be created implicitly only for a single-element "
+                f"output (a loss), but this tensor has shape {t.data.shape}. Reduce it to "
+                f"a number first (e.g. J = out.sum() or out.mean()), or pass "
+                f"gradient=np.ones({t.data.shape}) for the vector-Jacobian product."
+            )
+        return np.ones_like(t.data)
+    if isinstance(gradient, Tensor) and create_graph:
+        values = gradient.data
+    else:
+        values = np.array(gradient.data if isinstance(gradient, Tensor) else gradient,
+                          dtype=t.data.dtype)  # fmt: skip
+        gradient = values
+    if values.shape != t.data.shape:
+        raise ValueError(
+            f"{what}: expected a gradient of shape {t.data.shape} (the tensor's shape), got "
+            f"{values.shape}."
+        )
+    return gradient
