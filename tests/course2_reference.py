@@ -44,7 +44,7 @@ def compute_loss(a3, Y):
     ``0 * inf = nan``, which nansum drops; a wrong one at exactly 0 or 1 gives ``inf``.
 
     Example:
-        >>> compute_loss(np.array([[1.0, 0.5]]), np.array([[1, 1]])) == np.log(2) / 2
+        >>> bool(compute_loss(np.array([[1.0, 0.5]]), np.array([[1, 1]])) == np.log(2) / 2)
         True
     """
     m = Y.shape[1]
@@ -432,15 +432,11 @@ def optimization(
 
 
 def find_data_mat_folder():
-    """The folder holding data.mat for the tests, or None: ``$TINYGRAD_EDU_DATA`` or its
-    ``course2/`` subfolder (the package's rule), or, when the variable names one data set's
-    folder (e.g. ``.../catvnoncat``), the ``course2/`` next to it (a test convenience only)."""
-    import os
+    """The folder holding data.mat for the tests (the package's rule, ``data.locate``), or None
+    when ``TINYGRAD_EDU_DATA`` does not lead to it."""
+    from tinygrad_edu.data import find_dataset_dir
 
-    root = os.environ.get("TINYGRAD_EDU_DATA")
-    if not root:
+    try:
+        return str(find_dataset_dir(("data.mat",), "course2"))
+    except FileNotFoundError:
         return None
-    for folder in (root, os.path.join(root, "course2"), os.path.join(root, "..", "course2")):
-        if os.path.isfile(os.path.join(folder, "data.mat")):
-            return os.path.abspath(folder)
-    return None

@@ -67,22 +67,24 @@ def test_data_mat_is_read_as_the_course_reads_it(course2_folder):
     assert batch.train_x.shape == (211, 2) and batch.train_y.shape == (211, 1)
 
 
-def test_tinygrad_edu_data_may_be_the_folder_or_its_parent(course2_folder, monkeypatch, tmp_path):
-    parent = os.path.dirname(course2_folder)
-    for value in (course2_folder, parent):
-        monkeypatch.setenv(DATA_ENV_VAR, value)
-        assert data.load_2d_dataset().train_x.shape == (2, 211)
-    # a parent folder of several courses also serves the cats (their old setting still works)
-    (tmp_path / "catvnoncat").mkdir()
+def test_tinygrad_edu_data_may_be_the_folder_its_parent_or_a_sibling(
+    course2_folder, monkeypatch, tmp_path
+):
+    """One layout of several courses' data, found from any of its folders."""
+    for name in ("catvnoncat", "course2"):
+        (tmp_path / name).mkdir()
     for name in data.CAT_FILES:
         (tmp_path / "catvnoncat" / name).write_bytes(b"")
-    shutil.copyfile(os.path.join(course2_folder, "data.mat"), tmp_path / "data.mat")
-    assert data.find_data_dir(tmp_path) == tmp_path / "catvnoncat"
-    assert data.find_dataset_dir(("data.mat",), "course2", tmp_path) == tmp_path
+    shutil.copyfile(os.path.join(course2_folder, "data.mat"), tmp_path / "course2" / "data.mat")
+    for value in ("course2", "", "catvnoncat"):  # the folder, the parent, the cats' old setting
+        monkeypatch.setenv(DATA_ENV_VAR, str(tmp_path / value))
+        assert data.load_2d_dataset().train_x.shape == (2, 211), value
+    assert data.find_data_dir(tmp_path) == tmp_path / "catvnoncat"  # the parent serves the cats
+    assert data.find_data_dir(tmp_path / "catvnoncat") == tmp_path / "catvnoncat"  # as before
 
 
 def test_a_missing_data_mat_says_where_it_looked(tmp_path, monkeypatch):
-    with pytest.raises(FileNotFoundError, match="neither it nor .*course2 holds it"):
+    with pytest.raises(FileNotFoundError, match="none of .*course2 holds it"):
         data.load_2d_dataset(tmp_path)
     monkeypatch.delenv(DATA_ENV_VAR, raising=False)
     with pytest.raises(FileNotFoundError, match=f"no data_dir was passed and {DATA_ENV_VAR}"):

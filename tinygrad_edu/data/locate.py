@@ -27,7 +27,7 @@ def find_dataset_dir(
     op: str = "find_dataset_dir",
 ) -> Path:
     """The folder holding every file in ``names``: ``data_dir`` (or ``$TINYGRAD_EDU_DATA``)
-    itself, or its subfolder ``dataset``.
+    itself, its subfolder ``dataset``, or the folder ``dataset`` beside it.
 
     Args:
         names: the files that must be there, e.g. ``("data.mat",)``.
@@ -63,10 +63,12 @@ def find_dataset_dir(
         problem = "which does not exist" if not path.exists() else "which is a file, not a folder"
         raise FileNotFoundError(f"{op}: expected a folder holding {files}, got {path} ({source}), "
                                 f"{problem}. {hint}")  # fmt: skip
-    for folder in (path, path / dataset):
+    candidates = (path, path / dataset, path.parent / dataset)
+    for folder in candidates:
         if all((folder / name).is_file() for name in names):
             return folder
     raise FileNotFoundError(
-        f"{op}: expected a folder holding {files}, got {path} ({source}); neither it nor "
-        f"{path / dataset} holds {'them all' if len(names) > 1 else 'it'}. {hint}"
+        f"{op}: expected a folder holding {files}, got {path} ({source}); none of "
+        f"{', '.join(str(c) for c in candidates)} holds {'them all' if len(names) > 1 else 'it'}. "
+        f"{hint}"
     )
