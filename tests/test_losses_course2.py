@@ -208,3 +208,23 @@ def test_gradient_difference_refuses_to_check_nothing():
     W = np.ones((2, 2))
     with pytest.raises(ValueError, match="no gradient reached 1: the cost does not depend on it"):
         gradient_difference(lambda W, unused: (W * W).sum(), [W, np.ones(3)])
+
+
+def test_cross_entropy_reads_whole_float_labels_as_classes_so_fit_trains_multiclass():
+    """``train.fit`` turns labels into a float tensor; (m,) whole numbers are class indices."""
+    from tinygrad_edu import optim, train
+
+    logits = Tensor(np.array([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]]))
+    assert losses.cross_entropy(logits, np.array([0.0, 2.0])).item() == pytest.approx(
+        losses.cross_entropy(logits, np.array([0, 2])).item(), rel=1e-15
+    )
+    rng = np.random.default_rng(0)
+    centers = rng.normal(0, 3, (3, 2))
+    labels = rng.integers(0, 3, 90)
+    X = centers[labels] + rng.normal(0, 0.3, (90, 2))
+    model = nn.Sequential(nn.Linear(2, 3, rng=rng))
+    train.fit(model, losses.cross_entropy, X, labels, num_iterations=200,
+              optimizer=optim.Adam(model.parameters(), lr=0.1), print_cost=False,
+              progress=False)  # fmt: skip
+    predictions = model(X).data.argmax(axis=1)
+    assert train.accuracy(predictions, labels) > 0.95

@@ -188,8 +188,8 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
 
     Args:
         logits: ``(m, C)`` scores, one row per example.
-        targets: ``(m,)`` integer class indices in [0, C), or ``(m, C)`` one-hot / probability
-            rows.
+        targets: ``(m,)`` class indices in [0, C) (integers, or whole numbers stored as
+            floats), or ``(m, C)`` one-hot / probability rows.
         reduction: "mean" (default), "sum" or "none" (one loss per example).
 
     >>> logits = Tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]], requires_grad=True)
@@ -207,6 +207,8 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
     m, n_classes = logits.shape
     log_probs = logits.log_softmax(axis=1)  # (m, C)
     raw = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
+    if raw.dtype.kind == "f" and raw.ndim == 1 and np.array_equal(raw, np.round(raw)):
+        raw = raw.astype(np.int64)  # class indices stored as floats (e.g. converted by fit)
     if raw.dtype.kind in "iub":
         if raw.shape != (m,):
             raise ValueError(
