@@ -65,6 +65,7 @@ __all__ = [
     "gradient_check",
     "init_course_random",
     "initialization",
+    "moons_trial",
     "optimization",
     "regularization",
     "three_layer_network",
@@ -613,6 +614,36 @@ def optimization(
         unit="epoch",
         curve=curve,
     )
+
+
+def moons_trial(
+    learning_rate: float,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    optimizer: str = "adam",
+    num_epochs: int = 100,
+    mini_batch_size: int = 64,
+) -> dict[str, float]:
+    """The Optimization assignment's model as a tuning trial for ``tune.random_search``.
+
+    Trains ``optimization(optimizer, ...)`` and returns ``{"accuracy", "cost"}`` (the train
+    accuracy and the last recorded epoch cost). A module-level function, so local processes and
+    Dask workers can import it.
+
+    >>> result = moons_trial(0.01, num_epochs=2)
+    >>> sorted(result)
+    ['accuracy', 'cost']
+    """
+    result = optimization(
+        optimizer,
+        learning_rate=learning_rate,
+        beta=beta1,
+        beta1=beta1,
+        beta2=beta2,
+        num_epochs=num_epochs,
+        mini_batch_size=mini_batch_size,
+    )
+    return {"accuracy": result.train_accuracy, "cost": list(result.curve.values())[-1]}
 
 
 # -------------------------------------------------------------------------------------------------
