@@ -85,19 +85,26 @@ class RMSprop(Optimizer):
             if self.weight_decay:
                 g = g + self.weight_decay * p.data
             s = state.get("square_avg")
-            s = (1 - alpha) * (g * g) if s is None else alpha * s + (1 - alpha) * (g * g)
-            state["square_avg"] = s
+            if s is None:
+                s = state["square_avg"] = np.zeros_like(p.data)
+            s *= alpha
+            s += (1 - alpha) * (g * g)  # s = alpha s + (1 - alpha) dW**2
             if self.centered:
                 mean = state.get("grad_avg")
-                mean = (1 - alpha) * g if mean is None else alpha * mean + (1 - alpha) * g
-                state["grad_avg"] = mean
-                avg = np.sqrt(s - mean * mean) + eps
+                if mean is None:
+                    mean = state["grad_avg"] = np.zeros_like(p.data)
+                mean *= alpha
+                mean += (1 - alpha) * g
+                avg = np.sqrt(s - mean * mean)
             else:
-                avg = np.sqrt(s) + eps
+                avg = np.sqrt(s)
+            avg += eps
             if self.momentum:
                 buf = state.get("momentum_buffer")
-                buf = g / avg if buf is None else self.momentum * buf + g / avg
-                state["momentum_buffer"] = buf
+                if buf is None:
+                    buf = state["momentum_buffer"] = np.zeros_like(p.data)
+                buf *= self.momentum
+                buf += g / avg
                 p.data = p.data - lr * buf
             else:
                 p.data = p.data - lr * g / avg
@@ -167,19 +174,25 @@ class Adam(Optimizer):
             g = self._decay(p, g)
             state = self.state[i]
             v = state.get("exp_avg")
-            s = state.get("exp_avg_sq")
             if v is None:
-                v, s = np.zeros_like(p.data), np.zeros_like(p.data)
-            v = beta1 * v + (1 - beta1) * g
-            s = beta2 * s + (1 - beta2) * (g * g)
-            state["exp_avg"], state["exp_avg_sq"] = v, s
+                v = state["exp_avg"] = np.zeros_like(p.data)
+                s = state["exp_avg_sq"] = np.zeros_like(p.data)
+            else:
+                s = state["exp_avg_sq"]
+            # In place (the optimizer owns its state), the course's arithmetic to the last bit:
+            v *= beta1
+            v += (1 - beta1) * g  # v = beta1 v + (1 - beta1) dW
+            s *= beta2
+            s += (1 - beta2) * (g * g)  # s = beta2 s + (1 - beta2) dW**2
             if self.amsgrad:
                 s_max = state.get("max_exp_avg_sq")
-                s = s if s_max is None else np.maximum(s_max, s)
-                state["max_exp_avg_sq"] = s
-            v_corrected = v / correction1
-            s_corrected = s / correction2
-            p.data = p.data - lr * v_corrected / (np.sqrt(s_corrected) + eps)
+                s = state["max_exp_avg_sq"] = s.copy() if s_max is None else np.maximum(s_max, s)
+            denominator = np.sqrt(s / correction2)  # sqrt(s_corrected)
+            denominator += eps
+            update = v / correction1  # v_corrected
+            update *= lr
+            update /= denominator
+            p.data = p.data - update  # W = W - lr * v_corrected / (sqrt(s_corrected) + eps)
         self.steps = t
 
 

@@ -107,12 +107,12 @@ class SGD(Optimizer):
                 state = self.state[i]
                 v = state.get("momentum_buffer")
                 if v is None and self.buffer_init == "grad":
-                    v = np.array(g, copy=True)  # PyTorch: the first velocity is the gradient
+                    v = state["momentum_buffer"] = np.array(g, copy=True)  # PyTorch: v = dW
                 else:
-                    if v is None:
-                        v = np.zeros_like(p.data)  # the course: v starts at zeros
-                    v = momentum * v + (1 - self.dampening) * g  # the course's expression
-                state["momentum_buffer"] = v
+                    if v is None:  # the course: v starts at zeros
+                        v = state["momentum_buffer"] = np.zeros_like(p.data)
+                    v *= momentum  # in place: v = momentum v + (1 - dampening) g, the
+                    v += (1 - self.dampening) * g  # course's arithmetic to the last bit
                 g = g + momentum * v if self.nesterov else v
             # A new array rather than ``p.data -= ...``: a graph recorded before this step keeps
             # the values it saw, so its gradients stay right. Same arithmetic as the course.
