@@ -398,22 +398,23 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
         node = ready.pop()
         grad = grads.pop(node)
         op = node._op
-        if wanted is not None and node in wanted:
-            wanted[node] = grad
-            if op is None:
-                continue
-        elif op is None:
-            _store_grad(node, grad, handed_out)
+        if op is None:  # a leaf: its gradient is complete
+            if wanted is None:
+                _store_grad(node, grad, handed_out)
+            else:
+                wanted[node] = grad
             continue
-        elif wanted is None and (retain_grads or node._retain_grad):
-            _store_grad(node, grad, handed_out)
+        if wanted is None:
+            if retain_grads or node._retain_grad:
+                _store_grad(node, grad, handed_out)
+        elif node in wanted:
+            wanted[node] = grad
         if op.saved is None:
             raise RuntimeError(_RELEASED_MESSAGE.format(op=op.name, site=debug.site_of(op)))
         if writes and writes > getattr(op, "clock", 0):  # unset: recorded before any write
             _check_not_overwritten(node, op)
         if anomaly:
             debug.check_saved(op)
-        flag.raised = False
         try:
             if create_graph:
                 saved = op.saved
@@ -428,14 +429,16 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
             raise _failed(op, err) from err
         if anomaly:
             debug.check_gradients(op, [p.data for p in node._parents], grad, input_grads)
-        elif flag.raised and not warned:
-            warned = debug.warn_nonfinite_gradient(op, node, grad, input_grads)
+        elif flag.raised:  # numpy reported a floating-point error in this op's backward
+            if not warned:
+                warned = debug.warn_nonfinite_gradient(op, node, grad, input_grads)
+            flag.raised = False
         if not retain_graph:
             op.saved = None
         # zip(strict=True) would parse a keyword argument on every node: measurably slower.
         for parent, pgrad in zip(node._parents, input_grads):  # noqa: B905
             if not parent.requires_grad or (leads is not None and parent not in leads):
-                continue
+                continue  # needs no gradient (or leads to no input of grad())
             if pgrad is not None:
                 data = parent.data
                 if create_graph and not isinstance(pgrad, wrap):
@@ -448,7 +451,9 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
                             f"{data.shape} for an input, got {pgrad.shape} "
                             f"({debug.site_of(op)}). The op's backward is wrong; please report it."
                         )
-                if pgrad.dtype != data.dtype:  # a gradient has its tensor's dtype (float32 stays)
+                # A gradient has its tensor's dtype (float32 stays float32). Builtin dtypes are
+                # singletons, so the identity test settles the common case without a comparison.
+                if pgrad.dtype is not data.dtype and pgrad.dtype != data.dtype:
                     pgrad = pgrad.astype(data.dtype)
                 previous = grads.get(parent)
                 grads[parent] = pgrad if previous is None else previous + pgrad
