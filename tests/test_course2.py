@@ -250,6 +250,7 @@ def test_gradient_check_prints_the_courses_verdicts(capsys):
     code, out, _ = run_cli(capsys, "gradient-check")
     assert code == 0
     lines = out.splitlines()
+    assert len(lines) == 4  # one verdict per check, printed once
     assert "There is a mistake in the backward propagation! difference = 0.28509" in lines[2]
     assert "Your backward propagation works perfectly fine!" in lines[3]
 
