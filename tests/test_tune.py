@@ -164,32 +164,46 @@ def cluster():
 
 
 def test_dask_sweep_survives_a_worker_killed_mid_sweep(cluster, tmp_path):
+    import time
+
     from distributed import Client
 
     trials = sample_trials(SPACE, 8, seed=5)
     space = {**_space_with(trials, raise_at=3), "sleep": 1.0}
     path = tmp_path / "sweep.jsonl"
-    with Client(cluster.scheduler_address) as client:
-        pids = client.run(os.getpid)  # {worker address: pid}
     killed = []
+    with Client(cluster.scheduler_address) as client:
+        client.wait_for_workers(2, timeout=60)
+        pids = client.run(os.getpid)  # {worker address: pid}
+        finished = set()
 
-    def kill_one_worker(record):
-        if not killed:  # after the first result, kill a worker while it runs a trial
-            address, pid = sorted(pids.items())[0]
-            os.kill(pid, signal.SIGKILL)
-            killed.append(address)
+        def kill_a_worker_in_the_middle_of_a_trial(record):
+            """After the first result: kill the worker of the trial that started last (the
+            workers log each start), while that trial sleeps."""
+            finished.add(record["trial"])
+            deadline = time.monotonic() + 10
+            while not killed and time.monotonic() < deadline:
+                starts = [(stamp, msg) for stamp, msg in client.get_events("tinygrad_edu.tune")
+                          if msg["trial"] not in finished and msg["worker"] in pids]  # fmt: skip
+                if starts and time.time() - max(starts, key=lambda e: e[0])[0] < 0.7:
+                    _, msg = max(starts, key=lambda e: e[0])
+                    os.kill(pids[msg["worker"]], signal.SIGKILL)
+                    killed.append(msg["trial"])
+                time.sleep(0.05)
 
-    result = random_search(tune_trials.quadratic, space, 8, seed=5,
-                           scheduler=cluster.scheduler_address, path=path, progress=False,
-                           callback=kill_one_worker)  # fmt: skip
-    assert killed
+        # by address: the search opens its own client, beside this test's one
+        result = random_search(tune_trials.quadratic, space, 8, seed=5,
+                               scheduler=cluster.scheduler_address, path=path, progress=False,
+                               callback=kill_a_worker_in_the_middle_of_a_trial)  # fmt: skip
+    assert killed, "no trial was caught running"
     assert [r["trial"] for r in result.records] == list(range(8))  # nothing lost
     assert result.records[3]["status"] == "error"
     assert result.records[3]["error"].startswith("ValueError: cost is nan")
     others = [r for r in result.records if r["trial"] != 3]
     assert all(r["status"] == "ok" for r in others), [r["status"] for r in others]
-    # the trial that ran on the killed worker was started again elsewhere
-    assert max(r["attempts"] for r in result.records) >= 2
+    # the trial that was running on the killed worker was started again, on a live worker
+    victim = result.records[killed[0]]
+    assert victim["attempts"] >= 2, victim
     assert all(r["worker"].startswith("tcp://") for r in result.records)
     assert len(path.read_text().splitlines()) == 8
 
@@ -212,6 +226,15 @@ def test_dask_records_a_trial_that_keeps_killing_its_workers(cluster):
     assert all(r["status"] in ("ok", "worker-died") for r in result.records[1:])
     assert len(result.records) == 4
     assert not math.isnan(result.best("score")["result"]["score"])
+
+
+def test_dask_by_scheduler_address(cluster, tmp_path):
+    """Given an address, the search opens (and closes) its own client."""
+    space = {**SPACE, "sleep": 0.0}
+    result = random_search(tune_trials.quadratic, space, 3, seed=7,
+                           scheduler=cluster.scheduler_address, progress=False)  # fmt: skip
+    assert [r["status"] for r in result.records] == ["ok"] * 3
+    assert all(r["attempts"] == 1 for r in result.records)
 
 
 def test_dask_without_distributed_installed_says_how(monkeypatch):

@@ -538,7 +538,7 @@ def random_search(
         retry_failed: run again the trials recorded in ``path`` as failed.
         progress: print one line per finished trial.
         file: where progress goes (default stdout).
-        callback: called with each record as it finishes.
+        callback: called with each record as it finishes, in this thread.
 
     Returns:
         ``SearchResult`` with every trial, in trial order.
@@ -664,7 +664,7 @@ def _run_dask(fn, trials, todo, scheduler, recorder, callback) -> None:
             f'{err}. Install it with pip install "tinygrad_edu[dask]".'
         ) from None
     own = not isinstance(scheduler, Client)
-    client = Client(scheduler) if own else scheduler
+    client = Client(scheduler, set_as_default=False) if own else scheduler
     try:
         futures = {}
         token = f"{os.getpid()}-{time.time_ns()}"
@@ -673,7 +673,8 @@ def _run_dask(fn, trials, todo, scheduler, recorder, callback) -> None:
                 _dask_trial, fn, i, trials[i], token, key=f"tune-trial-{i}-{token}", pure=False
             )
             futures[future] = i
-        for future in as_completed(futures):
+        # as_completed on this client's loop: by default it would take the default client's
+        for future in as_completed(futures, loop=client.loop):
             i = futures[future]
             try:
                 record = future.result()
