@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -717,7 +718,293 @@ class W6(Workload):
         return Runner(run)
 
 
-WORKLOADS: dict[str, type[Workload]] = {w.key: w for w in (W1, W2, W3, W4, W5, W6)}
+# --------------------------------------------------------------------------------------------------
+# C1-C5: convolutional networks (course 4). Hand-written numpy: im2col windows (a strided view),
+# one GEMM per convolution, col2im by one strided addition per kernel offset.
+# --------------------------------------------------------------------------------------------------
+
+
+def _np_conv_forward(x, W, stride, pads):
+    """``x (N, C, H, W) * W (F, C, kh, kw) -> Z (N, F, OH, OW)`` and what backward needs."""
+    n, c = x.shape[:2]
+    f, _, kh, kw = W.shape
+    xp = np.pad(x, ((0, 0), (0, 0), pads[0], pads[1])) if any(map(any, pads)) else x
+    win = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(2, 3))
+    win = win[:, :, ::stride, ::stride]  # (N, C, OH, OW, kh, kw), a view
+    oh, ow = win.shape[2:4]
+    cols = win.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * oh * ow)  # the one copy
+    Z = (W.reshape(f, -1) @ cols).reshape(f, n, oh, ow).transpose(1, 0, 2, 3)
+    return Z, (xp.shape, cols)
+
+
+def _np_conv_backward(dZ, W, cache, stride, pads, need_dx=True):
+    """dx (or None), dW of ``_np_conv_forward``."""
+    xp_shape, cols = cache
+    f, c, kh, kw = W.shape
+    n, _, oh, ow = dZ.shape
+    dZ2 = dZ.transpose(1, 0, 2, 3).reshape(f, -1)  # (F, N*OH*OW)
+    dW = (dZ2 @ cols.T).reshape(W.shape)
+    if not need_dx:
+        return None, dW
+    dcols = (W.reshape(f, -1).T @ dZ2).reshape(c, kh, kw, n, oh, ow)
+    dxp = np.zeros(xp_shape, dtype=dZ.dtype)
+    last_h, last_w = stride * (oh - 1) + 1, stride * (ow - 1) + 1
+    for i in range(kh):
+        for j in range(kw):
+            dxp[:, :, i : i + last_h : stride, j : j + last_w : stride] += dcols[:, i, j].transpose(
+                1, 0, 2, 3
+            )
+    (t, b), (lft, r) = pads
+    return dxp[:, :, t : xp_shape[2] - b, lft : xp_shape[3] - r], dW
+
+
+def _same_pads(k):
+    total = k - 1
+    return ((total // 2, total - total // 2),) * 2
+
+
+def _np_maxpool_forward(x, f):
+    """Non-overlapping f x f max pooling (H, W divisible by f) and the winners' positions."""
+    n, c, h, w = x.shape
+    tiles = x.reshape(n, c, h // f, f, w // f, f).transpose(0, 1, 2, 4, 3, 5)
+    tiles = tiles.reshape(n, c, h // f, w // f, f * f)
+    first = tiles.argmax(axis=-1)
+    return np.take_along_axis(tiles, first[..., None], -1)[..., 0], first
+
+
+def _np_maxpool_backward(dout, first, x_shape, f):
+    n, c, h, w = x_shape
+    tiles = np.zeros((n, c, h // f, w // f, f * f), dtype=dout.dtype)
+    np.put_along_axis(tiles, first[..., None], dout[..., None], -1)
+    tiles = tiles.reshape(n, c, h // f, w // f, f, f).transpose(0, 1, 2, 4, 3, 5)
+    return tiles.reshape(x_shape)
+
+
+def _np_adam(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    state["t"] = t = state.get("t", 0) + 1
+    c1, c2 = 1 - beta1**t, 1 - beta2**t
+    for k, g in grads.items():
+        m = state.setdefault(("m", k), np.zeros_like(g))
+        v = state.setdefault(("v", k), np.zeros_like(g))
+        m *= beta1
+        m += (1 - beta1) * g
+        v *= beta2
+        v += (1 - beta2) * (g * g)
+        params[k] -= lr * (m / c1) / (np.sqrt(v / c2) + eps)
+
+
+class C1(Workload):
+    """The course's SIGNS model (course 4 week 1, its TensorFlow part) on random images."""
+
+    key = "C1"
+    title = "SIGNS CNN on 64x64x3 images, batch 64, float32: one Adam step"
+    timed = "forward + softmax cross-entropy + backward + Adam update"
+    dtype = np.float32
+    # The course uses 0.009. One Adam step moves every weight by about lr, and at 0.009 that is
+    # enough to flip max-pool winners between two float32 implementations (their sums round
+    # differently), so the second call's agreement check would compare different networks. The
+    # timed work does not depend on the rate.
+    learning_rate = 1e-4
+    memory_loop = True  # run.py measures a training loop's memory
+
+    def setup(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        m, size = (4, 32) if self.smoke else (64, 64)
+        self.pool = (8, 4)  # MAXPOOL 8x8 stride 8, then 4x4 stride 4
+        dt = self.dtype
+        self.X = rng.random((m, 3, size, size)).astype(dt)  # like pixels / 255, NCHW
+        self.Y = rng.integers(0, 6, size=m)  # six signs
+        n_flat = 16 * (size // 32) ** 2
+        self.params = {  # W1 (8, 3, 4, 4), W2 (16, 8, 2, 2): the course's filters, NCHW; no bias
+            "W1": (rng.standard_normal((8, 3, 4, 4)) * np.sqrt(2 / 48)).astype(dt),
+            "W2": (rng.standard_normal((16, 8, 2, 2)) * np.sqrt(2 / 32)).astype(dt),
+            "W3": (rng.standard_normal((6, n_flat)) * np.sqrt(1 / n_flat)).astype(dt),
+            "b3": np.zeros(6, dtype=dt),
+        }
+        self.data_source = f"random seeded images, seed={self.seed}"
+
+    def numpy_runner(self) -> Runner:
+        params, state = _copy(self.params), {}
+        X, Y, (f1, f2), lr = self.X, self.Y, self.pool, self.learning_rate
+        m = len(Y)
+
+        def run() -> Result:
+            W1, W2, W3, b3 = params["W1"], params["W2"], params["W3"], params["b3"]
+            Z1, cache1 = _np_conv_forward(X, W1, 1, _same_pads(4))
+            A1 = np.maximum(Z1, 0)
+            P1, first1 = _np_maxpool_forward(A1, f1)
+            Z2, cache2 = _np_conv_forward(P1, W2, 1, _same_pads(2))
+            A2 = np.maximum(Z2, 0)
+            P2, first2 = _np_maxpool_forward(A2, f2)
+            F = P2.reshape(m, -1)
+            Z3 = F @ W3.T + b3  # (m, 6)
+            shifted = Z3 - Z3.max(axis=1, keepdims=True)
+            log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            cost = -log_probs[np.arange(m), Y].mean()
+            dZ3 = np.exp(log_probs)
+            dZ3[np.arange(m), Y] -= 1
+            dZ3 /= m
+            grads = {"W3": dZ3.T @ F, "b3": dZ3.sum(axis=0)}
+            dP2 = (dZ3 @ W3).reshape(P2.shape)
+            dZ2 = _np_maxpool_backward(dP2, first2, A2.shape, f2) * (Z2 > 0)
+            dP1, grads["W2"] = _np_conv_backward(dZ2, W2, cache2, 1, _same_pads(2))
+            dZ1 = _np_maxpool_backward(dP1, first1, A1.shape, f1) * (Z1 > 0)
+            _, grads["W1"] = _np_conv_backward(dZ1, W1, cache1, 1, _same_pads(4), need_dx=False)
+            _np_adam(params, grads, state, lr)
+            return np.asarray(cost, dtype=self.dtype), grads
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        params = _torch_leaves(self.params)
+        X, Y = torch.from_numpy(self.X.copy()), torch.from_numpy(self.Y.copy())
+        (f1, f2) = self.pool
+        optimizer = torch.optim.Adam(params.values(), lr=self.learning_rate)
+        F = torch.nn.functional
+        # torch pads "same" with an even kernel by a copy (as tinygrad_edu does) and warns; fine
+        warnings.filterwarnings("ignore", message="Using padding='same' with even kernel")
+
+        def run() -> Result:
+            A1 = torch.relu(F.conv2d(X, params["W1"], padding="same"))
+            P1 = F.max_pool2d(A1, f1)
+            A2 = torch.relu(F.conv2d(P1, params["W2"], padding="same"))
+            P2 = F.max_pool2d(A2, f2)
+            Z3 = F.linear(P2.flatten(1), params["W3"], params["b3"])
+            cost = F.cross_entropy(Z3, Y)
+            cost.backward()
+            optimizer.step()
+            return cost.detach().numpy(), _torch_grads(params)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        from tinygrad_edu import losses
+        from tinygrad_edu.nn import functional as F  # noqa: N812
+
+        params, state = _tg_leaves(self.params), {}
+        X, Y, (f1, f2), lr = Tensor(self.X.copy()), self.Y, self.pool, self.learning_rate
+        adam = getattr(tg.optim, "Adam", None)
+        optimizer = None if adam is None else adam(list(params.values()), lr=lr)
+
+        def run() -> Result:
+            A1 = F.conv2d(X, params["W1"], padding="same").relu()
+            P1 = F.max_pool2d(A1, f1)
+            A2 = F.conv2d(P1, params["W2"], padding="same").relu()
+            P2 = F.max_pool2d(A2, f2)
+            Z3 = P2.flatten(1) @ params["W3"].T + params["b3"]
+            cost = losses.cross_entropy(Z3, Y)
+            cost.backward()
+            if optimizer is not None:
+                optimizer.step()
+            else:  # until tinygrad_edu.optim has Adam: the same update on .data
+                arrays = {k: p.data for k, p in params.items()}
+                _np_adam(arrays, {k: p.grad for k, p in params.items()}, state, lr)
+            return cost.data, _tg_grads(params)
+
+        return Runner(run)
+
+
+class _ConvMicro(Workload):
+    """One conv2d, forward and backward (dx, dW, db), against fixed output weights R."""
+
+    timed = "conv2d forward + backward (dx, dW, db)"
+    dtype = np.float32
+    shape = (32, 16, 32, 32)  # N, C_in, H, W
+    filters = (32, 3)  # C_out, kernel
+    stride = 1
+    padding = 1
+
+    def setup(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        n, c, h, w = self.shape
+        if self.smoke:
+            n, h, w = 2, min(h, 8), min(w, 8)
+        f, k = self.filters
+        dt = self.dtype
+        self.pads = ((self.padding, self.padding),) * 2
+        oh = (h + 2 * self.padding - k) // self.stride + 1
+        ow = (w + 2 * self.padding - k) // self.stride + 1
+        self.R = rng.uniform(0.5, 1.5, size=(n, f, oh, ow)).astype(dt)
+        self.params = {
+            "x": rng.standard_normal((n, c, h, w)).astype(dt),
+            "W": (rng.standard_normal((f, c, k, k)) / np.sqrt(c * k * k)).astype(dt),
+            "b": np.zeros(f, dtype=dt),
+        }
+
+    def numpy_runner(self) -> Runner:
+        p, R, s, pads = _copy(self.params), self.R, self.stride, self.pads
+
+        def run() -> Result:
+            Z, cache = _np_conv_forward(p["x"], p["W"], s, pads)
+            Z = Z + p["b"][:, None, None]
+            loss = np.sum(Z * R)
+            dx, dW = _np_conv_backward(R, p["W"], cache, s, pads)
+            return np.asarray(loss, dtype=self.dtype), {
+                "x": dx,
+                "W": dW,
+                "b": R.sum(axis=(0, 2, 3)),
+            }
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        p = _torch_leaves(self.params)
+        R = torch.from_numpy(self.R.copy())
+
+        def run() -> Result:
+            Z = torch.nn.functional.conv2d(p["x"], p["W"], p["b"], self.stride, self.padding)
+            loss = (Z * R).sum()
+            loss.backward()
+            return loss.detach().numpy(), _torch_grads(p)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        from tinygrad_edu.nn import functional as F  # noqa: N812
+
+        p = _tg_leaves(self.params)
+        R = self.R.copy()
+
+        def run() -> Result:
+            Z = F.conv2d(p["x"], p["W"], p["b"], self.stride, self.padding)
+            loss = (Z * R).sum()
+            loss.backward()
+            return loss.data, _tg_grads(p)
+
+        return Runner(run)
+
+
+class C2(_ConvMicro):
+    key = "C2"
+    title = "conv2d 3x3 pad 1, x (32, 16, 32, 32) -> 32 channels, float32"
+
+
+class C3(_ConvMicro):
+    key = "C3"
+    title = "conv2d 5x5 stride 2 pad 2, x (32, 3, 64, 64) -> 16 channels, float32"
+    shape = (32, 3, 64, 64)
+    filters = (16, 5)
+    stride = 2
+    padding = 2
+
+
+class C4(_ConvMicro):
+    key = "C4"
+    title = "conv2d 1x1, x (32, 64, 16, 16) -> 64 channels, float32"
+    shape = (32, 64, 16, 16)
+    filters = (64, 1)
+    padding = 0
+
+
+class C5(_ConvMicro):
+    key = "C5"
+    title = "conv2d 3x3 pad 1, x (32, 16, 32, 32) -> 32 channels, float64 (the course's dtype)"
+    dtype = np.float64
+
+
+WORKLOADS: dict[str, type[Workload]] = {
+    w.key: w for w in (W1, W2, W3, W4, W5, W6, C1, C2, C3, C4, C5)
+}
 
 
 # --------------------------------------------------------------------------------------------------

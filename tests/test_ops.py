@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from op_cases_conv import CASES as CONV_CASES
 from op_table import CORE_CASES, Case
 
 import tinygrad_edu as tg
@@ -24,7 +25,7 @@ try:
 except ImportError:  # the torch column is skipped cleanly
     torch = None
 
-CASES: list[Case] = [*CORE_CASES]
+CASES: list[Case] = [*CORE_CASES, *CONV_CASES]
 
 
 def _split(case: Case, drawn: tuple) -> list[int]:

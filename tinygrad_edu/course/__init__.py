@@ -13,6 +13,8 @@ planar                 2 -> 4 tanh -> 1 sigmoid             10000       90.75 % 
 planar-sweep           hidden sizes 1, 2, 3, 4, 5, 20, 50   5000 each   67.5, 67.25, 90.75, ... %
 two-layer              12288 -> 7 relu -> 1 sigmoid         2500        train 100 %, test 72 %
 deep                   12288 -> 20 -> 7 -> 5 -> 1           2500        train 98.56 %, test 80 %
+conv-step-by-step      course 4 week 1's fixtures           -           its printed values
+cnn-digits             CONV-POOL-CONV-POOL-FC on digits     20 epochs   (SIGNS: not shipped)
 =====================  ===================================  ==========  ===========================
 
 Layers are batch-first (``X (m, 12288)``), but W has the course's shape ``(n_out, n_in)`` and is

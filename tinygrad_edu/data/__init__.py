@@ -6,6 +6,8 @@ and ``batches`` (checks and mini-batches); every public name is importable from 
 - `load_catvnoncat`: the cat vs non-cat HDF5 files of course 1 (weeks 2 and 4), validated and
   preprocessed exactly as the course does (flatten, divide by 255, float64).
 - `planar_flower`: the week 3 planar "flower" generator, bit for bit the course's.
+- `load_digits`: scikit-learn's 8 x 8 handwritten digits as image batches (NCHW or NHWC), a
+  seeded split, for course 4's convolutional networks.
 - `minibatches`: seeded mini-batches for either layout.
 - `validate_xy`: the checks the loader runs, for your own arrays.
 - `load_circles`, `load_moons`, `load_2d_dataset`: course 2's data sets (scikit-learn's circles
@@ -25,6 +27,7 @@ scikit-learn and scipy only for course 2's data (``pip install "tinygrad_edu[cou
 from tinygrad_edu.data.batches import minibatches, validate_xy
 from tinygrad_edu.data.cats import CAT_FILES, IMAGE_SHAPE, CatData, find_data_dir, load_catvnoncat
 from tinygrad_edu.data.course2 import Course2Data, load_2d_dataset, load_circles, load_moons
+from tinygrad_edu.data.digits import DigitsData, load_digits
 from tinygrad_edu.data.files import DATA_ENV_VAR
 from tinygrad_edu.data.locate import find_dataset_dir
 from tinygrad_edu.data.planar import planar_flower
@@ -32,6 +35,7 @@ from tinygrad_edu.data.planar import planar_flower
 __all__ = [
     "CAT_FILES",
     "DATA_ENV_VAR",
+    "DigitsData",
     "IMAGE_SHAPE",
     "CatData",
     "Course2Data",
@@ -41,6 +45,7 @@ __all__ = [
     "load_catvnoncat",
     "load_circles",
     "load_moons",
+    "load_digits",
     "minibatches",
     "planar_flower",
     "validate_xy",

@@ -2,8 +2,9 @@
 normalization, ``Flatten`` and initializers.
 
 The package is split by kind (``module``, ``init``, ``linear``, ``container``, ``activation``,
-``dropout``, ``norm``, ``flatten``); every public name is importable from ``tinygrad_edu.nn``
-itself.
+``dropout``, ``norm``, ``flatten``, ``conv``); every public name is importable from
+``tinygrad_edu.nn`` itself. ``nn.functional`` holds the functions the layers call (``conv2d``,
+``max_pool2d``, ``avg_pool2d``, ``pad``), as PyTorch's ``torch.nn.functional``.
 
 Layer: ``nn``, just above ``tensor`` (it builds models out of tensor ops and adds no op of its
 own). Layers are batch-first, as in PyTorch: an input holds one example per row, ``X (m, n_in)``,
@@ -20,6 +21,7 @@ A module's parameters are found by reading its attributes in the order they were
 lists or tuples of modules. Nothing is registered behind the scenes.
 """
 
+from tinygrad_edu.nn import functional
 from tinygrad_edu.nn.activation import (
     Identity,
     LeakyReLU,
@@ -30,6 +32,7 @@ from tinygrad_edu.nn.activation import (
     Tanh,
 )
 from tinygrad_edu.nn.container import Sequential
+from tinygrad_edu.nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from tinygrad_edu.nn.dropout import Dropout
 from tinygrad_edu.nn.flatten import Flatten
 from tinygrad_edu.nn.init import (
@@ -46,9 +49,11 @@ from tinygrad_edu.nn.norm import BatchNorm1d, BatchNorm2d
 
 __all__ = [
     "INITIALIZERS",
+    "AvgPool2d",
     "BatchNorm1d",
     "BatchNorm2d",
     "Buffer",
+    "Conv2d",
     "Dropout",
     "Flatten",
     "Identity",
@@ -56,6 +61,7 @@ __all__ = [
     "Linear",
     "LoadResult",
     "LogSoftmax",
+    "MaxPool2d",
     "ModelSummary",
     "Module",
     "Parameter",
@@ -64,6 +70,7 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Tanh",
+    "functional",
     "init_course_deep",
     "init_course_small",
     "init_he",

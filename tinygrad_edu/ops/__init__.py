@@ -1,7 +1,8 @@
 """Primitive operations on numpy arrays: forward and backward side by side, one class per op.
 
 The package is split by kind: ``base`` (the ``Function`` protocol), ``elementwise``, ``reduce``,
-``linalg`` and ``shape``; every op is importable from ``tinygrad_edu.ops`` itself.
+``linalg``, ``shape`` and ``window`` (sliding windows for convolution and pooling); every op is
+importable from ``tinygrad_edu.ops`` itself.
 
 Layer: ``ops``, the lowest. Imports numpy only and knows nothing about tensors or graphs.
 
@@ -67,17 +68,27 @@ from tinygrad_edu.ops.shape import (
     Transpose,
     Where,
 )
+from tinygrad_edu.ops.window import (
+    Col2Im,
+    Im2Col,
+    Pad,
+    WindowMax,
+    normalize_pad_width,
+    out_size,
+)
 
 __all__ = [
     "Abs",
     "Add",
     "AsType",
     "Clip",
+    "Col2Im",
     "Concatenate",
     "Div",
     "Exp",
     "BroadcastTo",
     "GetItem",
+    "Im2Col",
     "LeakyRelu",
     "Log",
     "LogSigmoid",
@@ -92,6 +103,7 @@ __all__ = [
     "Neg",
     "Norm",
     "Function",
+    "Pad",
     "Pow",
     "Relu",
     "Reshape",
@@ -105,5 +117,8 @@ __all__ = [
     "Tanh",
     "Transpose",
     "Where",
+    "WindowMax",
     "normalize_axis",
+    "normalize_pad_width",
+    "out_size",
 ]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from tinygrad_edu import ops
-from tinygrad_edu.tensor.tensor import Tensor, _const, _run
+from tinygrad_edu.tensor.tensor import Tensor, _const, _new_axis, _run
 
 
 def _tensors(items: Sequence, op: str) -> tuple[Tensor, ...]:
@@ -26,6 +26,12 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     Tensor([1., 2., 3.])
     """
     parents = _tensors(tensors, "concatenate")
+    if any(t.ndim == 0 for t in parents):
+        raise ValueError(
+            f"concatenate: expected tensors with at least 1 dimension, got shapes "
+            f"{[t.shape for t in parents]}; 0-d tensors (single numbers) have no axis to join "
+            f"along. Use stack() to make a vector of them."
+        )
     (position,) = ops.normalize_axis(axis, parents[0].ndim, "concatenate")
     return _run(ops.Concatenate(position), parents)
 
@@ -36,6 +42,7 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     shapes = {t.shape for t in parents}
     if len(shapes) > 1:
         raise ValueError(f"stack: expected tensors of one shape, got {sorted(shapes)}.")
+    _new_axis(axis, parents[0].ndim, "stack")
     return concatenate([t.unsqueeze(axis) for t in parents], axis=axis)
 
 

@@ -143,13 +143,20 @@ UFUNCS: dict[np.ufunc, Callable[..., Tensor]] = {
 }
 
 
+# The tensor method that does what ``ufunc.reduce`` does (np.add.reduce is a sum).
+_REDUCTIONS = {np.add: "sum", np.maximum: "max", np.minimum: "min", np.multiply: "prod"}
+
+
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
     """Run ``ufunc`` on tensors through the matching tensor op (``Tensor.__array_ufunc__``)."""
     name = ufunc.__name__
     if method != "__call__":
+        # Only a reduction has a tensor method that does the same (np.add.reduce is t.sum);
+        # accumulate, outer, at are other functions than the ufunc's own method.
+        hint = _method_hint(_REDUCTIONS.get(ufunc, "") if method == "reduce" else "")
         raise TypeError(
             f"numpy.{name}.{method}: expected a plain call on tensors, got the ufunc method "
-            f"'{method}', which tinygrad_edu does not record.{_method_hint(name)}"
+            f"'{method}', which tinygrad_edu does not record.{hint}"
         )
     _refuse(name, kwargs)
     handler = UFUNCS.get(ufunc)
@@ -245,6 +252,11 @@ def _stack(arrays: Sequence, axis: int = 0, out: Any = None, **kwargs: Any) -> T
 def _split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
     """np.split: pieces along ``axis`` (each a slice of the tensor, so gradients flow back)."""
     t = _tensor(ary)
+    if t.ndim == 0:
+        raise ValueError(
+            "split: expected a tensor with at least 1 dimension, got a 0-d tensor (a single "
+            "number), which has no axis to split along."
+        )
     (position,) = ops.normalize_axis(axis, t.ndim, "split")
     n = t.shape[position]
     if np.ndim(indices_or_sections) == 0:
@@ -306,6 +318,11 @@ def _ravel(a: Any, order: str = "C") -> Tensor:
     return _tensor(a).reshape(-1)
 
 
+def _astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> Tensor:
+    """np.astype (numpy >= 2.1): ``t.astype`` (a cast to integers or bool cuts the graph)."""
+    return _tensor(x).astype(dtype)
+
+
 def _no_grad_function(func: Callable[..., Any]) -> Callable[..., Any]:
     """A function whose result carries no gradient (shapes, truth values, comparisons of values):
     computed on the values; arrays come back as tensors that record nothing."""
@@ -351,6 +368,7 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.expand_dims: _expand_dims,
     np.broadcast_to: _broadcast_to,
     np.ravel: _ravel,
+    **({np.astype: _astype} if hasattr(np, "astype") else {}),  # numpy >= 2.1
     np.zeros_like: _like(np.zeros_like),
     np.ones_like: _like(np.ones_like),
     np.full_like: _like(np.full_like),

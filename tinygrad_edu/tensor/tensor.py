@@ -279,6 +279,8 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None, name: str | None = None):
         if isinstance(data, Tensor):
+            if data.requires_grad:
+                _warn_detached_copy(data)
             data = data.data
         self.data: np.ndarray = _as_array(data, dtype)
         if requires_grad:
@@ -321,6 +323,8 @@ class Tensor:
     def grad(self, value: Any) -> None:
         if value is not None and not isinstance(value, Tensor):
             value = np.asarray(value)
+            if value.dtype.kind not in "fiub":  # complex would lose its imaginary part silently
+                _refuse_dtype(value, "grad")
             if value.shape != self.data.shape:
                 raise ValueError(
                     f"grad: expected an array of the tensor's shape {self.data.shape}, got "
@@ -384,6 +388,19 @@ class Tensor:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor: it holds a single number; use .item().")
         return len(self.data)
+
+    def __iter__(self):
+        """The rows ``t[0], t[1], ...`` (each recorded, as ``t[i]``), as iterating an array.
+
+        Without this method Python would iterate through ``__getitem__`` until an IndexError, which
+        a 0-d tensor raises at once: ``sum(Tensor(5.0))`` would silently be 0.
+        """
+        if self.data.ndim == 0:
+            raise TypeError(
+                "iter: a 0-d tensor holds a single number and cannot be iterated; use .item() "
+                "for the number, or .reshape(1) for a tensor of one element."
+            )
+        return (self[i] for i in range(len(self.data)))
 
     def __bool__(self) -> bool:
         if self.data.size != 1:
@@ -643,10 +660,12 @@ class Tensor:
     def __setitem__(self, index, value) -> None:
         """``t[index] = value`` writes in place, as numpy does (a data update, never recorded)."""
         value = self._write("setitem", value)
-        if isinstance(index, Tensor):
-            index = index.data
-        elif isinstance(index, tuple):
-            index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        if np.iscomplexobj(value):  # numpy would drop the imaginary part with a warning
+            _refuse_dtype(np.asarray(value), "setitem")
+        if isinstance(index, tuple):
+            index = tuple(_as_index(i) for i in index)
+        else:
+            index = _as_index(index)
         try:
             self.data[index] = value
         except ValueError as err:
@@ -952,6 +971,11 @@ class Tensor:
             axes = tuple(int(a) for a in axes[0])
         if not axes:
             return self.T
+        if self.ndim == 0:
+            raise ValueError(
+                f"transpose: a 0-d tensor (a single number) has no axes to permute, got axes "
+                f"{axes}. Call transpose() (or .T) without axes, which returns it unchanged."
+            )
         if sorted(a % max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
             raise ValueError(
                 f"transpose: axes {axes} are not a permutation of 0..{self.ndim - 1} for a tensor "
@@ -963,9 +987,22 @@ class Tensor:
         """Alias of ``transpose(*axes)`` (PyTorch's name)."""
         return self.transpose(*axes)
 
-    def flatten(self) -> Tensor:
-        """A 1-D view of all elements (composite: reshape)."""
-        return self.reshape(-1)
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge axes ``start_dim..end_dim`` into one (all of them by default), as PyTorch's.
+
+        >>> Tensor(np.zeros((64, 16, 2, 2))).flatten(1).shape
+        (64, 64)
+        """
+        if self.ndim == 0:
+            return self.reshape(1)
+        (first,) = ops.normalize_axis(start_dim, self.ndim, "flatten")
+        (last,) = ops.normalize_axis(end_dim, self.ndim, "flatten")
+        if first > last:
+            raise ValueError(
+                f"flatten: expected start_dim <= end_dim, got {start_dim} and {end_dim} for a "
+                f"tensor of shape {self.shape}."
+            )
+        return self.reshape(*self.shape[:first], -1, *self.shape[last + 1 :])
 
     def squeeze(self, axis=None) -> Tensor:
         """Remove axes of length 1 (all of them, or those in ``axis``), as ``np.squeeze``."""
@@ -984,7 +1021,7 @@ class Tensor:
 
     def unsqueeze(self, axis: int) -> Tensor:
         """Insert an axis of length 1 at ``axis``, as ``np.expand_dims``."""
-        (position,) = ops.normalize_axis(axis, self.ndim + 1, "unsqueeze")
+        position = _new_axis(axis, self.ndim, "unsqueeze")
         shape = list(self.shape)
         shape.insert(position, 1)
         return self.reshape(tuple(shape))
@@ -1016,6 +1053,15 @@ class Tensor:
             index = _as_index(index)
         return _run1(ops.GetItem(index), self)
 
+    def pad(self, pad_width, value: float = 0.0) -> Tensor:
+        """Pad with ``value`` (numpy's pad widths; negative widths crop), as ``np.pad``.
+
+        >>> Tensor([[1.0]]).pad(1).tolist()
+        [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
+        """
+        widths = ops.normalize_pad_width(pad_width, self.ndim, "pad")
+        return _run1(ops.Pad(widths, value), self)
+
 
 def _as_index(index: Any) -> Any:
     """One index component as numpy wants it: a Tensor or list of whole numbers becomes an integer
@@ -1039,6 +1085,19 @@ def _as_index(index: Any) -> Any:
             f"getitem: expected integer indices or a boolean mask, got dtype {index.dtype}."
         )
     return index
+
+
+def _new_axis(axis: int, ndim: int, op: str) -> int:
+    """Where a new axis of length 1 goes in a tensor of ``ndim`` dimensions (unsqueeze, stack):
+    positions -(ndim + 1)..ndim, as ``np.expand_dims``."""
+    if isinstance(axis, (int, np.integer)) and not isinstance(axis, (bool, np.bool_)):
+        if not -(ndim + 1) <= axis <= ndim:
+            raise ValueError(
+                f"{op}: axis {axis} is out of range for a {ndim}-d tensor: the new axis can go "
+                f"at positions {-(ndim + 1)}..{ndim}."
+            )
+    (position,) = ops.normalize_axis(axis, ndim + 1, op)
+    return position
 
 
 def _one_axis(axis: int, ndim: int, op: str) -> Any:
@@ -1070,6 +1129,18 @@ def _warn_nonleaf_grad(t: Tensor) -> None:
     )
 
 
+def _warn_detached_copy(t: Tensor) -> None:
+    """Warn that ``Tensor(t)`` copies the values of ``t`` without its graph."""
+    warnings.warn(
+        f"Tensor: the data is a tensor that requires grad ({_describe_for_error(t)}); the new "
+        f"tensor holds its values only, without its graph, so no gradient flows back through it. "
+        f"To keep the graph, use the tensor itself (numpy functions on tensors already return "
+        f"tensors); to copy the values on purpose, write Tensor(t.detach()) or t.detach().",
+        UserWarning,
+        stacklevel=debug._user_stacklevel(),
+    )
+
+
 class NonLeafGradWarning(UserWarning):
     """``.grad`` of a tensor that is not a leaf was read; backward() never fills it."""
 
@@ -1088,7 +1159,11 @@ def _no_graph_message(t: Tensor, what: str) -> str:
     return (
         f"{what}: this tensor does not require grad, so there is no graph to differentiate. "
         f"Create the inputs with requires_grad=True (e.g. Tensor(5.0, requires_grad=True)) and "
-        f"compute outside no_grad() and without .detach()."
+        f"compute outside no_grad() and without .detach(). An update `w = w - learning_rate * "
+        f"w.grad` inside no_grad() also makes a new tensor that does not require grad: write "
+        f"`w -= learning_rate * w.grad` (in place). If it was computed from a gradient (a "
+        f"second derivative), pass create_graph=True to the grad() or backward() call that "
+        f"computed that gradient."
     )
 
 
@@ -1107,8 +1182,10 @@ def _seed_gradient(t: Tensor, gradient: Any, what: str, create_graph: bool) -> A
     if isinstance(gradient, Tensor) and create_graph:
         values = gradient.data
     else:
-        values = np.array(gradient.data if isinstance(gradient, Tensor) else gradient,
-                          dtype=t.data.dtype)  # fmt: skip
+        values = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient)
+        if values.dtype.kind not in "fiub":  # complex would lose its imaginary part silently
+            _refuse_dtype(values, what)
+        values = np.array(values, dtype=t.data.dtype)
         gradient = values
     if values.shape != t.data.shape:
         raise ValueError(
