@@ -603,6 +603,122 @@ class W5(Workload):
 
 
 # --------------------------------------------------------------------------------------------------
+# W6: one Adam step on a mini-batch (course 2's optimizer), MLP 20-64-64-1, batch 64, float64.
+# --------------------------------------------------------------------------------------------------
+
+
+class W6(Workload):
+    key = "W6"
+    title = "MLP [20,64,64,1], mini-batch 64, float64: one Adam step"
+    timed = "forward + BCE-with-logits + backward + Adam update (course 2's formulas)"
+    learning_rate = 0.001
+    betas = (0.9, 0.999)
+    eps = 1e-8
+
+    def setup(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        self.dims = [6, 8, 8, 1] if self.smoke else [20, 64, 64, 1]
+        batch, n_batches = (8, 3) if self.smoke else (64, 16)
+        X = rng.standard_normal((batch * n_batches, self.dims[0]))
+        Y = (X[:, :1] * X[:, 1:2] > 0).astype(np.float64)  # an XOR-like rule: (m, 1)
+        self.batches = [
+            (X[i : i + batch].copy(), Y[i : i + batch].copy())
+            for i in range(0, batch * n_batches, batch)
+        ]  # mini-batches cut once: shuffling is not what is timed
+        self.params = {}
+        for layer in range(1, len(self.dims)):
+            n_out, n_in = self.dims[layer], self.dims[layer - 1]
+            self.params[f"W{layer}"] = rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)
+            self.params[f"b{layer}"] = np.zeros(n_out)
+        self.n_layers = len(self.dims) - 1
+
+    def _next(self, state: dict) -> tuple[np.ndarray, np.ndarray]:
+        X, Y = self.batches[state["i"] % len(self.batches)]
+        state["i"] += 1
+        return X, Y
+
+    def numpy_runner(self) -> Runner:
+        params = _copy(self.params)
+        v = {k: np.zeros_like(p) for k, p in params.items()}
+        s = {k: np.zeros_like(p) for k, p in params.items()}
+        state = {"i": 0, "t": 0}
+        L, lr, (beta1, beta2), eps = self.n_layers, self.learning_rate, self.betas, self.eps
+
+        def run() -> Result:
+            X, Y = self._next(state)
+            n = X.shape[0]
+            A, Zs, As = X, [], [X]
+            for layer in range(1, L + 1):
+                Z = A @ params[f"W{layer}"].T + params[f"b{layer}"]  # (n, n_out)
+                A = np.maximum(Z, 0.0) if layer < L else Z
+                Zs.append(Z)
+                As.append(A)
+            loss = np.mean(np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z))))
+            grads = {}
+            dZ = (1.0 / (1.0 + np.exp(-Z)) - Y) / n  # sigmoid(Z) - Y, over n
+            for layer in range(L, 0, -1):
+                grads[f"W{layer}"] = dZ.T @ As[layer - 1]
+                grads[f"b{layer}"] = dZ.sum(axis=0)
+                if layer > 1:
+                    dZ = (dZ @ params[f"W{layer}"]) * (Zs[layer - 2] > 0)
+            state["t"] += 1
+            t = state["t"]
+            for k, g in grads.items():  # the course's update_parameters_with_adam
+                v[k] = beta1 * v[k] + (1 - beta1) * g
+                s[k] = beta2 * s[k] + (1 - beta2) * g * g
+                v_hat = v[k] / (1 - beta1**t)
+                s_hat = s[k] / (1 - beta2**t)
+                params[k] = params[k] - lr * v_hat / (np.sqrt(s_hat) + eps)
+            return np.asarray(loss), grads
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        params = _torch_leaves(self.params)
+        batches = [(torch.from_numpy(X), torch.from_numpy(Y)) for X, Y in self.batches]
+        opt = torch.optim.Adam(params.values(), lr=self.learning_rate, betas=self.betas,
+                               eps=self.eps)  # fmt: skip
+        state = {"i": 0}
+        L = self.n_layers
+
+        def run() -> Result:
+            X, Y = batches[state["i"] % len(batches)]
+            state["i"] += 1
+            A = X
+            for layer in range(1, L + 1):
+                Z = A @ params[f"W{layer}"].T + params[f"b{layer}"]
+                A = torch.relu(Z) if layer < L else Z
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(Z, Y)
+            loss.backward()
+            opt.step()
+            return loss.detach().numpy(), _torch_grads(params)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        params = _tg_leaves(self.params)
+        batches = [(Tensor(X), Tensor(Y)) for X, Y in self.batches]
+        opt = tg.optim.Adam(list(params.values()), lr=self.learning_rate, betas=self.betas,
+                            eps=self.eps)  # fmt: skip
+        state = {"i": 0}
+        L = self.n_layers
+
+        def run() -> Result:
+            X, Y = batches[state["i"] % len(batches)]
+            state["i"] += 1
+            A = X
+            for layer in range(1, L + 1):
+                Z = A @ params[f"W{layer}"].T + params[f"b{layer}"]
+                A = Z.relu() if layer < L else Z
+            loss = tg.losses.binary_cross_entropy_with_logits(Z, Y)
+            loss.backward()
+            opt.step()
+            return loss.data, _tg_grads(params)
+
+        return Runner(run)
+
+
+# --------------------------------------------------------------------------------------------------
 # C1-C5: convolutional networks (course 4). Hand-written numpy: im2col windows (a strided view),
 # one GEMM per convolution, col2im by one strided addition per kernel offset.
 # --------------------------------------------------------------------------------------------------
@@ -1150,7 +1266,7 @@ class R2(Workload):
 
 
 WORKLOADS: dict[str, type[Workload]] = {
-    w.key: w for w in (W1, W2, W3, W4, W5, C1, C2, C3, C4, C5, R1, R2)
+    w.key: w for w in (W1, W2, W3, W4, W5, W6, C1, C2, C3, C4, C5, R1, R2)
 }
 
 

@@ -44,6 +44,9 @@ def test_examples_are_numbered_in_the_courses_order():
         "08_deep_network_step_by_step.py",
         "09_cat_recognizer.py",
         "10_learning_rates.py",
+        "11_batch_norm.py",
+        "12_softmax_digits.py",
+        "13_hyperparameter_search.py",
         "20_convolution_step_by_step.py",
         "21_cnn_digits.py",
         "22_residual_block.py",
@@ -159,6 +162,37 @@ def test_09_cat_recognizer(capsys):
 def test_10_learning_rates(tmp_path):
     final = load("10").main(num_iterations=2)
     assert list(final) == [0.01, 0.001, 0.0001]
+
+
+def test_11_batch_norm_makes_the_deep_network_learn(capsys):
+    pytest.importorskip("sklearn")
+    accuracies = load("11").main(num_epochs=15)
+    out = capsys.readouterr().out
+    assert "without batch norm: cost by epoch 0: 0.693" in out
+    assert accuracies["without batch norm"] == 0.5  # stuck: the signal vanished
+    assert accuracies["with batch norm"] > 0.85
+    assert "Total params: 1,961" in out
+
+
+def test_12_softmax_digits(capsys):
+    pytest.importorskip("sklearn")
+    accuracies = load("12").main(num_iterations=60, show_errors=1)
+    out = capsys.readouterr().out
+    assert "Cost after iteration 0: 2.602702" in out
+    assert accuracies["test"] > 0.8
+    assert "predicted" in out and "@" in out  # a wrong digit, drawn
+
+
+def test_13_hyperparameter_search_in_processes_and_resumed(tmp_path, capsys):
+    pytest.importorskip("sklearn")
+    path = tmp_path / "sweep.jsonl"
+    result = load("13").main(n_trials=3, num_epochs=5, path=path, n_jobs=2)
+    assert [r["status"] for r in result.records] == ["ok"] * 3
+    assert len(path.read_text().splitlines()) == 3
+    capsys.readouterr()
+    again = load("13").main(n_trials=3, num_epochs=5, path=path, n_jobs=2)
+    assert "(1/3)" not in capsys.readouterr().out  # nothing trained the second time
+    assert again.records == result.records
 
 
 def test_20_convolution_step_by_step_prints_the_assignments_values(capsys):

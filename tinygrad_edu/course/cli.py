@@ -48,8 +48,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "--data",
         metavar="DIR",
         default=None,
-        help="folder holding train_catvnoncat.h5 and test_catvnoncat.h5 "
-        f"(default: ${data.DATA_ENV_VAR})",
+        help="folder holding the course's data (train_catvnoncat.h5 and test_catvnoncat.h5; "
+        f"data.mat for reg-*), or its parent (default: ${data.DATA_ENV_VAR})",
     )
     parser.add_argument(
         "--iterations",

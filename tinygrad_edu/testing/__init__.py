@@ -21,7 +21,8 @@ Which check when:
 - ``gradgradcheck(fn, *inputs)``: second derivatives (``create_graph=True``).
 
 ``tinygrad_edu.testing.strategies`` needs hypothesis (``pip install "tinygrad_edu[test]"``);
-everything else needs nothing beyond numpy.
+everything else needs nothing beyond numpy. ``gradient_difference`` is course 2's gradient-check
+number, for a hand-written backward or for autograd's gradients.
 """
 
 from __future__ import annotations
@@ -34,12 +35,15 @@ import numpy as np
 from tinygrad_edu.autograd import grad
 from tinygrad_edu.engine import enable_grad, no_grad
 from tinygrad_edu.tensor import Tensor
+from tinygrad_edu.testing.difference import COURSE_THRESHOLD, gradient_difference
 
 __all__ = [
+    "COURSE_THRESHOLD",
     "GradcheckError",
     "gradcheck",
     "gradcheck_module",
     "gradgradcheck",
+    "gradient_difference",
     "numerical_gradient",
 ]
 
