@@ -36,7 +36,17 @@ def _as_list(items: Any, what: str) -> list:
         return [items]
     if isinstance(items, Sequence) and not isinstance(items, (str, bytes)):
         return list(items)
-    raise TypeError(f"grad: expected {what} as a tensor or a sequence of tensors, got {items!r}.")
+    hint = ""
+    if what == "outputs" and isinstance(items, (np.ndarray, np.generic, float)):
+        hint = (
+            " A gradient filled in by backward() without create_graph=True is a numpy array, "
+            "with no graph: for a second derivative, pass create_graph=True to that backward() "
+            "(then .grad is a tensor), or use grad(J, x, create_graph=True)."
+        )
+    raise TypeError(
+        f"grad: expected {what} as a tensor or a sequence of tensors, got "
+        f"{type(items).__name__} {items!r}.{hint}"
+    )
 
 
 def grad(

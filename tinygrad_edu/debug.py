@@ -220,7 +220,7 @@ def is_anomaly_enabled() -> bool:
 _PACKAGE = os.path.dirname(__file__) + os.sep
 # The core layers: a frame in them is the library at work, not a layer or loss the user called.
 _CORE = (_PACKAGE + "ops" + os.sep, _PACKAGE + "tensor" + os.sep, _PACKAGE + "debug.py",
-         _PACKAGE + "engine.py")  # fmt: skip
+         _PACKAGE + "engine.py", _PACKAGE + "autograd.py")  # fmt: skip
 
 
 class Site:

@@ -48,8 +48,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "--data",
         metavar="DIR",
         default=None,
-        help="folder holding train_catvnoncat.h5 and test_catvnoncat.h5 "
-        f"(default: ${data.DATA_ENV_VAR})",
+        help="folder holding the course's data (train_catvnoncat.h5 and test_catvnoncat.h5; "
+        f"data.mat for reg-*), or its parent (default: ${data.DATA_ENV_VAR})",
     )
     parser.add_argument(
         "--iterations",
@@ -120,9 +120,11 @@ def run(args: argparse.Namespace) -> int:
             return 1
         try:
             plot_costs(result.curves(), args.plot, title=f"{name}: cost per iteration")
-        except ImportError as err:
+        except (ImportError, ValueError) as err:  # no matplotlib, or a run without costs
             print(f"tinygrad-edu course {name}: --plot: {err}", file=sys.stderr)
             return 1
         if not args.json:
             print(f"Cost curve written to {args.plot}")
+        for what, path in getattr(result, "extra_pictures", lambda _: [])(args.plot):
+            print(f"{what} written to {path}", file=sys.stderr if args.json else sys.stdout)
     return 0

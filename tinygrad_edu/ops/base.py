@@ -31,7 +31,12 @@ def normalize_axis(axis, ndim: int, op: str = "reduce") -> tuple[int, ...] | Non
     """
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if isinstance(axis, (int, np.integer)):
+        axes = (axis,)
+    elif isinstance(axis, (tuple, list)):
+        axes = tuple(axis)
+    else:  # a float, a string, an array: not iterable as numpy's axis argument is
+        raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}.")
     out = []
     for a in axes:
         if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):

@@ -64,7 +64,7 @@ class Div(_Broadcasting):
     """out = x / y;  dx = dout / y,  dy = -dout * out / y
 
     Primitive (not x * y**-1) so the forward value equals numpy's ``x / y`` to the last bit. Where
-    y == 0 the local derivatives are infinite; there a zero ``dout`` still gives 0 (not NaN).
+    y == 0 the local derivatives are infinite (NaN where y is); there a zero ``dout`` still gives 0.
     """
 
     name = "div"
@@ -80,7 +80,9 @@ class Div(_Broadcasting):
         nx, ny = self.needs
         dx = dout / y if nx else None
         dy = -dout * out / y if ny else None
-        if not np.all(y):  # a zero divisor: 0 * inf would turn a zero upstream gradient into NaN
+        # A zero divisor (0 * inf) or a NaN one (a second derivative of where(x > 0, x.sqrt(), 0)
+        # at x < 0 divides by sqrt(x)) would turn a zero upstream gradient into NaN.
+        if not np.all(y) or np.any(np.isnan(y)):
             dx = dx if dx is None else keep_zero(dout, dx)
             dy = dy if dy is None else keep_zero(dout, dy)
         return (dx, dy)
@@ -90,7 +92,8 @@ class Pow(_Broadcasting):
     """out = x ** y;  dx = dout * y * x ** (y - 1),  dy = dout * out * log(x)
 
     ``dx`` is 0 where y == 0 (x**0 is constant, even at x = 0, where y * x**(y-1) is 0 * inf), and
-    a zero ``dout`` gives 0 where x**(y-1) is infinite (x = 0, y < 1); both as PyTorch does.
+    a zero ``dout`` gives 0 wherever the local derivative is not finite (x = 0 with y < 1, or a
+    negative x with a fractional y, as in ``where(x > 0, x**0.5, 0)``); both as the op table's rule.
     ``dy`` is taken as 0 where x == 0 and y >= 0 (the limit of out * log(x)); for negative x it is
     NaN, since x ** y is not real-differentiable in y there.
     """
@@ -106,22 +109,24 @@ class Pow(_Broadcasting):
     def backward(self, dout):
         x, y, out = self.saved
         nx, ny = self.needs
-        smooth = np.all(x)  # no zero base: every local derivative below is finite
         dx = dy = None
+        # Checked after the fact, so the common case pays one pass over the result. numpy's
+        # floating-point flags are left alone: the engine hears of them and explains a gradient
+        # that really is infinite (x**0.5 at 0) once, with the op.
         if nx:
-            if smooth:
-                dx = dout * y * x ** (y - 1)
-            else:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    local = np.where(y == 0, 0, y * x ** (y - 1))
-                dx = keep_zero(dout, dout * local)
+            dx = dout * y * x ** (y - 1)
+            if not np.all(np.isfinite(dx)):
+                dx = keep_zero(dout, dout * np.where(y == 0, 0, y * x ** (y - 1)))
         if ny:
-            if smooth:
-                dy = dout * (out * np.log(x))
-            else:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    local = np.where((x == 0) & (y >= 0), 0, out * np.log(np.where(x == 0, 1, x)))
-                dy = keep_zero(dout, dout * local)
+            if np.all(x):
+                local = out * np.log(x)
+            else:  # log(0) is never formed (on tensors, create_graph=True, it would warn)
+                zero = x == 0
+                local = np.where(np.logical_and(zero, y >= 0), 0,
+                                 out * np.log(np.where(zero, 1, x)))  # fmt: skip
+            dy = dout * local
+            if not np.all(np.isfinite(dy)):
+                dy = keep_zero(dout, dy)
         return (dx, dy)
 
 
@@ -220,7 +225,7 @@ class Log(Function):
 
 
 class Sqrt(Function):
-    """out = sqrt(x);  dx = dout / (2 * out)   (a zero dout gives 0 at x = 0, not NaN)
+    """out = sqrt(x);  dx = dout / (2 * out)   (a zero dout gives 0 at x <= 0, not NaN)
 
     Primitive: the exact numpy value, one call.
     """
@@ -236,7 +241,9 @@ class Sqrt(Function):
     def backward(self, dout):
         (out,) = self.saved
         dx = dout / (2 * out)
-        if not np.all(out):  # 1/(2 sqrt(x)) is infinite at 0: a zero upstream gradient stays 0
+        # 1/(2 sqrt(x)) is infinite at 0 and NaN for x < 0 (where(x > 0, x.sqrt(), 0) computes
+        # it there): a zero upstream gradient stays 0.
+        if not np.all(np.isfinite(dx)):
             dx = keep_zero(dout, dx)
         return (dx,)
 

@@ -21,7 +21,8 @@ Which check when:
 - ``gradgradcheck(fn, *inputs)``: second derivatives (``create_graph=True``).
 
 ``tinygrad_edu.testing.strategies`` needs hypothesis (``pip install "tinygrad_edu[test]"``);
-everything else needs nothing beyond numpy.
+everything else needs nothing beyond numpy. ``gradient_difference`` is course 2's gradient-check
+number, for a hand-written backward or for autograd's gradients.
 """
 
 from __future__ import annotations
@@ -34,12 +35,15 @@ import numpy as np
 from tinygrad_edu.autograd import grad
 from tinygrad_edu.engine import enable_grad, no_grad
 from tinygrad_edu.tensor import Tensor
+from tinygrad_edu.testing.difference import COURSE_THRESHOLD, gradient_difference
 
 __all__ = [
+    "COURSE_THRESHOLD",
     "GradcheckError",
     "gradcheck",
     "gradcheck_module",
     "gradgradcheck",
+    "gradient_difference",
     "numerical_gradient",
 ]
 
@@ -102,6 +106,13 @@ _VACUOUS = (
 )
 
 
+_NOTHING_CHECKED = (
+    "gradcheck: expected at least one input to check, got only tensors with requires_grad=False, "
+    "which gradcheck holds constant (data, labels). Pass the inputs to check as numpy arrays or "
+    "as tensors with requires_grad=True."
+)
+
+
 def _fail(message: str, raise_exception: bool) -> bool:
     if raise_exception:
         raise GradcheckError(message)
@@ -124,7 +135,10 @@ def _elements(size: int, elements: Any, rng: np.random.Generator) -> np.ndarray:
         if count < 1:
             raise ValueError(f"gradcheck: expected elements >= 1, got {elements}.")
         return np.sort(rng.choice(size, size=min(count, size), replace=False))
-    return np.asarray(elements, dtype=np.intp).reshape(-1)
+    indices = np.asarray(elements, dtype=np.intp).reshape(-1)
+    if indices.size == 0:
+        raise ValueError("gradcheck: expected at least one element index in elements, got none.")
+    return indices
 
 
 def gradcheck(
@@ -176,9 +190,11 @@ def gradcheck(
     rng = np.random.default_rng(seed)
     weights: list = []
     leaves = _as_inputs(inputs)
-    analytic = _analytic(fn, leaves, weights)
     checked = [i for i, leaf in enumerate(leaves) if leaf.requires_grad]
-    if checked and all(analytic[i] is None for i in checked):
+    if not checked:
+        return _fail(_NOTHING_CHECKED, raise_exception)
+    analytic = _analytic(fn, leaves, weights)
+    if all(analytic[i] is None for i in checked):
         return _fail(_VACUOUS, raise_exception)
     for i in checked:
         ana = analytic[i]
@@ -236,6 +252,8 @@ def _check_directions(projected, leaves, analytic, checked, directions, rng, eps
                       raise_exception) -> bool:  # fmt: skip
     """Fast mode: for random unit directions u, grad · u against (f(x + eps u) - f(x - eps u)) /
     (2 eps), all inputs moved together."""
+    if directions < 1:
+        raise ValueError(f"gradcheck: expected directions >= 1 with fast=True, got {directions}.")
     for d in range(directions):
         us = {i: rng.normal(size=leaves[i].shape) for i in checked}
         norm = np.sqrt(sum(float((u * u).sum()) for u in us.values())) or 1.0
@@ -412,6 +430,15 @@ def gradgradcheck(
                         total = total + (g * vs[i]).sum()
             return total
 
+    # The zero term above would make a fn that ignores its arguments pass with second derivatives
+    # of 0 = 0: first check that some first derivative reaches an input at all.
+    if checked:
+        with enable_grad():
+            out = _projected(fn, leaves, weights)
+            found = (grad(out, [leaves[i] for i in checked], allow_unused=True)
+                     if out.requires_grad else [None])  # fmt: skip
+        if all(g is None for g in found):
+            return _fail(_VACUOUS.replace("gradcheck:", "gradgradcheck:", 1), raise_exception)
     try:
         return gradcheck(first_derivatives, *leaves, eps=eps, atol=atol, rtol=rtol,
                          raise_exception=True)  # fmt: skip
