@@ -31,6 +31,8 @@ def normalize_axis(axis, ndim: int, op: str = "reduce") -> tuple[int, ...] | Non
     """
     if axis is None:
         return None
+    if type(axis) is int and -ndim <= axis < ndim:  # one valid axis (the common case), quickly
+        return (axis % ndim,)
     if isinstance(axis, (int, np.integer)):
         axes = (axis,)
     elif isinstance(axis, (tuple, list)):
@@ -57,6 +59,20 @@ def normalize_axis(axis, ndim: int, op: str = "reduce") -> tuple[int, ...] | Non
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in {axis!r}.")
     return tuple(sorted(out))
+
+
+def all_nonzero(x) -> bool:
+    """``np.all(x)``: no element of ``x`` (an array, or a tensor under create_graph) is 0.
+
+    The test backward rules run before ``keep_zero``, on every call: on arrays it counts nonzeros
+    in C, a sixth of ``np.all``'s time on small arrays (``np.all`` is a Python-level wrapper).
+
+    >>> all_nonzero(np.array([1.0, -2.0])), all_nonzero(np.array([1.0, 0.0]))
+    (True, False)
+    """
+    if type(x) is np.ndarray:
+        return bool(np.count_nonzero(x) == x.size)
+    return bool(np.all(x))
 
 
 def keep_zero(dout, grad):
