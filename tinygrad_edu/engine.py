@@ -91,7 +91,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     extra = grad.ndim - len(shape)
     if extra > 0:
         grad = grad.sum(axis=tuple(range(extra)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    have = grad.shape  # (read once: each .shape builds a new tuple)
+    stretched = tuple([i for i, n in enumerate(shape) if n == 1 and have[i] != 1])
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
     return grad

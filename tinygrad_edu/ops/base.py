@@ -91,10 +91,17 @@ def keep_zero(dout, grad):
 
 
 def _expand_reduced(dout: np.ndarray, axes: tuple[int, ...] | None, keepdims: bool) -> np.ndarray:
-    """Re-insert the axes a reduction removed, so ``dout`` broadcasts against the input."""
+    """Re-insert the axes a reduction removed, so ``dout`` broadcasts against the input.
+
+    A reshape (arrays and tensors both have it) rather than ``np.expand_dims``, whose Python-level
+    argument handling costs more than the rest of a small reduction's backward.
+    """
     if keepdims or axes is None:
         return dout  # a 0-d dout (axis=None) broadcasts against anything already
-    return np.expand_dims(dout, axes)
+    shape = list(dout.shape)
+    for axis in axes:  # sorted, positive: positions in the input
+        shape.insert(axis, 1)
+    return dout.reshape(tuple(shape))
 
 
 class Function:
