@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinygrad_edu.ops.base import Function, _expand_reduced
+from tinygrad_edu.ops.base import Function, _expand_reduced, broadcast_view
 
 # ---------------------------------------------------------------------------------------------
 # Reductions
@@ -30,7 +30,7 @@ class Sum(Function):
 
     def backward(self, dout):
         dout = _expand_reduced(dout, self.axis, self.keepdims)
-        return (np.broadcast_to(dout, self.in_shape),)
+        return (broadcast_view(dout, self.in_shape),)
 
 
 class Max(Function):
