@@ -75,6 +75,18 @@ def all_nonzero(x) -> bool:
     return bool(np.all(x))
 
 
+def any_nan(x) -> bool:
+    """``np.isnan(x).any()`` for an array or a tensor, counted in C on arrays (``.any()`` on the
+    numpy scalar that a 0-d array gives costs more than a small op).
+
+    >>> any_nan(np.array(2.0)), any_nan(np.array([1.0, np.nan]))
+    (False, True)
+    """
+    if type(x) is np.ndarray:
+        return bool(np.count_nonzero(np.isnan(x)))
+    return bool(np.isnan(x).any())
+
+
 def keep_zero(dout, grad):
     """``grad`` with 0 wherever ``dout`` is 0: the op table's rule for infinite local derivatives.
 
@@ -104,6 +116,8 @@ def broadcast_view(x, shape: tuple[int, ...]):
            [1., 2.],
            [1., 2.]])
     """
+    if isinstance(x, np.generic):  # numpy arithmetic gives a 0-d result as a numpy scalar
+        x = np.asarray(x)
     if type(x) is np.ndarray and x.flags.c_contiguous:
         if x.ndim == 0:
             strides: tuple | None = (0,) * len(shape)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinygrad_edu.ops.base import Function, _Broadcasting, all_nonzero, keep_zero
+from tinygrad_edu.ops.base import Function, _Broadcasting, all_nonzero, any_nan, keep_zero
 
 # ---------------------------------------------------------------------------------------------
 # Elementwise binary ops
@@ -82,7 +82,7 @@ class Div(_Broadcasting):
         dy = -dout * out / y if ny else None
         # A zero divisor (0 * inf) or a NaN one (a second derivative of where(x > 0, x.sqrt(), 0)
         # at x < 0 divides by sqrt(x)) would turn a zero upstream gradient into NaN.
-        if not all_nonzero(y) or np.isnan(y).any():
+        if not all_nonzero(y) or any_nan(y):
             dx = dx if dx is None else keep_zero(dout, dx)
             dy = dy if dy is None else keep_zero(dout, dy)
         return (dx, dy)

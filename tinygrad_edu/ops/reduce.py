@@ -26,7 +26,7 @@ class Sum(Function):
     def forward(self, x):
         self.saved = ()
         self.in_shape = x.shape
-        return x.sum(axis=self.axis, keepdims=self.keepdims)  # (np.sum adds a Python wrapper)
+        return np.add.reduce(x, axis=self.axis, keepdims=self.keepdims)  # np.sum, without its wrappers
 
     def backward(self, dout):
         dout = _expand_reduced(dout, self.axis, self.keepdims)
