@@ -487,13 +487,14 @@ def test_overlapping_entries_cannot_multiply_the_file_size(tmp_path):
 @pytest.mark.parametrize(
     ("npy", "match"),
     [
-        (_npy(descr="|O"), "only pickle can load"),
+        (_npy(descr="|O", data=b"\0" * 16), "only pickle can load"),
         (_npy(descr="<M8[D]"), "not a number type"),
         (_npy(descr="<U3"), "not a number type"),
         (_npy(shape=(3,), data=b"\0" * 8), r"declares shape \(3,\) float64 \(24 bytes\)"),
         (b"\x93NUMPY\x09\x00junk", "truncated or corrupt"),
         (b"not an npy file at all", "truncated or corrupt"),
     ],
+    ids=["object", "datetime", "unicode", "short-data", "npy-version-9", "not-npy"],
 )
 def test_bad_members_are_valueerrors_naming_the_file(tmp_path, npy, match):
     _load_fails(_zip(tmp_path / "bad.npz", [("W.npy", npy)]), match)
