@@ -270,6 +270,23 @@ def _one_blas_thread() -> contextlib.AbstractContextManager:
 
 
 @contextlib.contextmanager
+def _python_ctrl_c():
+    """Python's own SIGINT handler while a page runs, as in a fresh interpreter (a test run
+    started in the background inherits an ignored SIGINT)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
 def _environment(**values: str):
     old = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
@@ -297,6 +314,7 @@ def run_page(path: Path, have_data: bool | None = None, have_dot: bool | None = 
         tempfile.TemporaryDirectory(prefix="docs-") as tmp,
         _environment(MPLBACKEND="Agg", COLUMNS="100"),
         _one_blas_thread(),
+        _python_ctrl_c(),
     ):
         os.chdir(tmp)
         try:

@@ -236,6 +236,9 @@ def _spawn(*argv):
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # A test run started in the background ignores SIGINT, and children inherit that: give
+        # the child the default, so that Python installs its Ctrl-C handler.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

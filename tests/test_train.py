@@ -411,6 +411,16 @@ def assert_state_is_step(opt, snapshots, steps, label):
         np.testing.assert_array_equal(opt.velocity[k], velocity[k], err_msg=f"{label}: v{k}")
 
 
+@pytest.fixture(autouse=True)
+def _python_handles_ctrl_c():
+    """Python's own SIGINT handler for every test here, whatever the test runner inherited: a
+    process started in the background (``cmd &`` in a script, nohup, some CI runners) ignores
+    SIGINT, and then no Ctrl-C reaches fit at all."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 class interrupted:  # noqa: N801 (used like pytest.raises)
     """``with interrupted() as info:`` expects fit to raise TrainingInterrupted; a plain
     KeyboardInterrupt fails the test instead of stopping the test run."""
