@@ -636,3 +636,21 @@ def test_a_killed_save_is_cleaned_up_by_the_next_one(tmp_path):
     assert len(list(tmp_path.iterdir())) == 1  # the killed save's temporary file
     tg.save(_state(), path)
     assert [p.name for p in tmp_path.iterdir()] == ["ckpt.npz"]
+
+
+@pytest.mark.parametrize(
+    ("target", "error", "match"),
+    [
+        ("{tmp}", IsADirectoryError, r"is a folder; give a file name, e\.g\. '.*model\.npz'"),
+        ("{tmp}/missing/ckpt.npz", FileNotFoundError, r"save: cannot write '.*missing/ckpt\.npz'"),
+        ("/proc/ckpt.npz", OSError, r"save: cannot write '/proc/ckpt\.npz'"),
+    ],
+)
+def test_unwritable_targets_name_the_checkpoint_not_a_temp_file(tmp_path, target, error, match):
+    target = target.format(tmp=tmp_path)
+    if target.startswith("/proc") and not os.path.isdir("/proc/self"):
+        pytest.skip("no /proc")
+    with pytest.raises(error, match=match) as info:
+        tg.save(_state(), target)
+    assert ".tmp" not in str(info.value)
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]

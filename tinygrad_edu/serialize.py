@@ -137,10 +137,22 @@ def save(module_or_state: Any, path: str | os.PathLike) -> None:
                 f"save: expected numeric arrays, got {key!r} of dtype {arr.dtype}. Checkpoints "
                 f"hold numbers only, so that loading them never needs pickle."
             )
-    path = os.path.realpath(os.fspath(path))  # through a symlink: replace its target, not it
+    given = os.fspath(path)
+    path = os.path.realpath(given)  # through a symlink: replace its target, not it
     folder = os.path.dirname(path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(
+            errno.EISDIR,
+            f"save: {given!r} is a folder; give a file name, e.g. "
+            f"{os.path.join(given, 'model.npz')!r}",
+        )
     _remove_stale_temp_files(folder)
-    tmp, fd = _create_temp(path)
+    try:
+        tmp, fd = _create_temp(path)
+    except OSError as err:  # the message names the checkpoint, not our temporary file
+        raise type(err)(
+            err.errno, f"save: cannot write {given!r} ({err.strerror} in {folder!r})"
+        ) from err
     try:
         with os.fdopen(fd, "wb") as f:
             _write_arrays(f, state)
