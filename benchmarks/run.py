@@ -374,9 +374,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--json", default=None, help=f"output JSON path (default {DEFAULT_JSON})")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(
-        "--memory-iters", type=int, default=None, help="W1 loop length for tracemalloc (200)"
+        "--memory-iters",
+        type=int,
+        default=None,
+        help="training-loop length for tracemalloc (W1: 200; C1 a quarter)",
     )
-    p.add_argument("--no-memory", action="store_true", help="skip the W1 memory measurement")
+    p.add_argument("--no-memory", action="store_true", help="skip the memory measurements")
     p.add_argument("--chain-ops", type=int, default=1_000_000, help="length of the long chain")
     p.add_argument("--no-chain", action="store_true", help="skip the long tinygrad_edu chain")
     p.add_argument("--profile", action="store_true", help="print cProfile of tinygrad_edu steps")
@@ -489,19 +492,22 @@ def main(argv: list[str] | None = None) -> int:
     print()
 
     failed = False
-    # 3. Memory of the W1 training loop.
-    if "W1" in workloads and not args.no_memory:
+    # 3. Memory of the training loops (W1, and every workload with memory_loop = True).
+    loops = [k for k, w in workloads.items() if k == "W1" or getattr(w, "memory_loop", False)]
+    for key in [] if args.no_memory else loops:
         mem = {}
+        # C1's step is ~50x W1's: a shorter loop shows the same trend
+        iterations = memory_iters if key == "W1" else max(4, memory_iters // 4)
         for b in [b for b in backends if b != "torch"]:
-            mem[b] = measure_training_memory(workloads["W1"], b, memory_iters)
+            mem[b] = measure_training_memory(workloads[key], b, iterations)
             m = mem[b]
             print(
-                f"memory    W1 {b}, {m['iterations']} iterations (tracemalloc): "
+                f"memory    {key} {b}, {m['iterations']} iterations (tracemalloc): "
                 f"peak {m['peak_mib']:.1f} MiB (first half {m['peak_first_half_mib']:.1f}, "
                 f"second half {m['peak_second_half_mib']:.1f}); retained growth between halves "
                 f"{m['mean_retained_growth_mib']:+.3f} MiB -> {'GROWS' if m['grows'] else 'flat'}"
             )
-        report["memory_W1"] = mem
+        report[f"memory_{key}"] = mem
         if mem.get("tinygrad_edu", {}).get("grows"):
             failed = True
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -601,7 +602,672 @@ class W5(Workload):
         return Runner(run)
 
 
-WORKLOADS: dict[str, type[Workload]] = {w.key: w for w in (W1, W2, W3, W4, W5)}
+# --------------------------------------------------------------------------------------------------
+# W6: one Adam step on a mini-batch (course 2's optimizer), MLP 20-64-64-1, batch 64, float64.
+# --------------------------------------------------------------------------------------------------
+
+
+class W6(Workload):
+    key = "W6"
+    title = "MLP [20,64,64,1], mini-batch 64, float64: one Adam step"
+    timed = "forward + BCE-with-logits + backward + Adam update (course 2's formulas)"
+    learning_rate = 0.001
+    betas = (0.9, 0.999)
+    eps = 1e-8
+
+    def setup(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        self.dims = [6, 8, 8, 1] if self.smoke else [20, 64, 64, 1]
+        batch, n_batches = (8, 3) if self.smoke else (64, 16)
+        X = rng.standard_normal((batch * n_batches, self.dims[0]))
+        Y = (X[:, :1] * X[:, 1:2] > 0).astype(np.float64)  # an XOR-like rule: (m, 1)
+        self.batches = [
+            (X[i : i + batch].copy(), Y[i : i + batch].copy())
+            for i in range(0, batch * n_batches, batch)
+        ]  # mini-batches cut once: shuffling is not what is timed
+        self.params = {}
+        for layer in range(1, len(self.dims)):
+            n_out, n_in = self.dims[layer], self.dims[layer - 1]
+            self.params[f"W{layer}"] = rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)
+            self.params[f"b{layer}"] = np.zeros(n_out)
+        self.n_layers = len(self.dims) - 1
+
+    def _next(self, state: dict) -> tuple[np.ndarray, np.ndarray]:
+        X, Y = self.batches[state["i"] % len(self.batches)]
+        state["i"] += 1
+        return X, Y
+
+    def numpy_runner(self) -> Runner:
+        params = _copy(self.params)
+        v = {k: np.zeros_like(p) for k, p in params.items()}
+        s = {k: np.zeros_like(p) for k, p in params.items()}
+        state = {"i": 0, "t": 0}
+        L, lr, (beta1, beta2), eps = self.n_layers, self.learning_rate, self.betas, self.eps
+
+        def run() -> Result:
+            X, Y = self._next(state)
+            n = X.shape[0]
+            A, Zs, As = X, [], [X]
+            for layer in range(1, L + 1):
+                Z = A @ params[f"W{layer}"].T + params[f"b{layer}"]  # (n, n_out)
+                A = np.maximum(Z, 0.0) if layer < L else Z
+                Zs.append(Z)
+                As.append(A)
+            loss = np.mean(np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z))))
+            grads = {}
+            dZ = (1.0 / (1.0 + np.exp(-Z)) - Y) / n  # sigmoid(Z) - Y, over n
+            for layer in range(L, 0, -1):
+                grads[f"W{layer}"] = dZ.T @ As[layer - 1]
+                grads[f"b{layer}"] = dZ.sum(axis=0)
+                if layer > 1:
+                    dZ = (dZ @ params[f"W{layer}"]) * (Zs[layer - 2] > 0)
+            state["t"] += 1
+            t = state["t"]
+            for k, g in grads.items():  # the course's update_parameters_with_adam
+                v[k] = beta1 * v[k] + (1 - beta1) * g
+                s[k] = beta2 * s[k] + (1 - beta2) * g * g
+                v_hat = v[k] / (1 - beta1**t)
+                s_hat = s[k] / (1 - beta2**t)
+                params[k] = params[k] - lr * v_hat / (np.sqrt(s_hat) + eps)
+            return np.asarray(loss), grads
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        params = _torch_leaves(self.params)
+        batches = [(torch.from_numpy(X), torch.from_numpy(Y)) for X, Y in self.batches]
+        opt = torch.optim.Adam(params.values(), lr=self.learning_rate, betas=self.betas,
+                               eps=self.eps)  # fmt: skip
+        state = {"i": 0}
+        L = self.n_layers
+
+        def run() -> Result:
+            X, Y = batches[state["i"] % len(batches)]
+            state["i"] += 1
+            A = X
+            for layer in range(1, L + 1):
+                Z = A @ params[f"W{layer}"].T + params[f"b{layer}"]
+                A = torch.relu(Z) if layer < L else Z
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(Z, Y)
+            loss.backward()
+            opt.step()
+            return loss.detach().numpy(), _torch_grads(params)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        params = _tg_leaves(self.params)
+        batches = [(Tensor(X), Tensor(Y)) for X, Y in self.batches]
+        opt = tg.optim.Adam(list(params.values()), lr=self.learning_rate, betas=self.betas,
+                            eps=self.eps)  # fmt: skip
+        state = {"i": 0}
+        L = self.n_layers
+
+        def run() -> Result:
+            X, Y = batches[state["i"] % len(batches)]
+            state["i"] += 1
+            A = X
+            for layer in range(1, L + 1):
+                Z = A @ params[f"W{layer}"].T + params[f"b{layer}"]
+                A = Z.relu() if layer < L else Z
+            loss = tg.losses.binary_cross_entropy_with_logits(Z, Y)
+            loss.backward()
+            opt.step()
+            return loss.data, _tg_grads(params)
+
+        return Runner(run)
+
+
+# --------------------------------------------------------------------------------------------------
+# C1-C5: convolutional networks (course 4). Hand-written numpy: im2col windows (a strided view),
+# one GEMM per convolution, col2im by one strided addition per kernel offset.
+# --------------------------------------------------------------------------------------------------
+
+
+def _np_conv_forward(x, W, stride, pads):
+    """``x (N, C, H, W) * W (F, C, kh, kw) -> Z (N, F, OH, OW)`` and what backward needs."""
+    n, c = x.shape[:2]
+    f, _, kh, kw = W.shape
+    xp = np.pad(x, ((0, 0), (0, 0), pads[0], pads[1])) if any(map(any, pads)) else x
+    win = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(2, 3))
+    win = win[:, :, ::stride, ::stride]  # (N, C, OH, OW, kh, kw), a view
+    oh, ow = win.shape[2:4]
+    cols = win.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * oh * ow)  # the one copy
+    Z = (W.reshape(f, -1) @ cols).reshape(f, n, oh, ow).transpose(1, 0, 2, 3)
+    return Z, (xp.shape, cols)
+
+
+def _np_conv_backward(dZ, W, cache, stride, pads, need_dx=True):
+    """dx (or None), dW of ``_np_conv_forward``."""
+    xp_shape, cols = cache
+    f, c, kh, kw = W.shape
+    n, _, oh, ow = dZ.shape
+    dZ2 = dZ.transpose(1, 0, 2, 3).reshape(f, -1)  # (F, N*OH*OW)
+    dW = (dZ2 @ cols.T).reshape(W.shape)
+    if not need_dx:
+        return None, dW
+    dcols = (W.reshape(f, -1).T @ dZ2).reshape(c, kh, kw, n, oh, ow)
+    dxp = np.zeros(xp_shape, dtype=dZ.dtype)
+    last_h, last_w = stride * (oh - 1) + 1, stride * (ow - 1) + 1
+    for i in range(kh):
+        for j in range(kw):
+            dxp[:, :, i : i + last_h : stride, j : j + last_w : stride] += dcols[:, i, j].transpose(
+                1, 0, 2, 3
+            )
+    (t, b), (lft, r) = pads
+    return dxp[:, :, t : xp_shape[2] - b, lft : xp_shape[3] - r], dW
+
+
+def _same_pads(k):
+    total = k - 1
+    return ((total // 2, total - total // 2),) * 2
+
+
+def _np_maxpool_forward(x, f):
+    """Non-overlapping f x f max pooling (H, W divisible by f) and the winners' positions."""
+    n, c, h, w = x.shape
+    tiles = x.reshape(n, c, h // f, f, w // f, f).transpose(0, 1, 2, 4, 3, 5)
+    tiles = tiles.reshape(n, c, h // f, w // f, f * f)
+    first = tiles.argmax(axis=-1)
+    return np.take_along_axis(tiles, first[..., None], -1)[..., 0], first
+
+
+def _np_maxpool_backward(dout, first, x_shape, f):
+    n, c, h, w = x_shape
+    tiles = np.zeros((n, c, h // f, w // f, f * f), dtype=dout.dtype)
+    np.put_along_axis(tiles, first[..., None], dout[..., None], -1)
+    tiles = tiles.reshape(n, c, h // f, w // f, f, f).transpose(0, 1, 2, 4, 3, 5)
+    return tiles.reshape(x_shape)
+
+
+def _np_adam(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    state["t"] = t = state.get("t", 0) + 1
+    c1, c2 = 1 - beta1**t, 1 - beta2**t
+    for k, g in grads.items():
+        m = state.setdefault(("m", k), np.zeros_like(g))
+        v = state.setdefault(("v", k), np.zeros_like(g))
+        m *= beta1
+        m += (1 - beta1) * g
+        v *= beta2
+        v += (1 - beta2) * (g * g)
+        params[k] -= lr * (m / c1) / (np.sqrt(v / c2) + eps)
+
+
+class C1(Workload):
+    """The course's SIGNS model (course 4 week 1, its TensorFlow part) on random images."""
+
+    key = "C1"
+    title = "SIGNS CNN on 64x64x3 images, batch 64, float32: one Adam step"
+    timed = "forward + softmax cross-entropy + backward + Adam update"
+    dtype = np.float32
+    # The course uses 0.009. One Adam step moves every weight by about lr, and at 0.009 that is
+    # enough to flip max-pool winners between two float32 implementations (their sums round
+    # differently), so the second call's agreement check would compare different networks. The
+    # timed work does not depend on the rate.
+    learning_rate = 1e-4
+    memory_loop = True  # run.py measures a training loop's memory
+
+    def setup(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        m, size = (4, 32) if self.smoke else (64, 64)
+        self.pool = (8, 4)  # MAXPOOL 8x8 stride 8, then 4x4 stride 4
+        dt = self.dtype
+        self.X = rng.random((m, 3, size, size)).astype(dt)  # like pixels / 255, NCHW
+        self.Y = rng.integers(0, 6, size=m)  # six signs
+        n_flat = 16 * (size // 32) ** 2
+        self.params = {  # W1 (8, 3, 4, 4), W2 (16, 8, 2, 2): the course's filters, NCHW; no bias
+            "W1": (rng.standard_normal((8, 3, 4, 4)) * np.sqrt(2 / 48)).astype(dt),
+            "W2": (rng.standard_normal((16, 8, 2, 2)) * np.sqrt(2 / 32)).astype(dt),
+            "W3": (rng.standard_normal((6, n_flat)) * np.sqrt(1 / n_flat)).astype(dt),
+            "b3": np.zeros(6, dtype=dt),
+        }
+        self.data_source = f"random seeded images, seed={self.seed}"
+
+    def numpy_runner(self) -> Runner:
+        params, state = _copy(self.params), {}
+        X, Y, (f1, f2), lr = self.X, self.Y, self.pool, self.learning_rate
+        m = len(Y)
+
+        def run() -> Result:
+            W1, W2, W3, b3 = params["W1"], params["W2"], params["W3"], params["b3"]
+            Z1, cache1 = _np_conv_forward(X, W1, 1, _same_pads(4))
+            A1 = np.maximum(Z1, 0)
+            P1, first1 = _np_maxpool_forward(A1, f1)
+            Z2, cache2 = _np_conv_forward(P1, W2, 1, _same_pads(2))
+            A2 = np.maximum(Z2, 0)
+            P2, first2 = _np_maxpool_forward(A2, f2)
+            F = P2.reshape(m, -1)
+            Z3 = F @ W3.T + b3  # (m, 6)
+            shifted = Z3 - Z3.max(axis=1, keepdims=True)
+            log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            cost = -log_probs[np.arange(m), Y].mean()
+            dZ3 = np.exp(log_probs)
+            dZ3[np.arange(m), Y] -= 1
+            dZ3 /= m
+            grads = {"W3": dZ3.T @ F, "b3": dZ3.sum(axis=0)}
+            dP2 = (dZ3 @ W3).reshape(P2.shape)
+            dZ2 = _np_maxpool_backward(dP2, first2, A2.shape, f2) * (Z2 > 0)
+            dP1, grads["W2"] = _np_conv_backward(dZ2, W2, cache2, 1, _same_pads(2))
+            dZ1 = _np_maxpool_backward(dP1, first1, A1.shape, f1) * (Z1 > 0)
+            _, grads["W1"] = _np_conv_backward(dZ1, W1, cache1, 1, _same_pads(4), need_dx=False)
+            _np_adam(params, grads, state, lr)
+            return np.asarray(cost, dtype=self.dtype), grads
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        params = _torch_leaves(self.params)
+        X, Y = torch.from_numpy(self.X.copy()), torch.from_numpy(self.Y.copy())
+        (f1, f2) = self.pool
+        optimizer = torch.optim.Adam(params.values(), lr=self.learning_rate)
+        F = torch.nn.functional
+        # torch pads "same" with an even kernel by a copy (as tinygrad_edu does) and warns; fine
+        warnings.filterwarnings("ignore", message="Using padding='same' with even kernel")
+
+        def run() -> Result:
+            A1 = torch.relu(F.conv2d(X, params["W1"], padding="same"))
+            P1 = F.max_pool2d(A1, f1)
+            A2 = torch.relu(F.conv2d(P1, params["W2"], padding="same"))
+            P2 = F.max_pool2d(A2, f2)
+            Z3 = F.linear(P2.flatten(1), params["W3"], params["b3"])
+            cost = F.cross_entropy(Z3, Y)
+            cost.backward()
+            optimizer.step()
+            return cost.detach().numpy(), _torch_grads(params)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        from tinygrad_edu import losses
+        from tinygrad_edu.nn import functional as F  # noqa: N812
+
+        params, state = _tg_leaves(self.params), {}
+        X, Y, (f1, f2), lr = Tensor(self.X.copy()), self.Y, self.pool, self.learning_rate
+        adam = getattr(tg.optim, "Adam", None)
+        optimizer = None if adam is None else adam(list(params.values()), lr=lr)
+
+        def run() -> Result:
+            A1 = F.conv2d(X, params["W1"], padding="same").relu()
+            P1 = F.max_pool2d(A1, f1)
+            A2 = F.conv2d(P1, params["W2"], padding="same").relu()
+            P2 = F.max_pool2d(A2, f2)
+            Z3 = P2.flatten(1) @ params["W3"].T + params["b3"]
+            cost = losses.cross_entropy(Z3, Y)
+            cost.backward()
+            if optimizer is not None:
+                optimizer.step()
+            else:  # until tinygrad_edu.optim has Adam: the same update on .data
+                arrays = {k: p.data for k, p in params.items()}
+                _np_adam(arrays, {k: p.grad for k, p in params.items()}, state, lr)
+            return cost.data, _tg_grads(params)
+
+        return Runner(run)
+
+
+class _ConvMicro(Workload):
+    """One conv2d, forward and backward (dx, dW, db), against fixed output weights R."""
+
+    timed = "conv2d forward + backward (dx, dW, db)"
+    dtype = np.float32
+    shape = (32, 16, 32, 32)  # N, C_in, H, W
+    filters = (32, 3)  # C_out, kernel
+    stride = 1
+    padding = 1
+
+    def setup(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        n, c, h, w = self.shape
+        if self.smoke:
+            n, h, w = 2, min(h, 8), min(w, 8)
+        f, k = self.filters
+        dt = self.dtype
+        self.pads = ((self.padding, self.padding),) * 2
+        oh = (h + 2 * self.padding - k) // self.stride + 1
+        ow = (w + 2 * self.padding - k) // self.stride + 1
+        self.R = rng.uniform(0.5, 1.5, size=(n, f, oh, ow)).astype(dt)
+        self.params = {
+            "x": rng.standard_normal((n, c, h, w)).astype(dt),
+            "W": (rng.standard_normal((f, c, k, k)) / np.sqrt(c * k * k)).astype(dt),
+            "b": np.zeros(f, dtype=dt),
+        }
+
+    def numpy_runner(self) -> Runner:
+        p, R, s, pads = _copy(self.params), self.R, self.stride, self.pads
+
+        def run() -> Result:
+            Z, cache = _np_conv_forward(p["x"], p["W"], s, pads)
+            Z = Z + p["b"][:, None, None]
+            loss = np.sum(Z * R)
+            dx, dW = _np_conv_backward(R, p["W"], cache, s, pads)
+            return np.asarray(loss, dtype=self.dtype), {
+                "x": dx,
+                "W": dW,
+                "b": R.sum(axis=(0, 2, 3)),
+            }
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        p = _torch_leaves(self.params)
+        R = torch.from_numpy(self.R.copy())
+
+        def run() -> Result:
+            Z = torch.nn.functional.conv2d(p["x"], p["W"], p["b"], self.stride, self.padding)
+            loss = (Z * R).sum()
+            loss.backward()
+            return loss.detach().numpy(), _torch_grads(p)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        from tinygrad_edu.nn import functional as F  # noqa: N812
+
+        p = _tg_leaves(self.params)
+        R = self.R.copy()
+
+        def run() -> Result:
+            Z = F.conv2d(p["x"], p["W"], p["b"], self.stride, self.padding)
+            loss = (Z * R).sum()
+            loss.backward()
+            return loss.data, _tg_grads(p)
+
+        return Runner(run)
+
+
+class C2(_ConvMicro):
+    key = "C2"
+    title = "conv2d 3x3 pad 1, x (32, 16, 32, 32) -> 32 channels, float32"
+
+
+class C3(_ConvMicro):
+    key = "C3"
+    title = "conv2d 5x5 stride 2 pad 2, x (32, 3, 64, 64) -> 16 channels, float32"
+    shape = (32, 3, 64, 64)
+    filters = (16, 5)
+    stride = 2
+    padding = 2
+
+
+class C4(_ConvMicro):
+    key = "C4"
+    title = "conv2d 1x1, x (32, 64, 16, 16) -> 64 channels, float32"
+    shape = (32, 64, 16, 16)
+    filters = (64, 1)
+    padding = 0
+
+
+class C5(_ConvMicro):
+    key = "C5"
+    title = "conv2d 3x3 pad 1, x (32, 16, 32, 32) -> 32 channels, float64 (the course's dtype)"
+    dtype = np.float64
+
+
+# --------------------------------------------------------------------------------------------------
+# R1: one Dinosaur Island training iteration (course 5, week 1): an RNN with 50 hidden units reads
+# one name, predicts each next character; backward through time, clip to [-5, 5], SGD update.
+# --------------------------------------------------------------------------------------------------
+
+DINOS_CANDIDATES = (
+    str(REPO_ROOT.parent / "shared" / "datasets" / "dinos" / "dinos.txt"),
+    str(REPO_ROOT / "datasets" / "dinos" / "dinos.txt"),
+)
+R1_CLIP, R1_LR = 5.0, 0.01
+
+
+def load_dino_names() -> tuple[list[str], str] | None:
+    """The course's dinosaur names shuffled as the course does, or None if dinos.txt is absent."""
+    candidates = list(DINOS_CANDIDATES)
+    if os.environ.get("TINYGRAD_EDU_DATA"):
+        base = Path(os.environ["TINYGRAD_EDU_DATA"])
+        candidates = [str(p / "dinos.txt") for p in (base, base / "dinos", base.parent / "dinos")]
+        candidates += list(DINOS_CANDIDATES)
+    for candidate in candidates:
+        if Path(candidate).is_file():
+            names = [x.strip() for x in Path(candidate).read_text().lower().split("\n")]
+            np.random.RandomState(0).shuffle(names)
+            return names, candidate
+    return None
+
+
+def _dino_examples(names: list[str]) -> list[tuple[list, list[int]]]:
+    """(X, Y) index lists per name: X = [None] + indices, Y = indices + ['\\n'] (index 0)."""
+    ix = {ch: i for i, ch in enumerate("\nabcdefghijklmnopqrstuvwxyz")}
+    out = []
+    for name in names:
+        indices = [ix[ch] for ch in name]
+        out.append(([None, *indices], [*indices, 0]))
+    return out
+
+
+class R1(Workload):
+    key = "R1"
+    title = "Dinosaur Island: one name through a 27-50-27 RNN, float64"
+    timed = "forward over the name + loss + backward through time + clip + SGD update"
+
+    def setup(self) -> None:
+        rng = np.random.RandomState(1)  # the course's initialization
+        self.n_a = 8 if self.smoke else 50
+        data = None if self.smoke else load_dino_names()
+        if data is not None:
+            names, source = data
+            self.data_source = f"dinosaur names ({source})"
+        else:
+            names = ["aardonyx", "abelisaurus", "tyrannosaurus", "t", "zby"]
+            self.data_source = "five made-up names"
+        self.examples = _dino_examples(names)
+        V, n_a = 27, self.n_a
+        self.params = {
+            "Wax": rng.randn(n_a, V) * 0.01,
+            "Waa": rng.randn(n_a, n_a) * 0.01,
+            "Wya": rng.randn(V, n_a) * 0.01,
+            "b": np.zeros((n_a, 1)),
+            "by": np.zeros((V, 1)),
+        }
+        if self.smoke:  # larger weights: tiny ones would leave the clipping untested
+            self.params = {k: v + rng.randn(*v.shape) for k, v in self.params.items()}
+        self.eye = np.eye(V)
+
+    def _one_hot(self, indices) -> np.ndarray:
+        """Inputs (or targets) side by side, (27, T): one-hot columns, zeros for None."""
+        x = np.zeros((27, len(indices)))
+        for t, ix in enumerate(indices):
+            if ix is not None:
+                x[ix, t] = 1.0
+        return x
+
+    # All three compute the same thing the same way (the course run's ``course5.rnn_loss``): the
+    # input products ``Wax x<t> + b`` for all steps in one product, the recurrence step by step,
+    # the outputs in one product, ``-sum(log_softmax(Z) * Y_onehot)``; then clip and update.
+
+    def numpy_runner(self) -> Runner:
+        """Hand-written: forward as the others, backward through time written out."""
+        p = _copy(self.params)
+        state = {"j": 0, "a": np.zeros((self.n_a, 1))}
+        examples = [(self._one_hot(X), self._one_hot(Y)) for X, Y in self.examples]
+
+        def run() -> Result:
+            X, Y = examples[state["j"] % len(examples)]
+            state["j"] += 1
+            T = X.shape[1]
+            XW = p["Wax"] @ X + p["b"]  # (n_a, T)
+            a = [state["a"]]
+            for t in range(T):
+                a.append(np.tanh(XW[:, t : t + 1] + p["Waa"] @ a[-1]))  # (n_a, 1)
+            A = np.concatenate(a[1:], axis=1)  # (n_a, T)
+            Z = p["Wya"] @ A + p["by"]  # (27, T)
+            shifted = Z - Z.max(axis=0, keepdims=True)
+            e = np.exp(shifted)
+            s = e.sum(axis=0, keepdims=True)
+            loss = -((shifted - np.log(s)) * Y).sum()
+            dZ = e / s - Y  # softmax - one-hot
+            g = {"Wya": dZ @ A.T, "by": dZ.sum(axis=1, keepdims=True)}
+            dA = p["Wya"].T @ dZ  # (n_a, T)
+            dWaa = np.zeros_like(p["Waa"])
+            dXW = np.empty_like(XW)
+            da_next = np.zeros((self.n_a, 1))
+            for t in range(T - 1, -1, -1):
+                draw = (1.0 - a[t + 1] * a[t + 1]) * (dA[:, t : t + 1] + da_next)
+                dXW[:, t : t + 1] = draw
+                dWaa += draw @ a[t].T
+                da_next = p["Waa"].T @ draw
+            g.update({"Wax": dXW @ X.T, "Waa": dWaa, "b": dXW.sum(axis=1, keepdims=True)})
+            for k in p:
+                np.clip(g[k], -R1_CLIP, R1_CLIP, out=g[k])
+                p[k] = p[k] - R1_LR * g[k]
+            state["a"] = a[-1]
+            return np.asarray(loss), g
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        p = _torch_leaves(self.params)
+        state = {"j": 0, "a": torch.zeros(self.n_a, 1, dtype=torch.float64)}
+        examples = [
+            (torch.from_numpy(self._one_hot(X)), torch.from_numpy(self._one_hot(Y)))
+            for X, Y in self.examples
+        ]
+
+        def run() -> Result:
+            X, Y = examples[state["j"] % len(examples)]
+            state["j"] += 1
+            XW = p["Wax"] @ X + p["b"]
+            a, states = state["a"], []
+            for t in range(X.shape[1]):
+                a = torch.tanh(XW[:, t : t + 1] + p["Waa"] @ a)
+                states.append(a)
+            A = torch.cat(states, dim=1)
+            loss = -(torch.log_softmax(p["Wya"] @ A + p["by"], dim=0) * Y).sum()
+            loss.backward()
+            with torch.no_grad():
+                for q in p.values():
+                    q.grad.clamp_(-R1_CLIP, R1_CLIP)
+                    q -= R1_LR * q.grad
+            state["a"] = a.detach()
+            return loss.detach().numpy(), _torch_grads(p)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        """The course run's own step: ``course5.optimize``."""
+        from tinygrad_edu.course import course5
+
+        p = _tg_leaves(self.params)
+        state = {"j": 0, "a": np.zeros((self.n_a, 1))}
+        examples = self.examples
+
+        def run() -> Result:
+            X, Y = examples[state["j"] % len(examples)]
+            state["j"] += 1
+            loss, grads, state["a"] = course5.optimize(X, Y, state["a"], p, R1_LR)
+            return np.asarray(loss), {k[1:]: g for k, g in grads.items()}
+
+        return Runner(run)
+
+
+# --------------------------------------------------------------------------------------------------
+# R2: an LSTM layer over a sequence, batch 32, 64 hidden units, 50 steps, forward and backward.
+# --------------------------------------------------------------------------------------------------
+
+
+class R2(Workload):
+    key = "R2"
+    title = "LSTM layer, T=50, N=32, 64 inputs, 64 hidden, float64"
+    timed = "forward over the sequence + loss sum(output * R) + backward"
+
+    def setup(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        self.T, self.N, self.C, self.H = (5, 3, 4, 6) if self.smoke else (50, 32, 64, 64)
+        T, N, C, H = self.T, self.N, self.C, self.H
+        self.X = rng.standard_normal((T, N, C))
+        self.R = rng.standard_normal((T, N, H))  # dloss/doutput
+        bound = 1 / np.sqrt(H)
+        shapes = {"weight_ih_l0": (4 * H, C), "weight_hh_l0": (4 * H, H),
+                  "bias_ih_l0": (4 * H,), "bias_hh_l0": (4 * H,)}  # fmt: skip
+        self.params = {k: rng.uniform(-bound, bound, size=s) for k, s in shapes.items()}
+
+    def numpy_runner(self) -> Runner:
+        """Hand-written, gate order i, f, g, o; the input products of all steps in one matmul."""
+        p = _copy(self.params)
+        X, R, T, N, C, H = self.X, self.R, self.T, self.N, self.C, self.H
+
+        def sigmoid(z):
+            return 0.5 * np.tanh(0.5 * z) + 0.5
+
+        def run() -> Result:
+            W_ih, W_hh = p["weight_ih_l0"], p["weight_hh_l0"]
+            P = (X.reshape(T * N, C) @ W_ih.T).reshape(T, N, 4 * H) + (
+                p["bias_ih_l0"] + p["bias_hh_l0"]
+            )
+            h, c = np.zeros((N, H)), np.zeros((N, H))
+            hs, cs, gates = [h], [c], []
+            for t in range(T):
+                z = P[t] + h @ W_hh.T
+                i, f = sigmoid(z[:, :H]), sigmoid(z[:, H : 2 * H])
+                g, o = np.tanh(z[:, 2 * H : 3 * H]), sigmoid(z[:, 3 * H :])
+                c = f * c + i * g
+                h = o * np.tanh(c)
+                hs.append(h)
+                cs.append(c)
+                gates.append((i, f, g, o))
+            loss = (np.stack(hs[1:]) * R).sum()
+            dG = np.empty((T, N, 4 * H))
+            dh_next, dc_next = np.zeros((N, H)), np.zeros((N, H))
+            for t in range(T - 1, -1, -1):
+                i, f, g, o = gates[t]
+                tc = np.tanh(cs[t + 1])
+                dh = R[t] + dh_next
+                dc = dc_next + dh * o * (1 - tc * tc)
+                dG[t, :, :H] = dc * g * i * (1 - i)
+                dG[t, :, H : 2 * H] = dc * cs[t] * f * (1 - f)
+                dG[t, :, 2 * H : 3 * H] = dc * i * (1 - g * g)
+                dG[t, :, 3 * H :] = dh * tc * o * (1 - o)
+                dc_next = dc * f
+                dh_next = dG[t] @ W_hh
+            dG2 = dG.reshape(T * N, 4 * H)
+            db = dG2.sum(axis=0)
+            Hprev = np.stack(hs[:-1]).reshape(T * N, H)
+            grads = {
+                "weight_ih_l0": dG2.T @ X.reshape(T * N, C),
+                "weight_hh_l0": dG2.T @ Hprev,
+                "bias_ih_l0": db,
+                "bias_hh_l0": db.copy(),
+            }
+            return np.asarray(loss), grads
+
+        return Runner(run)
+
+    def torch_runner(self) -> Runner:
+        lstm = torch.nn.LSTM(self.C, self.H).double()
+        lstm.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in self.params.items()})
+        X, R = torch.from_numpy(self.X), torch.from_numpy(self.R)
+        params = dict(lstm.named_parameters())
+
+        def run() -> Result:
+            out, _ = lstm(X)
+            loss = (out * R).sum()
+            loss.backward()
+            return loss.detach().numpy(), _torch_grads(params)
+
+        return Runner(run)
+
+    def tg_runner(self) -> Runner:
+        lstm = tg.nn.LSTM(self.C, self.H)
+        lstm.load_state_dict(self.params)
+        X, R = Tensor(self.X), Tensor(self.R)
+        params = dict(lstm.named_parameters())
+
+        def run() -> Result:
+            out, _ = lstm(X)
+            loss = (out * R).sum()
+            loss.backward()
+            return loss.data, _tg_grads(params)
+
+        return Runner(run)
+
+
+WORKLOADS: dict[str, type[Workload]] = {
+    w.key: w for w in (W1, W2, W3, W4, W5, W6, C1, C2, C3, C4, C5, R1, R2)
+}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -13,6 +13,13 @@ graphviz program ``dot``:
   layer, at the course's initialization (``np.random.seed(1)``) before the first update. With the
   cat data (``TINYGRAD_EDU_DATA`` or ``--data``) the cost shown is the course's first printed cost,
   0.771749; without it, random images of the same shape stand in.
+- ``explorer_step.png``: the interactive page of J = 3(a + bc) (``viz.explore``) in headless
+  Chromium, at the backward step dc = du · b = 3 · 3 = 9, with the node u clicked and a nudged by
+  0.001 (needs ``apt-get install chromium chromium-driver``; skipped with a note without them).
+- ``planar_boundary.png``: the planar network's decision boundary after the course's 10,000
+  iterations (``course.planar``); ``activations.png``: the activation functions and their
+  derivatives by autograd; ``cat_mislabeled.png``: the test images the course's logistic
+  regression (2000 iterations) gets wrong (needs the cat data).
 """
 
 # The course's symbols (X, Y, J) name the course's objects here.
@@ -20,12 +27,14 @@ graphviz program ``dot``:
 from __future__ import annotations
 
 import argparse
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu import data, losses, nn, viz
+from tinygrad_edu import course, data, losses, nn, train, viz
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "images"
 
@@ -83,6 +92,54 @@ def main(argv: list[str] | None = None) -> None:
     for fmt in formats:
         path = viz.render(J, args.out / f"deep_model.{fmt}", collapse=model, rankdir="TB")
         print(f"wrote {path}")
+
+    explorer_screenshot(args.out / "explorer_step.png")
+    pictures(args.out, args.data)
+
+
+def explorer_screenshot(path: Path) -> None:
+    """The interactive page in headless Chromium, at the backward step of dc (tests/browser.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from browser import MISSING, Chromium
+
+    if MISSING:
+        print(f"skipped {path.name}: {MISSING}")
+        return
+    J, names = course_J()
+    with tempfile.TemporaryDirectory() as folder:
+        page = viz.explore(J, names=names).save(Path(folder) / "J.html")
+        with Chromium(Path(folder), width=1200, height=900) as browser:
+            browser.open(page)
+            while not browser.text("#tg-narration").startswith("u → c"):
+                browser.click("#tg-step")
+            browser.run(  # click the node u: its details in the side panel
+                "[...document.querySelectorAll('g.node')].find(g => g.textContent"
+                ".includes('u = 6')).dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+            )
+            browser.click("button[data-eps='0.001']")  # and nudge a by 0.001
+            path.write_bytes(browser.screenshot())
+    print(f"wrote {path}")
+
+
+def pictures(out: Path, data_dir: str | None) -> None:
+    """The course's pictures: decision boundary, activation functions, mislabelled images."""
+    result = course.planar(print_cost=False)  # the course's 10,000 iterations
+    X, Y = data.planar_flower(seed=1, layout="batch")
+    title = f"Decision boundary for hidden layer size 4 ({100 * result.train_accuracy:.0f}%)"
+    path = viz.plot_decision_boundary(result.network, X, Y, out / "planar_boundary.png",
+                                      title=title)  # fmt: skip
+    print(f"wrote {path}")
+    print(f"wrote {viz.plot_activations(out / 'activations.png', slope=0.05)}")
+    try:
+        cats = data.load_catvnoncat(data_dir, layout="batch")
+    except (FileNotFoundError, ImportError) as err:
+        print(f"skipped cat_mislabeled.png: {err}")
+        return
+    result = course.logistic_regression(data_dir, print_cost=False)  # 2000 iterations
+    predictions = train.predict(result.network, cats.test_x)
+    path = viz.plot_mislabeled(cats.test_x, cats.test_y, predictions, cats.classes,
+                               out / "cat_mislabeled.png", max_images=10)  # fmt: skip
+    print(f"wrote {path} (test accuracy {100 * result.test_accuracy:.0f}%)")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,10 @@ class Case:
     np: Callable  # on numpy arrays
     torch: Callable | None  # on torch tensors (None: no torch equivalent)
     diff: tuple[int, ...] | None = (0,)  # positions of differentiable arrays; None: all but last
+    # Second derivatives are checked on ``second_inputs`` (default: ``inputs``). Rows whose inputs
+    # put exact ties on purpose (maximum, minimum) check second derivatives away from ties, where
+    # finite differences of the first derivative are defined.
+    second_inputs: st.SearchStrategy | None = None
 
 
 ALL_BUT_LAST = None
@@ -84,6 +88,8 @@ SMALL = st.floats(-2.0, 2.0)
 # Multiples of 0.1: values are either equal (an exact tie, whose rule central differences can check)
 # or at least 0.1 apart, never within the difference step of each other (a kink between them).
 GRID = st.integers(-30, 30).map(lambda i: i / 10)
+# Half-way between GRID's points: paired with GRID, never a tie.
+OFF_GRID = st.integers(-30, 30).map(lambda i: i / 10 + 0.05)
 
 
 def tdims(axis, ndim):
@@ -202,6 +208,21 @@ def _std_inputs(draw):
     return x, draw(tst.reduction_axes(len(shape)))
 
 
+@st.composite
+def _scatter_inputs(draw):
+    """Values x (k, ...), row indices into n rows (repeats likely: they must accumulate), n."""
+    shape = draw(tst.shapes(min_dims=1))
+    n = draw(st.integers(1, 5))
+    idx = np.array(draw(st.lists(st.integers(0, n - 1), min_size=shape[0], max_size=shape[0])))
+    return draw(tst.arrays(shape)), idx, n
+
+
+def _np_scatter_add(x, idx, n):
+    out = np.zeros((n, *x.shape[1:]))
+    np.add.at(out, idx, x)
+    return out
+
+
 def _torch_index(x, index):
     return x[torch.as_tensor(index)] if isinstance(index, np.ndarray) else x[index]
 
@@ -215,9 +236,14 @@ CORE_CASES: list[Case] = [
     Case("sub", pair(), lambda x, y: x - y, np.subtract, lambda x, y: x - y, diff=(0, 1)),
     Case("mul", pair(), lambda x, y: x * y, np.multiply, lambda x, y: x * y, diff=(0, 1)),
     Case("div", pair(y_elements=NONZERO), lambda x, y: x / y, np.divide, lambda x, y: x / y, diff=(0, 1)),
-    Case("pow", pair(POS, SMALL), lambda x, y: x**y, np.power, lambda x, y: x**y, diff=(0, 1)),
-    Case("maximum", pair(GRID, GRID), tg.maximum, np.maximum, lambda x, y: torch.maximum(x, y), diff=(0, 1)),
-    Case("minimum", pair(GRID, GRID), tg.minimum, np.minimum, lambda x, y: torch.minimum(x, y), diff=(0, 1)),
+    # Second derivatives away from y = 0, where torch's rule masks the exponent out of d(dx)/dy
+    # (central differences agree with ours there: d/dy (y x**(y-1)) = 1/x at y = 0).
+    Case("pow", pair(POS, SMALL), lambda x, y: x**y, np.power, lambda x, y: x**y, diff=(0, 1),
+         second_inputs=pair(POS, tst.away_from(0.0, 0.05))),
+    Case("maximum", pair(GRID, GRID), tg.maximum, np.maximum, lambda x, y: torch.maximum(x, y), diff=(0, 1),
+         second_inputs=pair(GRID, OFF_GRID)),
+    Case("minimum", pair(GRID, GRID), tg.minimum, np.minimum, lambda x, y: torch.minimum(x, y), diff=(0, 1),
+         second_inputs=pair(GRID, OFF_GRID)),
     # numbers on either side (reflected operators)
     Case("rsub", one(), lambda x: 1 - x, lambda x: 1 - x, lambda x: 1 - x, diff=(0,)),
     Case("rmul", one(), lambda x: 2 * x, lambda x: 2 * x, lambda x: 2 * x, diff=(0,)),
@@ -234,6 +260,10 @@ CORE_CASES: list[Case] = [
     Case("abs", one(NONZERO), lambda x: x.abs(), np.abs, torch and torch.abs, diff=(0,)),
     Case("clip", _clip_inputs(), lambda x, lo, hi: x.clip(lo, hi), np.clip,
           lambda x, lo, hi: torch.clamp(x, lo, hi), diff=(0,)),
+    # Through a wider float and back (central differences through float32 would be too coarse).
+    Case("astype", one(), lambda x: (x.astype(np.longdouble) * 3).astype(np.float64),
+         lambda x: (x.astype(np.longdouble) * 3).astype(np.float64),
+         lambda x: x * 3, diff=(0,)),
     Case("sigmoid", one(), lambda x: x.sigmoid(), lambda x: 1 / (1 + np.exp(-x)),
           torch and torch.sigmoid, diff=(0,)),
     Case("log_sigmoid", one(), lambda x: x.log_sigmoid(), lambda x: -np.log1p(np.exp(-x)),
@@ -296,6 +326,9 @@ CORE_CASES: list[Case] = [
           _torch_index, diff=(0,)),
     Case("getitem_mask", _mask_inputs(), lambda x, m: x[m], lambda x, m: x[m],
           _torch_index, diff=(0,)),
+    Case("scatter_add", _scatter_inputs(), lambda x, i, n: tg.ops.ScatterAdd(i, (n, *x.shape[1:])).apply(x),
+         _np_scatter_add, lambda x, i, n: torch.zeros((n, *x.shape[1:]), dtype=x.dtype).index_add(0, torch.as_tensor(i), x),
+         diff=(0,)),
     Case("concatenate", _concat_inputs(), lambda *a: tg.concatenate(a[:-1], a[-1]),
           lambda *a: np.concatenate(a[:-1], a[-1]), lambda *a: torch.cat(a[:-1], a[-1]), diff=ALL_BUT_LAST),
     Case("stack", _stack_inputs(), lambda *a: tg.stack(a[:-1], a[-1]),

@@ -32,10 +32,14 @@ def test_fresh_machine_without_data(tmp_path, monkeypatch):
     assert "Cost after iteration 0: 0.693048" in text and "Accuracy:" in text
     # step 3 is skipped, and says how to enable it
     assert "skipped: no cat data" in text and "TINYGRAD_EDU_DATA" in text
+    # the backward pass, step by step: the course's dc = du * b = 3 * 3 = 9
+    assert "u → c:  dc = du · ∂u/∂c = du · b = 3 · 3 = 9" in text
     names = sorted(p.name for p in files)
     picture = "J.svg" if has_dot else "J.dot"
-    assert names == sorted([picture, "planar_costs.png", "planar_model.svg" if has_dot else
+    assert names == sorted([picture, "J.html", "activations.png", "planar_costs.png",
+                            "planar_boundary.png", "planar_model.svg" if has_dot else
                             "planar_model.dot"])  # fmt: skip
+    assert "dc = du · ∂u/∂c" in (folder / "J.html").read_text(encoding="utf-8")
     assert all(p.parent == folder and p.stat().st_size > 0 for p in files)
     if has_dot:
         svg = (folder / "J.svg").read_text()
@@ -61,6 +65,7 @@ def test_with_cat_data_the_deep_model_is_trained_too(tmp_path):
     assert "--iterations 2500" in text  # says how to train as long as the course
     names = {p.name for p in files}
     assert "cat_costs.png" in names and ({"deep_model.svg", "deep_model.dot"} & names)
+    assert "cat_mislabeled.png" in names and "test images are mislabelled" in text
 
 
 def test_a_wrong_data_folder_is_named_and_the_cat_step_skipped(tmp_path):

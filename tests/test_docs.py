@@ -121,7 +121,7 @@ def _op_classes() -> dict[str, str]:
     for path in sorted((PACKAGE / "ops").glob("*.py")):
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
-                if node.name != "Op":
+                if node.name != "Function":
                     found[node.name] = (ast.get_docstring(node) or "").splitlines()[0]
     return found
 

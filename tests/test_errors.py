@@ -133,13 +133,14 @@ def test_sites_through_package_code_show_the_user_line_and_the_layer():
 
 
 def test_record_sites_call_and_context_forms():
-    assert not debug._sites
+    state = debug._state
+    assert not state.sites
     with tg.record_sites():
-        assert debug._sites and debug._active
+        assert state.sites and state.active
         with tg.record_sites(False):
-            assert not debug._sites
-        assert debug._sites
-    assert not debug._sites and not debug._active
+            assert not state.sites
+        assert state.sites
+    assert not state.sites and not state.active
     tg.record_sites()  # plain call: stays on
     y = leaf(1.0) * 2
     assert debug.creation_site(y) is not None
@@ -147,13 +148,28 @@ def test_record_sites_call_and_context_forms():
     assert debug.creation_site(leaf(1.0) * 2) is None
 
 
-def test_environment_variable_turns_switches_on(monkeypatch):
+def test_environment_variable_turns_switches_on_in_every_thread(monkeypatch):
+    import threading
+
     monkeypatch.setenv("TINYGRAD_EDU_DEBUG", "sites, strict")
-    debug._from_environment()
-    assert debug._sites and debug._strict and not debug._anomaly
-    monkeypatch.setenv("TINYGRAD_EDU_DEBUG", "sites,bogus")
-    with pytest.warns(UserWarning, match="bogus"):
+    try:
         debug._from_environment()
+        state = debug._state
+        assert state.sites and state.strict and not state.anomaly
+        seen = []
+        worker = threading.Thread(
+            target=lambda: seen.append((debug._state.sites, debug._state.strict))
+        )
+        worker.start()
+        worker.join()
+        assert seen == [(True, True)]  # the default of threads started later too
+        monkeypatch.setenv("TINYGRAD_EDU_DEBUG", "sites,bogus")
+        with pytest.warns(UserWarning, match="bogus"):
+            debug._from_environment()
+    finally:
+        monkeypatch.setenv("TINYGRAD_EDU_DEBUG", "")
+        debug._from_environment()
+    assert not debug._state.sites and not debug._state.strict
 
 
 # -- strict broadcasting -----------------------------------------------------------------------
@@ -270,13 +286,21 @@ def test_anomaly_backward_names_op_input_and_line():
     assert "sqrt(x + eps)" in message
 
 
-def test_anomaly_backward_catches_nan_gradient_of_finite_forward():
-    """sqrt(x)**2 at x = 0 is finite forward, but its gradient is 0 * inf = NaN."""
+def test_anomaly_backward_catches_inf_gradient_of_finite_forward():
+    """sqrt(x) at x = 0 is finite forward, but its gradient 1 / (2 sqrt(x)) is inf."""
     x = leaf([0.0, 1.0])
     with tg.detect_anomaly(), np.errstate(divide="ignore", invalid="ignore"):
-        J = (x.sqrt() ** 2.0).sum()
-        with pytest.raises(FloatingPointError, match="backward of '"):
+        J = x.sqrt().sum()
+        with pytest.raises(FloatingPointError, match="backward of 'sqrt'"):
             J.backward()
+
+
+def test_a_zero_upstream_gradient_never_meets_an_infinite_local_derivative():
+    """sqrt(x)**2 at x = 0: pow's local derivative 2 sqrt(x) is 0 there, and sqrt's infinite one
+    meets that zero: the op table's rule makes the product 0, not 0 * inf = NaN."""
+    x = leaf([0.0, 1.0])
+    (x.sqrt() ** 2.0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 1.0])
 
 
 def test_anomaly_backward_rejects_nan_seed_gradient():
@@ -285,11 +309,14 @@ def test_anomaly_backward_rejects_nan_seed_gradient():
         y.backward(gradient=np.array([1.0, np.nan]))
 
 
-def test_without_anomaly_mode_nan_passes_silently():
+def test_without_anomaly_mode_an_inf_gradient_warns_once_with_the_op():
     x = leaf([0.0, 4.0])
-    with np.errstate(divide="ignore"):
+    with pytest.warns(
+        tg.NonFiniteGradientWarning, match="backward of 'sqrt': produced inf"
+    ) as seen:
         x.sqrt().sum().backward()
-    assert np.isinf(x.grad[0])  # what detect_anomaly exists to catch
+    assert np.isinf(x.grad[0])  # what detect_anomaly exists to stop at
+    assert len(seen) == 1
 
 
 def test_anomaly_mode_catches_direct_data_mutation_between_forward_and_backward():

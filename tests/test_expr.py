@@ -278,3 +278,140 @@ def test_graph_command_without_dot_program_writes_dot_and_exits_1(tmp_path, caps
     )
     assert code == 1 and "apt-get install graphviz" in err
     assert (tmp_path / "J.dot").exists()
+
+
+# -- the command line's files, names and hints (issue 11) ------------------------------------------
+
+
+def one_line_error(code, err, expected_code):
+    assert code == expected_code, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize(
+    "output, words",
+    [
+        ("somedir.svg", "somedir.svg is a folder"),
+        ("file.svg/x.svg", "file.svg is a file, not a folder"),
+        ("x.txt", "cannot tell the picture format from the file name x.txt"),
+        ("x.svg --format png", "does not match format 'png'"),
+    ],
+)
+def test_bad_output_paths_are_one_line_usage_errors(output, words, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "somedir.svg").mkdir()
+    (tmp_path / "file.svg").write_text("not a folder")
+    code, out, err = run_graph(["a*b", "--set", "a=3", "b=2", "-o", *output.split()], capsys)
+    one_line_error(code, err, 2)
+    assert words in err
+    assert out == ""  # refused before anything was computed or printed
+
+
+def test_an_unwritable_output_is_a_one_line_runtime_error(capsys):
+    code, out, err = run_graph(["a*b", "--set", "a=3", "b=2", "-o", "/proc/x.dot"], capsys)
+    one_line_error(code, err, 1)
+    assert "cannot write /proc/x.dot" in err
+
+
+def test_a_full_disk_leaves_the_old_picture_and_no_temporary_file(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from tinygrad_edu.viz import graph
+
+    old = tmp_path / "J.dot"
+    old.write_text("the previous picture")
+
+    class FullDisk:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(graph, "open", FullDisk, raising=False)  # the module's open() only
+    code, out, err = run_graph(["a*b", "--set", "a=3", "b=2", "-o", str(old)], capsys)
+    one_line_error(code, err, 1)
+    assert "No space left on device" in err
+    assert old.read_text() == "the previous picture"
+    assert [p.name for p in tmp_path.iterdir()] == ["J.dot"]
+
+
+@pytest.mark.parametrize("name", ["\x0c", "\x1b[31mJ", "\ufffe", "", " J"])
+def test_a_name_with_control_characters_is_refused(name, capsys):
+    code, out, err = run_graph(["a*b", "--set", "a=3", "b=2", "--name", name, "-o", "-"], capsys)
+    one_line_error(code, err, 2)
+    assert "--name" in err and "\x1b" not in err and "\x0c" not in err
+
+
+def test_the_result_cannot_take_an_inputs_name(capsys):
+    code, out, err = run_graph(["a*b", "--set", "a=3", "b=2", "--name", "a", "-o", "-"], capsys)
+    one_line_error(code, err, 2)
+    assert "--name a: a is a variable of the expression" in err
+    with pytest.raises(expr.ExpressionError, match="also a variable"):
+        expr.evaluate("a*b", {"a": 3, "b": 2}, name="a")
+
+
+def test_a_variable_named_t1_does_not_collide_with_automatic_names(capsys):
+    text = "t1 * (alpha + beta + gamma + delta) + t2 * (alpha - beta - gamma - delta)"
+    J, variables = expr.evaluate(text, dict.fromkeys(["t1", "t2", "alpha", "beta", "gamma",
+                                                      "delta"], 1.0))  # fmt: skip
+    names = [t.name for t in variables.values()]
+    assert len(names) == len(set(names))  # every node has its own name
+    assert variables["t1"].grad.item() == 4.0 and variables["t1"].requires_grad
+    code, out, err = run_graph([text, "--set", *(f"{k}=1" for k in ["t1", "t2", "alpha", "beta",
+                                "gamma", "delta"]), "-o", "-"], capsys)  # fmt: skip
+    rows = [re.split(r"\s{2,}", line.strip())[0] for line in err.splitlines()[2:]]
+    assert rows.count("t1") == 1 and "t3" in rows and len(rows) == len(set(rows)) == len(names)
+
+
+def test_unused_values_are_warned_about(capsys):
+    code, out, err = run_graph(["a*b", "--set", "a=3", "b=2", "d=4", "-o", "-"], capsys)
+    assert code == 0
+    assert "warning: --set d=4: not used by the expression (its variables: a, b)" in err
+
+
+@pytest.mark.parametrize(
+    "text, hint",
+    [
+        ("3(a+b*c)", "multiplication needs *: write 3*(...), not 3(...)"),
+        ("(a+b)(c+1)", "write (a + b)*(...)"),
+        ("a(b+c)", "unknown function 'a'"),
+    ],
+)
+def test_a_forgotten_star_is_named(text, hint, capsys):
+    code, out, err = run_graph([text, "--set", "a=5", "b=3", "c=2", "-o", "-"], capsys)
+    one_line_error(code, err, 2)
+    assert hint in err
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz program 'dot' missing")
+def test_jpg_writes_a_jpeg(tmp_path, capsys):
+    for name in ("x.jpg", "y.jpeg"):
+        code, out, err = run_graph(["a*b", "--set", "a=3", "b=2", "-o", str(tmp_path / name)],
+                                   capsys)  # fmt: skip
+        assert code == 0, err
+        assert (tmp_path / name).read_bytes()[:3] == b"\xff\xd8\xff"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.jpg", "y.jpeg"]
+
+
+def test_steps_prints_the_backward_trace(capsys, tmp_path):
+    code, out, err = run_graph(["3*(a + b*c)", "--set", "a=5", "b=3", "c=2", "--steps", "-o",
+                                str(tmp_path / "J.dot")], capsys)  # fmt: skip
+    assert code == 0, err
+    assert "(b * c) → c:  dc = d(b * c) · ∂(b * c)/∂c = d(b * c) · b = 3 · 3 = 9" in out
+    assert out.index("variable") < out.index("Backward pass from J = 33")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz program 'dot' missing")
+def test_html_writes_the_interactive_page(tmp_path, capsys):
+    code, out, err = run_graph(["3*(a + b*c)", "--set", "a=5", "b=3", "c=2", "-o",
+                                str(tmp_path / "J.html")], capsys)  # fmt: skip
+    assert code == 0, err
+    page = (tmp_path / "J.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "dc = d(b * c)" in page

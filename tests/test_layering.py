@@ -6,8 +6,9 @@ from pathlib import Path
 import tinygrad_edu
 
 # Lowest first. A module may import only modules listed before it.
-ORDER = ["ops", "debug", "engine", "tensor", "nn", "losses", "optim", "serialize", "data", "train",
-         "viz", "testing", "course", "expr", "demo", "cli", "__main__"]  # fmt: skip
+ORDER = ["ops", "debug", "engine", "tensor", "autograd", "nn", "losses", "optim", "serialize",
+         "data", "train", "viz", "testing", "tune", "course", "expr", "demo", "cli",
+         "__main__"]  # fmt: skip
 PACKAGE = Path(tinygrad_edu.__file__).parent
 
 

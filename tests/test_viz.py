@@ -397,7 +397,7 @@ def test_render_formats_and_file_names(tmp_path):
         viz.render(J, tmp_path / "J.dot", format="gif")
     with pytest.raises(ValueError, match="does not match format 'dot'"):
         viz.render(J, tmp_path / "J.svg", format="dot")
-    assert viz.render(J, tmp_path / "J.v1", format="dot").name == "J.v1.dot"
+    assert viz.render(J, tmp_path / "J.v1", format="dot").name == "J.v1.dot"  # format given
     assert viz.render(J, tmp_path / "J.DOT").name == "J.DOT"
 
 
@@ -432,3 +432,64 @@ def test_plot_costs_rejects_an_empty_run(tmp_path):
     pytest.importorskip("matplotlib")
     with pytest.raises(ValueError, match="no costs"):
         viz.plot_costs({"a": []}, tmp_path / "x.png")
+
+
+# -- names XML forbids, files, Jupyter (issue 11) ------------------------------------------------
+
+STRANGE = ["\x0c", "\x1b[31mW\x1b[0m", "\ufffe", "a\x00b", "\ud800", "tab\there"]
+
+
+@needs_dot
+@pytest.mark.parametrize("strange", STRANGE, ids=[ascii(s) for s in STRANGE])
+def test_names_xml_forbids_are_escaped_everywhere(strange, tmp_path):
+    nn = pytest.importorskip("tinygrad_edu.nn")
+    x = tg.Tensor(2.0, requires_grad=True, name=strange)  # a tensor's own name
+    w = tg.Tensor(3.0, requires_grad=True)
+    layer = nn.Linear(2, 1)
+    J = (x * w + layer(np.ones((1, 2))).sum()) * 1.0
+    J.name = "J" + strange
+    J.backward()
+    names = {strange + "w": w}  # a names= key
+    for kwargs in ({"names": names}, {"names": names, "collapse": {strange: layer}}):
+        path = viz.render(J, tmp_path / "g.svg", **kwargs)  # graphviz accepts the labels
+        root = ET.parse(path).getroot()  # and the SVG is valid XML
+        texts = " ".join(" ".join(el.itertext()) for el in root.iter())
+        assert ascii(strange)[1:-1] in texts  # shown as its escape, e.g. \x0c
+        assert viz_graph._clean(strange) == ascii(strange)[1:-1]
+
+
+def test_render_suffixes_and_folders(tmp_path):
+    J, names = course_J()
+    with pytest.raises(ValueError, match="cannot tell the picture format from the file name J.v1"):
+        viz.render(J, tmp_path / "J.v1")
+    with pytest.raises(ValueError, match="is a folder"):
+        (tmp_path / "d.svg").mkdir()
+        viz.render(J, tmp_path / "d.svg")
+    (tmp_path / "f").write_text("")
+    with pytest.raises(ValueError, match="is a file, not a folder"):
+        viz.render(J, tmp_path / "f" / "J.dot")
+    assert viz.render(J, tmp_path / "J").name == "J.svg" or shutil.which("dot") is None
+
+
+@needs_dot
+def test_jpeg(tmp_path):
+    J, names = course_J()
+    assert viz.render(J, tmp_path / "J.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
+    assert viz.render(J, tmp_path / "J.jpeg", format="jpg").suffix == ".jpeg"
+
+
+def test_jupyter_without_dot_shows_the_install_hint_and_the_dot_text(monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    J, names = course_J()
+    dot = viz.to_dot(J, names=names)
+    bundle = dot._repr_mimebundle_()
+    assert "apt-get install graphviz" in bundle["text/plain"]
+    assert dot.source in bundle["text/plain"]
+    assert "&lt;B&gt;u = 6&lt;/B&gt;" in bundle["text/html"]  # the DOT text, escaped in HTML
+
+
+@needs_dot
+def test_jupyter_with_dot_shows_the_svg():
+    J, names = course_J()
+    bundle = viz.to_dot(J, names=names)._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"] and "dc = 9" in bundle["image/svg+xml"]

@@ -1,7 +1,7 @@
 """Switches that find mistakes: creation sites, strict broadcasting, anomaly detection, log(0).
 
 Layer: ``debug``, just above ``ops`` (it reads op names, shapes and saved arrays; imports numpy and
-the standard library only). The tensor layer and the engine read one flag, ``debug._active``, per
+the standard library only). The tensor layer and the engine read one flag, ``_state.active``, per
 op; every check here runs only while a switch is on, so a training run pays nothing for them.
 
 Each switch works as a call (on for the rest of the program) and as a ``with`` block (on inside
@@ -15,6 +15,10 @@ it, the previous setting restored after)::
 
 The environment variable ``TINYGRAD_EDU_DEBUG`` (a comma-separated subset of ``sites``, ``strict``
 and ``anomaly``) turns switches on at import, without touching the code.
+
+The switches, like grad mode (``no_grad``), are per thread, as in PyTorch: a ``with`` block or a
+call in one thread never changes what another thread records. The environment variable sets the
+default of every thread.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import linecache
 import math
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -30,6 +35,7 @@ import numpy as np
 
 __all__ = [
     "LogOfZeroWarning",
+    "NonFiniteGradientWarning",
     "Site",
     "creation_site",
     "detect_anomaly",
@@ -46,21 +52,35 @@ def _input_names(count: int) -> tuple[str, ...]:
     return _INPUT_NAMES[:count] if count <= 2 else tuple(f"x{i}" for i in range(count))
 
 
-# Which switches are on; ``_active`` is their OR, the only flag read on the hot path. Module
-# globals rather than class attributes: reading a module attribute is the cheaper lookup.
-_sites = False
-_strict = False
-_anomaly = False
-_active = False
+class _Switches(threading.local):
+    """Per-thread state that every op reads: grad mode and the debug switches.
+
+    Class attributes are the defaults each new thread starts from; an assignment through
+    ``_state`` changes the current thread only. ``grad_enabled`` belongs to the engine's
+    ``no_grad``/``enable_grad``; it lives here so that an op reads all its per-thread state from
+    one object (a thread-local attribute costs about 20 ns more than a module global).
+    """
+
+    grad_enabled = True
+    sites = False
+    strict = False
+    anomaly = False
+    active = False  # sites or strict or anomaly: the only debug flag read on the hot path
+
+
+_state = _Switches()
 
 
 def _set(sites: bool | None = None, strict: bool | None = None, anomaly: bool | None = None):
-    """Change the switches given (None: leave as is) and recompute ``_active``."""
-    global _sites, _strict, _anomaly, _active
-    _sites = _sites if sites is None else bool(sites)
-    _strict = _strict if strict is None else bool(strict)
-    _anomaly = _anomaly if anomaly is None else bool(anomaly)
-    _active = _sites or _strict or _anomaly
+    """Change the current thread's switches given (None: leave as is) and recompute ``active``."""
+    state = _state
+    if sites is not None:
+        state.sites = bool(sites)
+    if strict is not None:
+        state.strict = bool(strict)
+    if anomaly is not None:
+        state.anomaly = bool(anomaly)
+    state.active = state.sites or state.strict or state.anomaly
 
 
 class _Restore:
@@ -92,7 +112,7 @@ def record_sites(enabled: bool = True) -> _Restore:
     >>> tg.debug.creation_site(y).function
     '<module>'
     """
-    previous = _sites
+    previous = _state.sites
     _set(sites=enabled)
     return _Restore(lambda: _set(sites=previous))
 
@@ -112,7 +132,7 @@ def strict_broadcasting(enabled: bool = True) -> _Restore:
     ...
     ValueError: add: strict broadcasting: expected one operand to fit the other, got ...
     """
-    previous = _strict
+    previous = _state.strict
     _set(strict=enabled)
     return _Restore(lambda: _set(strict=previous))
 
@@ -133,7 +153,7 @@ def detect_anomaly(enabled: bool = True) -> _Restore:
     ...
     FloatingPointError: mul: input y already contains NaN or inf...
     """
-    previous = _anomaly
+    previous = _state.anomaly
     _set(anomaly=enabled)
     return _Restore(lambda: _set(anomaly=previous))
 
@@ -144,7 +164,7 @@ def is_anomaly_enabled() -> bool:
     >>> is_anomaly_enabled()
     False
     """
-    return _anomaly
+    return _state.anomaly
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,7 +172,9 @@ def is_anomaly_enabled() -> bool:
 # ---------------------------------------------------------------------------------------------
 
 _PACKAGE = os.path.dirname(__file__) + os.sep
-_CORE = frozenset(_PACKAGE + name + ".py" for name in ("ops", "debug", "engine", "tensor"))
+# The core layers: a frame in them is the library at work, not a layer or loss the user called.
+_CORE = (_PACKAGE + "ops" + os.sep, _PACKAGE + "tensor" + os.sep, _PACKAGE + "debug.py",
+         _PACKAGE + "engine.py", _PACKAGE + "autograd.py")  # fmt: skip
 
 
 class Site:
@@ -187,7 +209,7 @@ def _capture(frame, snapshot: tuple | None = None) -> tuple:
     via = None
     code = frame.f_code
     while code.co_filename.startswith(_PACKAGE):
-        if via is None and code.co_filename not in _CORE:
+        if via is None and not code.co_filename.startswith(_CORE):
             via = (code, frame.f_lasti, None, None)
         frame = frame.f_back
         if frame is None:
@@ -262,15 +284,16 @@ def after_forward(op, parents: Sequence, out: np.ndarray, recorded: bool) -> Non
     gets its raw creation site (see ``_capture`` and ``creation_site``) and, in anomaly mode,
     copies of what the op saved for backward.
     """
-    if _strict and op.broadcasts:
+    state = _state
+    if state.strict and op.elementwise and op.broadcasts and len(parents) == 2:
         sx, sy = parents[0].data.shape, parents[1].data.shape
         if sx != sy and sx != out.shape and sy != out.shape:  # neither operand fits the result
             _check_broadcast(op, sx, sy, out.shape)
-    if _anomaly and out.dtype.kind in "fc" and not np.isfinite(out).all():
+    if state.anomaly and out.dtype.kind in "fc" and not np.isfinite(out).all():
         raise FloatingPointError(_forward_anomaly(op, [p.data for p in parents], out))
-    if recorded and (_sites or _anomaly):
+    if recorded and (state.sites or state.anomaly):
         snapshot = None
-        if _anomaly and op.saved:  # bytes: the cheapest exact copy to compare (NaN included)
+        if state.anomaly and op.saved:  # bytes: the cheapest exact copy to compare (NaN included)
             snapshot = tuple(s.tobytes() if isinstance(s, np.ndarray) else None
                              for s in op.saved)  # fmt: skip
         op.trace = _capture(sys._getframe(2), snapshot)
@@ -433,6 +456,51 @@ def check_gradients(op, inputs: Sequence[np.ndarray], dout: np.ndarray, grads: S
         raise FloatingPointError(message + (f"\n  Hint: {hint}" if hint else ""))
 
 
+class NonFiniteGradientWarning(RuntimeWarning):
+    """An op's backward produced NaN or inf from a finite upstream gradient.
+
+    Shown once per ``backward()`` call, for the first such op, with the op, the line that created
+    it (when sites are recorded) and the usual fix; numpy's own line-less ``RuntimeWarning`` is
+    not shown. ``detect_anomaly()`` turns it into an error that stops at the op.
+    """
+
+
+def _as_array(x):
+    """The values of an array or of a tensor (create_graph=True hands backward tensors)."""
+    return x if isinstance(x, np.ndarray) else np.asarray(getattr(x, "data", x))
+
+
+def warn_nonfinite_gradient(op, node, dout, grads: Sequence) -> bool:
+    """Warn once if ``op``'s backward turned a finite ``dout`` into NaN/inf; True if it warned.
+
+    Called by the engine only after numpy reported a floating-point error during this op's
+    backward, so a run without such errors pays nothing for the check.
+    """
+    dout = _as_array(dout)
+    if dout.dtype.kind not in "fc" or not np.isfinite(dout).all():
+        return False  # not this op's doing: the non-finite value came from further down
+    names = _input_names(len(grads))
+    for name, grad, parent in zip(names, grads, node._parents, strict=False):
+        if grad is None:
+            continue
+        values = _as_array(grad)
+        if values.dtype.kind not in "fc" or np.isfinite(values).all():
+            continue
+        label = f"{parent.name!r}, " if getattr(parent, "name", None) else ""
+        hint = _BACKWARD_HINTS.get(op.name)
+        warnings.warn(
+            f"backward of '{op.name}': produced {_bad_kind(values[~np.isfinite(values)])} in the "
+            f"gradient of its input {name} ({label}shape {values.shape}) from a finite upstream "
+            f"gradient; {site_of(op)}."
+            + (f" Hint: {hint}" if hint else "")
+            + " Use tinygrad_edu.detect_anomaly() to stop there with the input ranges.",
+            NonFiniteGradientWarning,
+            stacklevel=_user_stacklevel(),
+        )
+        return True
+    return False
+
+
 # ---------------------------------------------------------------------------------------------
 # log(0)
 # ---------------------------------------------------------------------------------------------
@@ -469,6 +537,12 @@ def _from_environment() -> None:
             f"{sorted(unknown)}; ignoring them.",
             stacklevel=2,
         )
+    # Class attributes: the default of every thread, including threads started later; and the
+    # current thread's own settings.
+    _Switches.sites = "sites" in wanted
+    _Switches.strict = "strict" in wanted
+    _Switches.anomaly = "anomaly" in wanted
+    _Switches.active = bool(wanted & {"sites", "strict", "anomaly"})
     _set(sites="sites" in wanted, strict="strict" in wanted, anomaly="anomaly" in wanted)
 
 

@@ -4,14 +4,17 @@ Layer: ``demo``, above ``expr`` and ``viz`` (and below ``cli``).
 
 On a fresh machine, with no data, it
 
-1. builds the course's J = 3(a + bc), runs backward and draws the graph with every value and
-   dvar (``J.svg``; ``J.dot`` plus a note when the graphviz program is missing);
-2. trains the course's planar "flower" network (2 -> 4 tanh -> 1 sigmoid, ``course.planar``) on
-   the embedded data generator, printing the course's costs and accuracy, and draws its cost
-   curve and its graph (one box per layer);
+1. builds the course's J = 3(a + bc), prints its backward pass step by step (each dvar the
+   upstream gradient times a local derivative), draws the graph with every value and dvar
+   (``J.svg``; ``J.dot`` plus a note when the graphviz program is missing) and writes the
+   interactive page ``J.html`` (step through forward and backward, click nodes, nudge a leaf);
+2. draws the course's activation functions with their derivatives by autograd
+   (``activations.png``), trains the course's planar "flower" network (2 -> 4 tanh -> 1
+   sigmoid, ``course.planar``) on the embedded data generator, printing the course's costs and
+   accuracy, and draws its cost curve, its decision boundary and its graph (one box per layer);
 3. where the cat vs non-cat data is available (``--data DIR`` or ``TINYGRAD_EDU_DATA``), trains
    the course's 4-layer cat recognizer too (``course.deep``; fewer iterations with
-   ``--iterations``).
+   ``--iterations``) and shows the test images it gets wrong.
 
 Everything it draws goes into one folder (``./tinygrad_edu_demo/`` by default), which it names.
 """
@@ -27,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from tinygrad_edu import course, data, losses, viz
+from tinygrad_edu import course, data, losses, train, viz
 from tinygrad_edu.tensor import Tensor
 
 DEFAULT_OUT = "tinygrad_edu_demo"
@@ -57,14 +60,31 @@ def _draw(tensor: Tensor, path: Path, file: TextIO, **kwargs: Any) -> Path | Non
     return written
 
 
-def _plot(history: Any, path: Path, file: TextIO, title: str) -> Path | None:
+def _picture(draw: Any, path: Path, file: TextIO, *args: Any, **kwargs: Any) -> list[Path]:
+    """``draw(*args, path, **kwargs)`` (a matplotlib picture), or a note without matplotlib."""
     try:
-        written = viz.plot_costs(history, path, title=title)
+        written = draw(*args, path, **kwargs)
     except ImportError as err:  # matplotlib (the plot extra) is missing
-        _say(file, f"  no cost curve: {err}")
-        return None
+        _say(file, f"  no {path.stem} picture: {err}")
+        return []
     _say(file, f"  wrote {written}")
-    return written
+    return [written]
+
+
+def _plot(history: Any, path: Path, file: TextIO, title: str) -> Path | None:
+    written = _picture(viz.plot_costs, path, file, history, title=title)
+    return written[0] if written else None
+
+
+def _explore(tensor: Tensor, path: Path, file: TextIO, **kwargs: Any) -> list[Path]:
+    """The interactive page (its picture needs the graphviz program; its steps do not)."""
+    try:
+        written = viz.explore(tensor, **kwargs).save(path)
+    except ImportError as err:  # the graphviz Python package (the viz extra) is missing
+        _say(file, f"  no interactive page: {err}")
+        return []
+    _say(file, f"  wrote {written}  (open it in a browser: step through forward and backward)")
+    return [written]
 
 
 def course_J(file: TextIO, out: Path) -> list[Path]:
@@ -82,24 +102,29 @@ def course_J(file: TextIO, out: Path) -> list[Path]:
     _say(file, f"  forward:  {forward}")
     grads = ",  ".join(f"d{k} = {t.grad.item():g}" for k, t in names.items() if k != "J")
     _say(file, f"  backward: {grads}   (dvar means dJ/dvar)")
+    _say(file, "  the backward pass, step by step (viz.trace_backward):")
+    for line in viz.backward_steps(J, names=names).lines():
+        _say(file, f"    {line}".rstrip())
     drawn = _draw(J, out / "J.svg", file, names=names, backward_edges=True)
-    return [drawn] if drawn else []
+    return ([drawn] if drawn else []) + _explore(J, out / "J.html", file, names=names)
 
 
 def planar(file: TextIO, out: Path, iterations: int) -> list[Path]:
     """Step 2: the course's planar network (``course.planar``), on the embedded data generator."""
     _say(file)
     _say(file, "2. Planar flower data: one hidden layer of 4 tanh units (the course's model)")
+    written = _picture(viz.plot_activations, out / "activations.png", file)
     X, Y = data.planar_flower(seed=1, layout="batch")  # X (400, 2), Y (400, 1)
     blue = int(Y.sum())
     _say(file, f"  data: X {X.shape}, Y {Y.shape} ({blue} blue, {len(Y) - blue} red points)")
     result = course.planar(num_iterations=iterations, print_cost=True, progress=None, file=file)
     acc = 100 * result.train_accuracy
     _say(file, f"  Accuracy: {acc:.0f}%   (the course reports 90%; {result.seconds:.1f} s)")
-    written = []
     curve = _plot(result.all_costs, out / "planar_costs.png", file, "Planar network, lr = 1.2")
     written += [curve] if curve else []
     model = result.network
+    written += _picture(viz.plot_decision_boundary, out / "planar_boundary.png", file, model, X,
+                        Y, title="Decision boundary for hidden layer size 4")  # fmt: skip
     J = losses.binary_cross_entropy(model(Tensor(X, name="X")), Tensor(Y.astype(float), name="Y"))
     J.name = "J"
     J.backward(retain_grads=True)
@@ -143,6 +168,11 @@ def cat(file: TextIO, out: Path, data_dir: str | None, iterations: int) -> list[
     J.backward(retain_grads=True)
     drawn = _draw(J, out / "deep_model.svg", file, collapse=model)
     written += [drawn] if drawn else []
+    predictions = train.predict(model, cats.test_x)
+    wrong = int((predictions != cats.test_y).sum())
+    _say(file, f"  {wrong} of {len(cats.test_y)} test images are mislabelled:")
+    written += _picture(viz.plot_mislabeled, out / "cat_mislabeled.png", file, cats.test_x,
+                        cats.test_y, predictions, cats.classes)  # fmt: skip
     return written
 
 

@@ -30,24 +30,21 @@ import numpy as np
 from tinygrad_edu import debug
 
 
-class _GradMode:
-    """Whether operations record a graph. A class attribute is the cheapest global to read."""
-
-    enabled = True
-
-
 def is_grad_enabled() -> bool:
-    """True unless inside ``no_grad()``.
+    """True unless inside ``no_grad()`` (in this thread: grad mode is per thread, as in PyTorch).
 
     >>> is_grad_enabled()
     True
     """
-    return _GradMode.enabled
+    return debug._state.grad_enabled
 
 
 @contextlib.contextmanager
 def no_grad() -> Iterator[None]:
     """Run the block without recording a graph (for parameter updates and evaluation).
+
+    Grad mode is per thread: a ``predict()`` inside ``no_grad()`` in one thread does not stop
+    another thread's training from recording.
 
     >>> import tinygrad_edu as tg
     >>> w = tg.Tensor(2.0, requires_grad=True)
@@ -56,12 +53,13 @@ def no_grad() -> Iterator[None]:
     >>> y.requires_grad
     False
     """
-    previous = _GradMode.enabled
-    _GradMode.enabled = False
+    state = debug._state
+    previous = state.grad_enabled
+    state.grad_enabled = False
     try:
         yield
     finally:
-        _GradMode.enabled = previous
+        state.grad_enabled = previous
 
 
 @contextlib.contextmanager
@@ -73,12 +71,13 @@ def enable_grad() -> Iterator[None]:
     ...     tg.is_grad_enabled()
     True
     """
-    previous = _GradMode.enabled
-    _GradMode.enabled = True
+    state = debug._state
+    previous = state.grad_enabled
+    state.grad_enabled = True
     try:
         yield
     finally:
-        _GradMode.enabled = previous
+        state.grad_enabled = previous
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -154,7 +153,7 @@ def _check_not_overwritten(node, op) -> None:
     """Raise if an array that ``op`` saved for backward was written in place after it was saved."""
     for saved in op.saved:
         write = _last_write(saved)
-        if write is None or write[0] <= op.clock:
+        if write is None or write[0] <= getattr(op, "clock", 0):  # unset: before any write
             continue
         owner = "its output"
         for i, parent in enumerate(node._parents):
@@ -195,11 +194,15 @@ def toposort(root, all_nodes: bool = False) -> list:
     return order
 
 
-def _store_grad(node, grad: np.ndarray, handed_out: set) -> None:
-    """Accumulate ``grad`` into ``node.grad`` without aliasing arrays other nodes also hold."""
-    if type(grad) is not np.ndarray:  # a 0-d result of numpy arithmetic is a numpy scalar
-        grad = np.array(grad)
-    if node.grad is None:
+def _store_grad(node, grad, handed_out: set) -> None:
+    """Accumulate ``grad`` into ``node._grad`` without aliasing arrays other nodes also hold."""
+    if type(grad) is not np.ndarray:
+        if hasattr(grad, "_op"):  # a tensor (create_graph=True): accumulate with its graph
+            node._grad = grad if node._grad is None else node._grad + grad
+            return
+        grad = np.array(grad)  # a 0-d result of numpy arithmetic is a numpy scalar
+    previous = node._grad
+    if previous is None:
         # Add's backward hands the same array to both inputs, and reshape/transpose hand out views
         # of it: copy only when the memory is already someone's .grad (or read-only, as
         # broadcast_to views are), so ``x.grad += ...`` by a user never changes another .grad.
@@ -215,11 +218,13 @@ def _store_grad(node, grad: np.ndarray, handed_out: set) -> None:
         handed_out.add(id(grad))
         if base is not None:
             handed_out.add(id(base))
-        node.grad = grad
-    elif node.grad.flags.writeable:
-        node.grad += grad  # in place, as PyTorch accumulates
+        node._grad = grad
+    elif type(previous) is not np.ndarray:  # a tensor from an earlier create_graph backward
+        node._grad = previous + grad
+    elif previous.flags.writeable:
+        previous += grad  # in place, as PyTorch accumulates
     else:
-        node.grad = node.grad + grad
+        node._grad = previous + grad
 
 
 _RELEASED_MESSAGE = (
@@ -239,13 +244,13 @@ def _failed(op, err: Exception) -> Exception:
         return RuntimeError(message)
 
 
-def _consumer_counts(root) -> dict:
-    """For every node below ``root`` that needs a gradient: how many graph edges leave it.
+def _consumer_counts(roots) -> dict:
+    """For every node below ``roots`` that needs a gradient: how many graph edges leave it.
 
     Keyed by the node itself: tensors hash by identity, which is cheaper than calling ``id()``.
     """
-    counts = {}
-    stack = [root]
+    counts: dict = {}
+    stack = list(roots)
     while stack:
         for parent in stack.pop()._parents:
             if parent.requires_grad:
@@ -257,15 +262,77 @@ def _consumer_counts(root) -> dict:
     return counts
 
 
-def backward(root, gradient: np.ndarray, retain_graph: bool = False, retain_grads: bool = False):
+def _leading_to(roots, targets) -> set:
+    """The nodes on some path from ``roots`` down to one of ``targets`` (``targets`` included).
+
+    ``grad(outputs, inputs)`` walks only these: no work on branches that reach no input.
+    """
+    wanted = set(targets)
+    leads: set = set()
+    done: set = set()
+    stack = [(r, iter(r._parents)) for r in roots if r.requires_grad]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent.requires_grad and parent not in done:
+                stack.append((parent, iter(parent._parents)))
+                break
+        else:
+            stack.pop()
+            done.add(node)
+            if node in wanted or any(p in leads for p in node._parents):
+                leads.add(node)
+    return leads
+
+
+class _FloatingPointFlag:
+    """numpy's floating-point error callback during backward: remembers that an op produced an
+    invalid value, a division by zero or an overflow, so the engine looks at that op's gradients
+    (and only then) and explains a non-finite one once, instead of numpy's line-less warning."""
+
+    __slots__ = ("raised",)
+
+    def __init__(self) -> None:
+        self.raised = False
+
+    def __call__(self, kind: str, flag: int) -> None:
+        self.raised = True
+
+
+def backward(
+    root,
+    gradient,
+    retain_graph: bool = False,
+    retain_grads: bool = False,
+    create_graph: bool = False,
+):
     """Fill ``.grad`` of every leaf that requires grad with dJ/dleaf, where ``root`` is J.
 
     ``gradient`` is dJ/droot (ones for a scalar loss). Non-leaf tensors keep their gradient only if
     they called ``retain_grad()`` or ``retain_grads=True`` is passed (for teaching and drawing).
+    With ``create_graph=True`` the gradients are tensors with a graph of their own (so they can be
+    differentiated again), computed by the same backward rules run on tensors.
 
     Nodes run in topological order by counting (Kahn's algorithm): a node's backward runs once
     every consumer has sent its share, so its gradient is complete before it flows on. This needs
     no recursion and one cheap pre-pass, and it is deterministic (parents are ordered).
+    """
+    run_backward([root], [gradient], retain_graph, retain_grads, create_graph)
+
+
+def run_backward(
+    roots,
+    gradients,
+    retain_graph: bool,
+    retain_grads: bool,
+    create_graph: bool,
+    inputs=None,
+):
+    """The backward pass from several ``roots`` (each with its gradient ``dJ/droot``).
+
+    Without ``inputs``: gradients accumulate into ``.grad`` (``Tensor.backward``). With
+    ``inputs`` (a sequence of nodes): nothing is stored; the gradient of each input is returned,
+    None where no path leads to it (``tinygrad_edu.grad``).
     """
     # The cyclic garbage collector would otherwise run every few hundred allocations and walk the
     # whole graph in its older generations (measured: 40% of a 50,000-node backward). Backward
@@ -273,29 +340,75 @@ def backward(root, gradient: np.ndarray, retain_graph: bool = False, retain_grad
     collecting = gc.isenabled()
     if collecting:
         gc.disable()
+    flag = _FloatingPointFlag()
+    state = debug._state
+    grad_mode = state.grad_enabled
+    state.grad_enabled = create_graph  # backward rules record a graph only for create_graph
     try:
-        _backward(root, gradient, retain_graph, retain_grads)
+        with np.errstate(all="call", under="ignore", call=flag):
+            return _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs,
+                             flag)  # fmt: skip
     finally:
+        state.grad_enabled = grad_mode
         if collecting:
             gc.enable()
 
 
-def _backward(root, gradient, retain_graph: bool, retain_grads: bool) -> None:
-    pending = _consumer_counts(root)
-    grads = {root: gradient}
+def _as_node_tensors(saved: tuple, node) -> tuple:
+    """What ``op.saved`` holds, with each array that is an input's or the output's data replaced
+    by that tensor (create_graph=True): backward then computes with tensors, recording a graph.
+    Other saved arrays (masks, indices) stay constants."""
+    owners = {id(node.data): node}
+    for parent in node._parents:
+        owners[id(parent.data)] = parent
+    return tuple(owners.get(id(s), s) for s in saved)
+
+
+def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs, flag):
+    if inputs is not None:
+        leads = _leading_to(roots, inputs)
+        wanted = {node: None for node in inputs}
+        pending = {n: c for n, c in _consumer_counts(roots).items() if n in leads}
+        # Count only the edges between nodes on the way to an input.
+        for n in pending:
+            pending[n] = 0
+        for n in dict.fromkeys([*pending, *(r for r in roots if r in leads)]):
+            for parent in n._parents:
+                if parent in pending:
+                    pending[parent] += 1
+    else:
+        leads = None
+        wanted = None
+        pending = _consumer_counts(roots)
+    wrap = type(roots[0])  # the tensor class: wraps arrays when create_graph=True
+    grads: dict = {}
+    for root, gradient in zip(roots, gradients):  # noqa: B905
+        if leads is not None and root not in leads:
+            continue
+        if create_graph and not isinstance(gradient, wrap):
+            gradient = wrap(gradient)
+        previous = grads.get(root)
+        grads[root] = gradient if previous is None else previous + gradient
+    ready = [r for r in grads if pending.get(r, 0) == 0]
     handed_out: set = set()
     writes = _write_clock  # 0 unless an in-place method ever ran: then check saved arrays
-    anomaly = debug._anomaly
-    ready = [root]
+    anomaly = debug._state.anomaly
+    warned = False
     while ready:
         node = ready.pop()
         grad = grads.pop(node)
         op = node._op
-        if op is None:
-            _store_grad(node, grad, handed_out)
+        if op is None:  # a leaf: its gradient is complete
+            if wanted is None:
+                _store_grad(node, grad, handed_out)
+            else:
+                wanted[node] = grad
             continue
-        if retain_grads or node._retain_grad:
-            _store_grad(node, grad, handed_out)
+        if wanted is None:
+            if retain_grads or node._retain_grad:
+                _store_grad(node, grad, handed_out)
+        elif node in wanted:
+            wanted[node] = grad
         if op.saved is None:
             raise RuntimeError(_RELEASED_MESSAGE.format(op=op.name, site=debug.site_of(op)))
         if writes and writes > getattr(op, "clock", 0):  # unset: recorded before any write
@@ -303,26 +416,45 @@ def _backward(root, gradient, retain_graph: bool, retain_grads: bool) -> None:
         if anomaly:
             debug.check_saved(op)
         try:
-            input_grads = op.backward(grad)
+            if create_graph:
+                saved = op.saved
+                op.saved = _as_node_tensors(saved, node)
+                try:
+                    input_grads = op.backward(grad)
+                finally:
+                    op.saved = saved
+            else:
+                input_grads = op.backward(grad)
         except Exception as err:
             raise _failed(op, err) from err
         if anomaly:
             debug.check_gradients(op, [p.data for p in node._parents], grad, input_grads)
+        elif flag.raised:  # numpy reported a floating-point error in this op's backward
+            if not warned:
+                warned = debug.warn_nonfinite_gradient(op, node, grad, input_grads)
+            flag.raised = False
         if not retain_graph:
             op.saved = None
         # zip(strict=True) would parse a keyword argument on every node: measurably slower.
         for parent, pgrad in zip(node._parents, input_grads):  # noqa: B905
-            if not parent.requires_grad:
-                continue
+            if not parent.requires_grad or (leads is not None and parent not in leads):
+                continue  # needs no gradient (or leads to no input of grad())
             if pgrad is not None:
-                if pgrad.shape != parent.data.shape:
-                    pgrad = unbroadcast(pgrad, parent.data.shape)
-                    if pgrad.shape != parent.data.shape:  # a bug in op.backward, not user code
+                data = parent.data
+                if create_graph and not isinstance(pgrad, wrap):
+                    pgrad = wrap(pgrad)
+                if pgrad.shape != data.shape:
+                    pgrad = unbroadcast(pgrad, data.shape)
+                    if pgrad.shape != data.shape:  # a bug in op.backward, not user code
                         raise RuntimeError(
                             f"backward of '{op.name}': expected a gradient of shape "
-                            f"{parent.data.shape} for an input, got {pgrad.shape} "
+                            f"{data.shape} for an input, got {pgrad.shape} "
                             f"({debug.site_of(op)}). The op's backward is wrong; please report it."
                         )
+                # A gradient has its tensor's dtype (float32 stays float32). Builtin dtypes are
+                # singletons, so the identity test settles the common case without a comparison.
+                if pgrad.dtype is not data.dtype and pgrad.dtype != data.dtype:
+                    pgrad = pgrad.astype(data.dtype)
                 previous = grads.get(parent)
                 grads[parent] = pgrad if previous is None else previous + pgrad
             left = pending[parent] - 1
@@ -332,3 +464,6 @@ def _backward(root, gradient, retain_graph: bool, retain_grads: bool) -> None:
                     ready.append(parent)
                 else:  # requires_grad was switched on after the op recorded it: no gradient
                     del pending[parent]
+    if wanted is not None:
+        return [wanted[node] for node in inputs]
+    return None

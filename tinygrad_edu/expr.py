@@ -21,7 +21,6 @@ import ast
 import sys
 import warnings
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -155,10 +154,20 @@ def _refusal(node: ast.AST) -> str:
     if isinstance(node, ast.Call):
         if isinstance(node.func, ast.Attribute):  # obj.method(...): name the attribute access
             return _refusal(node.func)
+        if isinstance(node.func, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.Call)):
+            left = ast.unparse(node.func)  # 3(a + b), (a + b)(c + d): a forgotten *
+            if not isinstance(node.func, (ast.Constant, ast.Call)):
+                left = f"({left})"
+            return f"multiplication needs *: write {left}*(...), not {left}(...)"
         if not isinstance(node.func, ast.Name):
             return f"only these functions can be called: {', '.join(FUNCTIONS)}"
         if node.func.id not in FUNCTIONS:
-            return f"unknown function {node.func.id!r}; allowed: {', '.join(FUNCTIONS)}"
+            unknown = f"unknown function {node.func.id!r}; allowed: {', '.join(FUNCTIONS)}"
+            strings = any(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in
+                          node.args)  # fmt: skip
+            if node.func.id.startswith("_") or strings or len(node.args) != 1 or node.keywords:
+                return unknown
+            return f"{unknown} (to multiply, write {node.func.id}*(...))"  # a(b + c)
         if node.keywords:
             return f"{node.func.id}() takes no keyword arguments"
         if len(node.args) != 1:
@@ -167,15 +176,42 @@ def _refusal(node: ast.AST) -> str:
     return f"{type(node).__name__} is not allowed; use {_ALLOWED}"
 
 
+def variables_of(tree: ast.Expression) -> list[str]:
+    """The variable names an expression uses, in order of first appearance.
+
+    >>> variables_of(parse("3*(a + b*c) + exp(a)"))
+    ['a', 'b', 'c']
+    """
+    seen: dict[str, None] = {}
+    for node in sorted(
+        (n for n in ast.walk(tree) if isinstance(n, ast.Name)),
+        key=lambda n: (n.lineno, n.col_offset),
+    ):
+        if node.id not in FUNCTIONS or not _is_called(tree, node):
+            seen.setdefault(node.id, None)
+    return list(seen)
+
+
+def _is_called(tree: ast.Expression, name: ast.Name) -> bool:
+    return any(isinstance(n, ast.Call) and n.func is name for n in ast.walk(tree))
+
+
 def _evaluate(text: str, values: Mapping[str, Any], name: str):
     """``evaluate`` plus the sub-expression text of each variable (for printing)."""
     tree = parse(text)
     stripped = text.lstrip()
     indent = len(text) - len(stripped)
+    used = variables_of(tree)
+    if name in used:
+        raise ExpressionError(
+            f"the result's name {name!r} is also a variable of the expression; give the result "
+            f"another name (the default is J)."
+        )
     inputs: dict[str, Tensor] = {}
     computed: dict[str, Tensor] = {}  # sub-expression text -> tensor: identical ones share a node
     texts: dict[str, str] = {}
     counter = [0]
+    reserved = set(used) | {name}  # t1, t2, ... never reuse a variable's name (nor the result's)
 
     def leaf(node: ast.Name) -> Tensor:
         key = node.id
@@ -227,6 +263,8 @@ def _evaluate(text: str, values: Mapping[str, Any], name: str):
                 out.name = key
             else:
                 counter[0] += 1
+                while f"t{counter[0]}" in reserved:
+                    counter[0] += 1
                 out.name = f"t{counter[0]}"
             texts[out.name] = key
         computed[key] = out
@@ -239,6 +277,11 @@ def _evaluate(text: str, values: Mapping[str, Any], name: str):
                 "the expression uses no variables, so there is nothing to differentiate; "
                 "write e.g. 3*(a + b*c) and give values with --set a=5 b=3 c=2.",
                 indent + 1,
+            )
+        if name in computed and computed[name] is not root:
+            raise ExpressionError(
+                f"the result's name {name!r} is also the text of a part of the expression; give "
+                f"the result another name (the default is J)."
             )
         if root.name is None or root.name in texts:
             texts.pop(root.name or "", None)
@@ -305,36 +348,83 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
+# What ``-o`` can write: graphviz's pictures, DOT text, and the interactive page (``.html``).
+OUTPUT_FORMATS = (*viz.graph.FORMATS, "html")
+
+
+def _check_name(name: str) -> None:
+    if not name or not name.isprintable() or name != name.strip():
+        shown = ascii(name)
+        raise ExpressionError(
+            f"--name: expected a printable name such as J or cost, got {shown} (control "
+            f"characters, leading or trailing spaces and empty names are refused)."
+        )
+
+
 def run(args: argparse.Namespace) -> int:
-    """Evaluate, print values and gradients, and draw the picture; returns the exit code."""
+    """Evaluate, print values and gradients (and the backward trace), and draw; the exit code."""
     prog = "tinygrad-edu graph"
+
+    def fail(message: str, code: int) -> int:
+        print(f"{prog}: error: {message}", file=sys.stderr)
+        return code
+
     try:
+        _check_name(args.name)
         values = _parse_set(args.set or [])
+        used = variables_of(parse(args.expression))
+        if args.name in used:
+            raise ExpressionError(
+                f"--name {args.name}: {args.name} is a variable of the expression, so the result "
+                f"needs another name (the default is J)."
+            )
+        path = fmt = None
+        if args.output != "-":
+            output = args.output or f"{args.name}.{args.format or 'svg'}"
+            path, fmt = viz.graph.output_path(output, args.format, what="-o",
+                                              formats=OUTPUT_FORMATS)  # fmt: skip
         root, variables, texts = _evaluate(args.expression, values, args.name)
     except ExpressionError as err:
-        print(f"{prog}: error: {err}", file=sys.stderr)
-        return 2
+        return fail(str(err), 2)
+    except ValueError as err:  # the output path
+        return fail(str(err), 2)
+    unused = [key for key in values if key not in used]
+    if unused:
+        listed = " ".join(f"{k}={_fmt(values[k])}" for k in unused)
+        print(
+            f"{prog}: warning: --set {listed}: not used by the expression (its variables: "
+            f"{', '.join(used)})",
+            file=sys.stderr,
+        )
     # With "-o -" the DOT text alone goes to stdout (for piping into dot); the table to stderr.
     table = sys.stderr if args.output == "-" else sys.stdout
+    clean = viz.graph._clean
     header = f"{root.name} = {texts[root.name]}" if root.name in texts else args.expression.strip()
-    print(header, file=table)
-    width = max(len("variable"), *(len(n) for n in variables)) + 2
-    print(f"  {'variable':<{width}}{'value':>12}{'d' + root.name + '/dvariable':>18}", file=table)
+    print(clean(header), file=table)
+    width = max(len("variable"), *(len(clean(n)) for n in variables)) + 2
+    print(f"  {'variable':<{width}}{'value':>12}{'d' + clean(root.name) + '/dvariable':>18}",
+          file=table)  # fmt: skip
     for key, t in variables.items():
         grad = "" if t.grad is None else _fmt(t.grad.item())
         note = f"   = {texts[key]}" if key in texts and texts[key] != key and t is not root else ""
-        print(f"  {key:<{width}}{_fmt(t.item()):>12}{grad:>18}{note}", file=table)
-    fmt = args.format
-    output = args.output or f"{root.name}.{fmt or 'svg'}"
-    if output == "-":
+        print(f"  {clean(key):<{width}}{_fmt(t.item()):>12}{grad:>18}{note}", file=table)
+    if args.steps:
+        print(file=table)
+        viz.trace_backward(root, names=variables, file=table)
+    if args.output == "-":
         print(viz.to_dot(root, backward_edges=args.backward_edges).source)
         return 0
     try:
-        path = viz.render(root, Path(output), format=fmt, backward_edges=args.backward_edges)
+        if fmt == "html":
+            written = viz.explore(root, names=variables).save(path)
+        else:
+            written = viz.render(root, path, format=fmt, backward_edges=args.backward_edges)
     except (RuntimeError, ImportError, ValueError) as err:
-        print(f"{prog}: error: {err}", file=sys.stderr)
-        return 1
-    print(f"wrote {path}")
+        return fail(str(err), 1)
+    except OSError as err:  # permissions, a full disk, a path under /proc
+        why = err.strerror or type(err).__name__
+        return fail(f"cannot write {clean(str(path))}: {why}.", 1)
+    print(f"wrote {clean(str(written))}")
     return 0
 
 
@@ -358,12 +448,20 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="values of the variables, e.g. --set a=5 b=3 c=2",
     )
     parser.add_argument(
-        "-o", "--output", help="picture to write (default: NAME.svg); '-' prints DOT text"
+        "-o",
+        "--output",
+        help="file to write (default: NAME.svg): .svg, .png, .pdf, .jpg, .dot, or .html for the "
+        "interactive page; '-' prints DOT text",
     )
     parser.add_argument(
         "--format",
-        choices=["svg", "png", "pdf", "dot"],
-        help="picture format (default: from the output's suffix, else svg)",
+        choices=list(OUTPUT_FORMATS),
+        help="output format (default: from the output's suffix, else svg)",
+    )
+    parser.add_argument(
+        "--steps",
+        action="store_true",
+        help="also print the backward pass step by step, in the engine's order",
     )
     parser.add_argument("--name", default="J", help="name of the result (default: J)")
     parser.add_argument(

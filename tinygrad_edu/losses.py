@@ -1,7 +1,13 @@
-"""Loss functions: binary cross-entropy (on probabilities and on logits), cross-entropy, MSE.
+"""Loss functions: binary cross-entropy (on probabilities and on logits), cross-entropy, MSE;
+the course's L2 regularization term; ``one_hot``.
 
 Layer: ``losses``, above ``nn`` (it composes tensor ops; no op of its own). Each loss returns a
 0-d tensor (or the per-element losses with ``reduction="none"``) to call ``backward()`` on.
+
+Every loss that multiplies a target by a log-probability uses ``0 * log 0 = 0`` (the limit of
+``y log y``, and the course's ``np.nansum``): a perfect prediction at exactly 0 or 1 costs 0 and
+has a finite gradient, never ``nan``. A *wrong* prediction at exactly 0 or 1 costs ``inf``, as it
+should, and warns.
 
 The course's cost is ``J = -1/m * sum(Y log A + (1 - Y) log(1 - A))``. Here the ``1/m`` lives in
 ``reduction="mean"``: the mean over the m examples is the sum divided by m. Its gradient therefore
@@ -19,13 +25,16 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu.tensor import Tensor
+from tinygrad_edu.nn import Module
+from tinygrad_edu.tensor import Tensor, where
 
 __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "l2_regularization",
     "mse",
+    "one_hot",
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -78,9 +87,11 @@ def binary_cross_entropy(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
     """The course's cost on probabilities: ``-mean(Y log A + (1 - Y) log(1 - A))``.
 
     ``reduction="mean"`` divides by the number of elements: for ``A (1, m)`` that is the course's
-    ``1/m``. Probabilities of exactly 0 or 1 give ``log(0) = -inf``: this warns once (it is not
-    clipped silently). For a stable cost, give the pre-activation Z to
-    ``binary_cross_entropy_with_logits`` instead of ``A = sigmoid(Z)``.
+    ``1/m``. A term whose weight is 0 counts 0 even where its log is ``-inf`` (``0 * log 0 = 0``,
+    as the course's ``np.nansum``): ``A = 1`` with ``Y = 1`` costs 0, with gradient ``-1/A``
+    (divided by the mean's count), never ``nan``. A wrong prediction at exactly 0 or 1 costs
+    ``inf`` and warns once: the sigmoid saturated, and
+    ``binary_cross_entropy_with_logits`` on the pre-activation Z stays finite.
 
     Args:
         A: predicted probabilities in [0, 1], e.g. ``(1, m)`` or ``(m, 1)``.
@@ -94,6 +105,10 @@ def binary_cross_entropy(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
     >>> J = binary_cross_entropy(A, np.array([[1, 0]]))
     >>> round(J.item(), 6)
     0.693147
+    >>> A = Tensor([[1.0, 0.5]], requires_grad=True)      # a perfect prediction costs 0
+    >>> J = binary_cross_entropy(A, np.array([[1, 1]]))
+    >>> J.backward(); round(J.item(), 8), A.grad           # ln 2 / 2; d/dA of -log(A) / 2
+    (0.34657359, array([[-0.5, -1. ]]))
     """
     op = "binary_cross_entropy"
     A = _as_tensor(A)
@@ -107,20 +122,38 @@ def binary_cross_entropy(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
             f"pass Z (logits) instead of A = sigmoid(Z)? Then use "
             f"binary_cross_entropy_with_logits(Z, Y)."
         )
-    saturated = low == 0.0 or high == 1.0
-    if saturated:
+    if low > 0.0 and high < 1.0:  # no log(0) anywhere: the plain expression, fastest
+        loss = -(Y * A.log() + (1 - Y) * (1 - A).log())
+        return _reduce(op, loss, reduction)
+    # Some A is exactly 0 or 1. Where a log's weight is 0 (Y = 0 for log A, Y = 1 for
+    # log(1 - A)), the log gets the harmless input 1 instead: its value 0 times the weight 0
+    # is the convention's 0, and the gradient reaching A there is 0, not 0 * inf = nan.
+    # Masking log's *input* matters: a masked output would still send 0 / 0 through log.
+    y = Y.data
+    wrong = ((y != 0) & (data == 0.0)) | ((y != 1) & (data == 1.0))
+    if wrong.any():
         warnings.warn(
-            f"{op}: a probability in A is exactly {'0' if low == 0.0 else '1'}, so log(0) makes "
-            f"the cost inf or nan. The sigmoid saturated; use "
-            f"binary_cross_entropy_with_logits(Z, Y) on the pre-activation Z instead.",
+            f"{op}: {int(wrong.sum())} prediction(s) in A are exactly "
+            f"{'0' if (wrong & (data == 0.0)).any() else '1'} for the opposite label, so the "
+            f"cost is inf. The sigmoid saturated; use binary_cross_entropy_with_logits(Z, Y) on "
+            f"the pre-activation Z for a finite cost.",
             RuntimeWarning,
             stacklevel=2,
         )
+    A_pos = where(y == 0, 1.0, A)  # log A where Y != 0
+    A_neg = where(y == 1, 0.0, A)  # log(1 - A) where 1 - Y != 0
     with warnings.catch_warnings():
-        if saturated:
-            warnings.simplefilter("ignore")  # one warning is enough: log's own says the same
-        loss = -(Y * A.log() + (1 - Y) * (1 - A).log())
+        warnings.simplefilter("ignore")  # one warning (above) is enough: log's says the same
+        loss = -(Y * A_pos.log() + (1 - Y) * (1 - A_neg).log())
     return _reduce(op, loss, reduction)
+
+
+def _target_times(Y: Tensor, log_p: Tensor) -> Tensor:
+    """``Y * log_p`` with ``0 * (-inf) = 0``, for log-probabilities with a bounded derivative
+    (log_softmax, log_sigmoid): masking the output is enough there."""
+    if np.isfinite(log_p.data).all():
+        return Y * log_p
+    return Y * where(Y.data == 0, 0.0, log_p)
 
 
 def binary_cross_entropy_with_logits(Z: Any, Y: Any, reduction: str = "mean") -> Tensor:
@@ -144,7 +177,7 @@ def binary_cross_entropy_with_logits(Z: Any, Y: Any, reduction: str = "mean") ->
     Z = _as_tensor(Z)
     Y = _labels(Y, Z)
     _check_same_shape(op, Z, Y, "Z", "Y")
-    loss = -(Y * Z.log_sigmoid() + (1 - Y) * (-Z).log_sigmoid())
+    loss = -(_target_times(Y, Z.log_sigmoid()) + _target_times(1 - Y, (-Z).log_sigmoid()))
     return _reduce(op, loss, reduction)
 
 
@@ -155,8 +188,8 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
 
     Args:
         logits: ``(m, C)`` scores, one row per example.
-        targets: ``(m,)`` integer class indices in [0, C), or ``(m, C)`` one-hot / probability
-            rows.
+        targets: ``(m,)`` class indices in [0, C) (integers, or whole numbers stored as
+            floats), or ``(m, C)`` one-hot / probability rows.
         reduction: "mean" (default), "sum" or "none" (one loss per example).
 
     >>> logits = Tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]], requires_grad=True)
@@ -174,6 +207,8 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
     m, n_classes = logits.shape
     log_probs = logits.log_softmax(axis=1)  # (m, C)
     raw = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
+    if raw.dtype.kind == "f" and raw.ndim == 1 and np.array_equal(raw, np.round(raw)):
+        raw = raw.astype(np.int64)  # class indices stored as floats (e.g. converted by fit)
     if raw.dtype.kind in "iub":
         if raw.shape != (m,):
             raise ValueError(
@@ -189,7 +224,7 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
     else:
         probs = _labels(targets, logits)
         _check_same_shape(op, logits, probs, "logits", "targets")
-        loss = -(probs * log_probs).sum(axis=1)  # (m,)
+        loss = -_target_times(probs, log_probs).sum(axis=1)  # (m,); 0 * log 0 = 0
     return _reduce(op, loss, reduction)
 
 
@@ -205,3 +240,103 @@ def mse(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
     _check_same_shape(op, A, Y, "A", "Y")
     diff = A - Y
     return _reduce(op, diff * diff, reduction)
+
+
+def l2_regularization(params: Module | Any, lambd: float, m: int) -> Tensor:
+    """The course's L2 cost term ``lambd / (2 m) * sum of ||W||^2`` over the weight matrices.
+
+    Course 2, week 1 ("Regularization", ``compute_cost_with_regularization``) adds
+    ``(1./m * lambd / 2) * (sum(W1**2) + sum(W2**2) + sum(W3**2))`` to the cross-entropy; its
+    gradient adds ``lambd / m * W`` to each dW ("weight decay": each step shrinks W). Add this
+    term to the loss before ``backward()`` and autograd does the rest.
+
+    Given a Module, the weights are its parameters with two or more axes (Linear's W, a
+    convolution's kernels), not the biases or batch norm's gamma and beta, as the course
+    regularizes W only. Pass a list of tensors to choose them yourself.
+
+    This is L2 regularization of the *cost*; ``optim.SGD(weight_decay=...)`` adds the same
+    gradient inside the optimizer, and ``optim.AdamW`` decays weights decoupled from Adam's
+    scaling, which is not the same thing.
+
+    Args:
+        params: a Module, or an iterable of the tensors to regularize.
+        lambd: the regularization strength lambda, >= 0 (``lambda`` is a Python keyword).
+        m: the number of training examples the cost averages over.
+
+    Returns:
+        A 0-d tensor to add to the cost.
+
+    >>> from tinygrad_edu import nn
+    >>> layer = nn.Linear(2, 1, init="zeros"); layer.W.data[:] = [[3.0, 4.0]]
+    >>> round(l2_regularization(layer, lambd=0.7, m=5).item(), 12)     # 0.7 / 10 * 25
+    1.75
+    """
+    op = "l2_regularization"
+    if isinstance(params, Module):
+        weights = [p for p in params.parameters() if p.ndim >= 2]
+    elif isinstance(params, Tensor):
+        weights = [params]
+    else:
+        weights = list(params)
+    if not weights:
+        raise ValueError(
+            f"{op}: expected at least one weight matrix to regularize, got none (a Module's "
+            f"weights are its parameters with two or more axes)."
+        )
+    if isinstance(lambd, bool) or not isinstance(lambd, (int, float)) or not lambd >= 0:
+        raise ValueError(f"{op}: expected lambd >= 0, got {lambd!r}.")
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
+        raise ValueError(f"{op}: expected m, the number of examples, to be an int >= 1, got {m!r}.")
+    total = None
+    for W in weights:
+        W = _as_tensor(W)
+        squares = (W * W).sum()  # the course's np.sum(np.square(W))
+        total = squares if total is None else total + squares
+    return (1.0 / m * lambd / 2) * total  # the course's coefficient, in the course's order
+
+
+def one_hot(labels: Any, num_classes: int | None = None, *, axis: int = -1, dtype=np.float64):
+    """Integer class labels as one-hot rows (or columns): ``[2, 0] -> [[0, 0, 1], [1, 0, 0]]``.
+
+    The course's ``convert_to_one_hot(Y, C)`` gives ``(C, m)``, classes in rows: pass
+    ``axis=0``. The result is a constant Tensor (labels have no gradient), e.g. the
+    probability targets of ``cross_entropy``.
+
+    Args:
+        labels: integers in [0, num_classes), any shape (a column ``(m, 1)`` or row ``(1, m)`` is
+            flattened first, as the course does).
+        num_classes: C; default ``max(labels) + 1``.
+        axis: where the class axis goes: -1 (default, PyTorch's ``F.one_hot``) or 0 (course).
+        dtype: float64 by default, so the result can be a target directly.
+
+    Raises:
+        TypeError: labels are not integers.
+        ValueError: a label is negative or >= num_classes.
+
+    >>> one_hot(np.array([2, 0]), 3)
+    Tensor([[0., 0., 1.],
+            [1., 0., 0.]])
+    >>> one_hot(np.array([[1, 0]]), 2, axis=0).shape     # the course's (C, m)
+    (2, 2)
+    """
+    op = "one_hot"
+    raw = labels.data if isinstance(labels, Tensor) else np.asarray(labels)
+    if raw.dtype.kind == "f" and raw.size and np.array_equal(raw, np.round(raw)):
+        raw = raw.astype(np.int64)  # labels stored as floats (e.g. a Tensor of them)
+    if raw.dtype.kind not in "iub":
+        raise TypeError(f"{op}: expected integer class labels, got dtype {raw.dtype}.")
+    if raw.ndim == 2 and 1 in raw.shape:
+        raw = raw.reshape(-1)
+    if num_classes is None:
+        num_classes = int(raw.max()) + 1 if raw.size else 0
+    if raw.size and (raw.min() < 0 or raw.max() >= num_classes):
+        raise ValueError(
+            f"{op}: expected labels in [0, {num_classes}), got values in [{raw.min()}, "
+            f"{raw.max()}]."
+        )
+    out = np.eye(num_classes, dtype=dtype)[raw.astype(np.intp)]  # (..., C)
+    if axis == 0:
+        out = np.moveaxis(out, -1, 0)  # (C, ...)
+    elif axis != -1:
+        raise ValueError(f"{op}: expected axis -1 (classes last) or 0 (classes first), got {axis}.")
+    return Tensor(np.ascontiguousarray(out))

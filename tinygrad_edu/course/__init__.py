@@ -13,6 +13,10 @@ planar                 2 -> 4 tanh -> 1 sigmoid             10000       90.75 % 
 planar-sweep           hidden sizes 1, 2, 3, 4, 5, 20, 50   5000 each   67.5, 67.25, 90.75, ... %
 two-layer              12288 -> 7 relu -> 1 sigmoid         2500        train 100 %, test 72 %
 deep                   12288 -> 20 -> 7 -> 5 -> 1           2500        train 98.56 %, test 80 %
+conv-step-by-step      course 4 week 1's fixtures           -           its printed values
+cnn-digits             CONV-POOL-CONV-POOL-FC on digits     20 epochs   (SIGNS: not shipped)
+rnn-step-by-step       RNN and LSTM cells, course layout    (none)      a_next[4] = [0.5958, ...]
+dinosaurus             27 -> 50 tanh RNN -> 27 softmax      22001       loss 23.087336 at 0
 =====================  ===================================  ==========  ===========================
 
 Layers are batch-first (``X (m, 12288)``), but W has the course's shape ``(n_out, n_in)`` and is
@@ -37,21 +41,31 @@ from tinygrad_edu.course.course1 import (
     planar_sweep,
     two_layer,
 )
+from tinygrad_edu.course.course5 import (
+    DinosaurusResult,
+    StepByStepResult,
+    dinosaurus,
+    rnn_step_by_step,
+)
 from tinygrad_edu.course.registry import MODELS
 
 __all__ = [
     "MODELS",
     "SWEEP_SIZES",
     "CourseResult",
+    "DinosaurusResult",
+    "StepByStepResult",
     "SweepResult",
     "add_parser",
     "deep",
     "deep_network",
+    "dinosaurus",
     "logistic_regression",
     "percent",
     "planar",
     "planar_network",
     "planar_sweep",
+    "rnn_step_by_step",
     "run",
     "two_layer",
 ]

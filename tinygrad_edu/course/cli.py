@@ -66,8 +66,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "--data",
         metavar="DIR",
         default=None,
-        help="folder holding train_catvnoncat.h5 and test_catvnoncat.h5 "
-        f"(default: ${data.DATA_ENV_VAR})",
+        help="folder holding the course's data (train_catvnoncat.h5 and test_catvnoncat.h5; "
+        f"data.mat for reg-*), or its parent (default: ${data.DATA_ENV_VAR})",
     )
     parser.add_argument(
         "--iterations",
@@ -293,7 +293,12 @@ def run(args: argparse.Namespace) -> int:
     if plot is not None:
         from tinygrad_edu.viz import plot_costs  # matplotlib is optional: import when asked
 
-        plot_costs(result.curves(), plot, title=f"{args.name}: cost per iteration")
+        try:
+            plot_costs(result.curves(), plot, title=f"{args.name}: cost per iteration")
+        except ValueError as err:  # a run without costs to draw
+            return fail(f"--plot: {err}", 1)
         if not args.json:
             print(f"Cost curve written to {args.plot}")
+        for what, path in getattr(result, "extra_pictures", lambda _: [])(args.plot):
+            print(f"{what} written to {path}", file=sys.stderr if args.json else sys.stdout)
     return 0

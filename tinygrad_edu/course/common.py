@@ -6,7 +6,9 @@ Layer: ``course``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tinygrad_edu import nn
@@ -36,6 +38,9 @@ class CourseResult:
         test_accuracy: the same on the test set; None for the planar models (no test set).
         network: the trained ``nn.Module``.
         seconds: training time.
+        pictures: draws the run's other pictures next to the cost curve's file (the planar
+            model's decision boundary, the cat models' mislabelled test images): called with
+            that path, returns ``[(what, path written), ...]``. None: no other pictures.
     """
 
     model: str
@@ -45,6 +50,11 @@ class CourseResult:
     test_accuracy: float | None
     network: nn.Module
     seconds: float
+    pictures: Callable[[Path], list[tuple[str, Path]]] | None = field(default=None, repr=False)
+
+    def extra_pictures(self, plot_path: str | Path) -> list[tuple[str, Path]]:
+        """What ``--plot`` draws besides the cost curve: ``[(what, path), ...]`` (may be empty)."""
+        return self.pictures(Path(plot_path)) if self.pictures is not None else []
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object: model, costs (keys as strings) and accuracies as fractions."""

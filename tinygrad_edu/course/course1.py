@@ -6,12 +6,47 @@ Layer: ``course``. See the package docstring for the table of runs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tinygrad_edu import data, losses, nn, train
 from tinygrad_edu.course.common import CourseResult, SweepResult
+
+
+def _beside(plot_path: Path, what: str) -> Path:
+    """``costs.png`` -> ``costs_boundary.png``: another picture next to the cost curve."""
+    return plot_path.with_name(f"{plot_path.stem}_{what}{plot_path.suffix or '.png'}")
+
+
+def _boundary_pictures(network: nn.Module, X, Y, title: str):
+    """The planar model's decision boundary, as the course draws it after training."""
+
+    def draw(plot_path: Path) -> list[tuple[str, Path]]:
+        from tinygrad_edu import viz  # matplotlib is optional: import when drawing
+
+        path = viz.plot_decision_boundary(network, X, Y, _beside(plot_path, "boundary"),
+                                          title=title)  # fmt: skip
+        return [("Decision boundary", path)]
+
+    return draw
+
+
+def _mislabeled_pictures(network: nn.Module, test):
+    """The test images the cat model gets wrong, as the course's print_mislabeled_images."""
+
+    def draw(plot_path: Path) -> list[tuple[str, Path]]:
+        from tinygrad_edu import viz  # matplotlib is optional: import when drawing
+
+        X, Y = test
+        predictions = train.predict(network, X)
+        path = viz.plot_mislabeled(X, Y, predictions, ("non-cat", "cat"),
+                                   _beside(plot_path, "mislabeled"))  # fmt: skip
+        return [("Mislabelled test images", path)]
+
+    return draw
+
 
 SWEEP_SIZES = (1, 2, 3, 4, 5, 20, 50)
 
@@ -26,6 +61,7 @@ def _train(
     learning_rate: float,
     num_iterations: int,
     print_every: int,
+    pictures: Callable | None = None,
     **show: Any,
 ) -> CourseResult:
     """Gradient descent on the course's cost, then the accuracies. ``test`` is (X, Y) or None;
@@ -51,6 +87,7 @@ def _train(
         test_accuracy=test_accuracy,
         network=network,
         seconds=history.seconds,
+        pictures=pictures,
     )
 
 
@@ -84,6 +121,7 @@ def logistic_regression(
         learning_rate=learning_rate,
         num_iterations=num_iterations,
         print_every=100,
+        pictures=_mislabeled_pictures(network, test),
         **show,
     )
 
@@ -125,6 +163,9 @@ def planar(
         learning_rate=learning_rate,
         num_iterations=num_iterations,
         print_every=1000,
+        pictures=_boundary_pictures(
+            network, X, Y, f"Decision boundary for hidden layer size {n_h}"
+        ),
         **show,
     )
 
@@ -177,6 +218,7 @@ def two_layer(
         learning_rate=learning_rate,
         num_iterations=num_iterations,
         print_every=100,
+        pictures=_mislabeled_pictures(network, test),
         **show,
     )
 
@@ -196,6 +238,7 @@ def deep(
         learning_rate=learning_rate,
         num_iterations=num_iterations,
         print_every=100,
+        pictures=_mislabeled_pictures(network, test),
         **show,
     )
 

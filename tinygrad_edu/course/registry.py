@@ -8,8 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tinygrad_edu.course import course1
+from tinygrad_edu.course import course1, course2, course4, course5
 
 MODELS: dict[str, Callable[..., Any]] = {
     **course1.MODELS,
+    **course2.MODELS,
+    **course4.MODELS,
+    **course5.MODELS,
 }

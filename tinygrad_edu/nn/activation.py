@@ -1,4 +1,5 @@
-"""Activation layers (no parameters): ReLU, LeakyReLU, Tanh, Sigmoid, Identity.
+"""Activation layers (no parameters): ReLU, LeakyReLU, Tanh, Sigmoid, Identity, Softmax,
+LogSoftmax.
 
 Layer: ``nn``.
 """
@@ -71,3 +72,42 @@ class Identity(Module):
 
     def forward(self, Z: Any) -> Any:
         return Z
+
+
+class Softmax(Module):
+    """``A = exp(Z) / sum(exp(Z))`` along ``axis`` (default the last: one row per example).
+
+    The course's softmax layer (course 2, week 3) with examples in columns is ``Softmax(axis=0)``.
+    For training, give the logits Z to ``losses.cross_entropy`` instead (it is stable).
+
+    >>> Softmax()(Tensor([[0.0, 0.0]]))
+    Tensor([[0.5, 0.5]])
+    """
+
+    def __init__(self, axis: int = -1):
+        super().__init__()
+        self.axis = int(axis)
+
+    def forward(self, Z: Any) -> Tensor:
+        return _as_tensor(Z).softmax(axis=self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"
+
+
+class LogSoftmax(Module):
+    """``log(softmax(Z))`` along ``axis``, computed without forming softmax (stable).
+
+    >>> LogSoftmax()(Tensor([[0.0, 0.0]])).exp()
+    Tensor([[0.5, 0.5]])
+    """
+
+    def __init__(self, axis: int = -1):
+        super().__init__()
+        self.axis = int(axis)
+
+    def forward(self, Z: Any) -> Tensor:
+        return _as_tensor(Z).log_softmax(axis=self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"

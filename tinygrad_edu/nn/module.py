@@ -1,4 +1,4 @@
-"""``Module`` (the base class of layers) and ``Parameter``.
+"""``Module`` (the base class of layers), ``Parameter``, ``Buffer`` and the model summary.
 
 Layer: ``nn``.
 """
@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from tinygrad_edu.engine import no_grad
 from tinygrad_edu.tensor import Tensor
 
 
@@ -33,6 +34,26 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter" + super().__repr__().removeprefix("Tensor")
+
+
+class Buffer(Tensor):
+    """State a module keeps but does not learn (batch norm's running mean and variance).
+
+    A buffer never requires grad; optimizers never see it (``parameters()`` skips it), but
+    ``state_dict()`` saves it and ``to(dtype)`` converts it, as PyTorch's ``nn.Buffer``.
+
+    >>> B = Buffer(np.zeros(3), name="running_mean")
+    >>> B.requires_grad, B.shape
+    (False, (3,))
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, name: str | None = None, dtype=None):
+        super().__init__(data, requires_grad=False, dtype=dtype, name=name)
+
+    def __repr__(self) -> str:
+        return "Buffer" + super().__repr__().removeprefix("Tensor")
 
 
 class LoadResult(NamedTuple):
@@ -137,6 +158,129 @@ class Module:
         """
         return [p for _, p in self.named_parameters()]
 
+    def named_buffers(self) -> Iterator[tuple[str, Buffer]]:
+        """``(name, buffer)`` pairs in the order of ``named_parameters()`` (batch norm's
+        ``running_mean``, ``running_var``, ``num_batches_tracked``).
+
+        >>> from tinygrad_edu import nn
+        >>> [name for name, _ in nn.BatchNorm1d(3).named_buffers()]
+        ['running_mean', 'running_var', 'num_batches_tracked']
+        """
+        seen = set()
+        for module_name, module in self.named_modules():
+            for name, value in vars(module).items():
+                if isinstance(value, Buffer) and id(value) not in seen:
+                    seen.add(id(value))
+                    yield (f"{module_name}.{name}" if module_name else name), value
+
+    def buffers(self) -> list[Buffer]:
+        """Every buffer, in the order of ``named_buffers()``."""
+        return [b for _, b in self.named_buffers()]
+
+    def _named_state(self) -> dict[str, Tensor]:
+        """Parameters and buffers, module by module (PyTorch's ``state_dict`` order)."""
+        state: dict[str, Tensor] = {}
+        seen = set()
+        for module_name, module in self.named_modules():
+            for name, value in vars(module).items():
+                if isinstance(value, (Parameter, Buffer)) and id(value) not in seen:
+                    seen.add(id(value))
+                    state[f"{module_name}.{name}" if module_name else name] = value
+        return state
+
+    def to(self, dtype) -> Module:
+        """Convert every floating-point parameter and buffer (and gradient) to ``dtype``, in place.
+
+        Returns the module, as PyTorch's ``model.to(torch.float32)``. Integer buffers (batch
+        norm's step counter) keep their dtype. Make a new optimizer afterwards if its state was
+        made for the old dtype.
+
+        Raises:
+            TypeError: ``dtype`` is not a floating-point type.
+
+        >>> from tinygrad_edu import nn
+        >>> layer = nn.Linear(3, 2).to(np.float32)
+        >>> layer.W.dtype, layer.b.dtype, layer(np.ones((1, 3), dtype=np.float32)).dtype
+        (dtype('float32'), dtype('float32'), dtype('float32'))
+        """
+        try:
+            target = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(
+                f"Module.to: expected a numpy dtype such as np.float32, got {dtype!r}."
+            ) from None
+        if target.kind != "f":
+            raise TypeError(
+                f"Module.to: expected a floating-point dtype (np.float64, np.float32), got "
+                f"{target}. Parameters must stay floating point to have gradients."
+            )
+        for t in self._named_state().values():
+            if t.data.dtype.kind != "f":
+                continue
+            t.data = t.data.astype(target)
+            if t.grad is not None:
+                t.grad = t.grad.astype(target)
+        return self
+
+    def summary(self, X: Any = None, *, input_shape: tuple[int, ...] | None = None) -> ModelSummary:
+        """A table of the layers, each one's output shape and number of parameters.
+
+        Output shapes come from one forward pass, under ``no_grad`` and in evaluation mode (so
+        batch norm's running statistics do not change); the modes are restored afterwards.
+        Without ``X`` or ``input_shape`` the table lists the layers and parameters only.
+
+        Args:
+            X: an example input (array or tensor), e.g. a batch of two.
+            input_shape: or the shape of an input of zeros, in the first parameter's dtype.
+
+        >>> from tinygrad_edu import nn
+        >>> model = nn.Sequential(nn.Linear(2, 5), nn.ReLU(), nn.Linear(5, 1), nn.Sigmoid())
+        >>> print(model.summary(input_shape=(300, 2)))
+        Layer (type)    Output shape    Param #
+        =======================================
+        0 (Linear)      (300, 5)             15
+        1 (ReLU)        (300, 5)              0
+        2 (Linear)      (300, 1)              6
+        3 (Sigmoid)     (300, 1)              0
+        =======================================
+        Total params: 21
+        """
+        modules = list(self.named_modules())
+        rows = [
+            (name, module) for name, module in modules
+            if name and (not list(module.named_children()) or _own_parameters(module))
+        ]  # fmt: skip
+        shapes: dict[int, list[tuple[int, ...]]] = {}
+        if X is not None or input_shape is not None:
+            if X is None:
+                params = self.parameters()
+                dtype = params[0].dtype if params else np.float64
+                X = np.zeros(tuple(input_shape), dtype=dtype)
+            modes = [(module, module.training) for _, module in modules]
+            wrapped = []
+            for _, module in rows:
+                wrapped.append(module)
+                module.forward = _recording(module, shapes)  # an instance attribute shadows it
+            try:
+                self.eval()
+                with no_grad():
+                    self(X)
+            finally:
+                for module in wrapped:
+                    del module.forward
+                for module, mode in modes:
+                    module.training = mode
+        table = []
+        for name, module in rows:
+            seen = shapes.get(id(module), [])
+            shape = "" if not seen else str(seen[0]) + (f" x{len(seen)}" if len(seen) > 1 else "")
+            count = sum(p.size for p in _own_parameters(module))
+            if list(module.named_children()):
+                count = sum(p.size for p in module.parameters())
+            table.append((f"{name} ({type(module).__name__})", shape, count))
+        total = sum(p.size for p in self.parameters())
+        return ModelSummary(table, total, has_shapes=bool(shapes))
+
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (``.grad = None``), before the next backward."""
         for p in self.parameters():
@@ -162,7 +306,7 @@ class Module:
     # -- saving and loading values ----------------------------------------------------------------
 
     def state_dict(self) -> dict[str, np.ndarray]:
-        """A copy of every parameter's values, keyed by ``named_parameters()`` names.
+        """A copy of every parameter's and buffer's values, keyed by their names.
 
         Copies, not views: later training does not change a state you saved.
 
@@ -170,10 +314,11 @@ class Module:
         >>> {k: v.shape for k, v in nn.Linear(3, 2).state_dict().items()}
         {'W': (2, 3), 'b': (2,)}
         """
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+        return {name: p.data.copy() for name, p in self._named_state().items()}
 
     def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> LoadResult:
-        """Copy values from ``state`` into the parameters, after checking keys, shapes and dtypes.
+        """Copy values from ``state`` into the parameters and buffers, after checking keys, shapes
+        and dtypes.
 
         Args:
             state: name -> array (or Tensor), as ``state_dict()`` returns.
@@ -192,7 +337,7 @@ class Module:
         >>> layer.load_state_dict({"W": np.ones((2, 3)), "b": np.zeros(2)})
         LoadResult(missing_keys=[], unexpected_keys=[])
         """
-        own = dict(self.named_parameters())
+        own = self._named_state()
         values = {k: np.asarray(v.data if isinstance(v, Tensor) else v) for k, v in state.items()}
         missing = [k for k in own if k not in values]
         unexpected = [k for k in values if k not in own]
@@ -244,6 +389,55 @@ class Module:
             lines.append(f"  ({name}): {body}")
         lines.append(")")
         return "\n".join(lines)
+
+
+class ModelSummary(NamedTuple):
+    """What ``Module.summary`` returns: print it for the table.
+
+    Attributes:
+        rows: ``(layer, output shape, parameter count)`` per layer.
+        total_params: every parameter element of the model.
+    """
+
+    rows: list[tuple[str, str, int]]
+    total_params: int
+    has_shapes: bool = True
+
+    def __str__(self) -> str:
+        header = ("Layer (type)", "Output shape", "Param #")
+        rows = [header] + [(name, shape, f"{count:,}") for name, shape, count in self.rows]
+        if not self.has_shapes:
+            rows = [(r[0], r[2]) for r in rows]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines = []
+        for r in rows:
+            cells = [c.ljust(w) for c, w in zip(r[:-1], widths, strict=False)]
+            cells.append(r[-1].rjust(widths[-1]) if r is not header else r[-1])
+            lines.append("    ".join(cells).rstrip())
+        rule = "=" * max(len(line) for line in lines)
+        return "\n".join([lines[0], rule, *lines[1:], rule, f"Total params: {self.total_params:,}"])
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _own_parameters(module: Module) -> list[Parameter]:
+    return [v for v in vars(module).values() if isinstance(v, Parameter)]
+
+
+def _recording(module: Module, shapes: dict[int, list[tuple[int, ...]]]):
+    """``module``'s forward, noting the shape of each output (for ``summary``)."""
+    forward = type(module).forward
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        out = forward(module, *args, **kwargs)
+        shape = getattr(out, "shape", None)
+        if shape is None and isinstance(out, tuple):  # e.g. (output, state) of a recurrent layer
+            shape = tuple(getattr(o, "shape", None) for o in out)
+        shapes.setdefault(id(module), []).append(tuple(shape) if shape is not None else None)
+        return out
+
+    return record
 
 
 def _describe(arr: np.ndarray) -> str:

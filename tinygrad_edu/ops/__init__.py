@@ -1,7 +1,9 @@
 """Primitive operations on numpy arrays: forward and backward side by side, one class per op.
 
-The package is split by kind: ``base`` (the ``Op`` protocol), ``elementwise``, ``reduce``,
-``linalg`` and ``shape``; every op is importable from ``tinygrad_edu.ops`` itself.
+The package is split by kind: ``base`` (the ``Function`` protocol), ``elementwise``,
+``unary_math`` (trigonometric, hyperbolic, other logarithms and exponentials, erf), ``reduce``,
+``scan`` (cumsum, cumprod), ``linalg``, ``shape`` and ``window`` (sliding windows for convolution
+and pooling); every op is importable from ``tinygrad_edu.ops`` itself.
 
 Layer: ``ops``, the lowest. Imports numpy only and knows nothing about tensors or graphs.
 
@@ -13,7 +15,7 @@ Every op follows one protocol:
 
 A gradient returned here has the shape of the op's *output* wherever numpy broadcast an input;
 the engine's ``unbroadcast`` (the single place that sums gradients over broadcast axes) reduces it
-to the input's shape. That is also why ``Expand.backward`` is just ``dout``.
+to the input's shape. That is also why ``BroadcastTo.backward`` is just ``dout``.
 
 The first line of each op's docstring states the math: ``out``, then ``dx = dJ/dx`` in terms of
 ``dout = dJ/dout``. Composite operations (mean, var, softmax-free losses, stack, ...) live in
@@ -21,7 +23,7 @@ The first line of each op's docstring states the math: ``out``, then ``dx = dJ/d
 """
 
 from tinygrad_edu.ops.base import (
-    Op,
+    Function,
     normalize_axis,
 )
 from tinygrad_edu.ops.elementwise import (
@@ -46,6 +48,7 @@ from tinygrad_edu.ops.elementwise import (
     Tanh,
 )
 from tinygrad_edu.ops.linalg import (
+    Einsum,
     MatMul,
 )
 from tinygrad_edu.ops.reduce import (
@@ -55,29 +58,73 @@ from tinygrad_edu.ops.reduce import (
     Min,
     Norm,
     Softmax,
+    Std,
     Sum,
 )
+from tinygrad_edu.ops.scan import (
+    Cumprod,
+    Cumsum,
+)
 from tinygrad_edu.ops.shape import (
+    BroadcastTo,
     Concatenate,
-    Expand,
     GetItem,
     Reshape,
+    ScatterAdd,
     Transpose,
     Where,
+)
+from tinygrad_edu.ops.unary_math import (
+    Acos,
+    Asin,
+    Atan,
+    Cos,
+    Cosh,
+    Erf,
+    Expm1,
+    Log1p,
+    Log2,
+    Log10,
+    Sin,
+    Sinh,
+    Tan,
+)
+from tinygrad_edu.ops.window import (
+    Col2Im,
+    Im2Col,
+    Pad,
+    WindowMax,
+    normalize_pad_width,
+    out_size,
 )
 
 __all__ = [
     "Abs",
+    "Acos",
     "Add",
     "AsType",
+    "Asin",
+    "Atan",
     "Clip",
+    "Col2Im",
     "Concatenate",
+    "Cos",
+    "Cosh",
+    "Cumprod",
+    "Cumsum",
     "Div",
+    "Einsum",
+    "Erf",
     "Exp",
-    "Expand",
+    "Expm1",
+    "BroadcastTo",
     "GetItem",
+    "Im2Col",
     "LeakyRelu",
     "Log",
+    "Log10",
+    "Log1p",
+    "Log2",
     "LogSigmoid",
     "LogSoftmax",
     "LogSumExp",
@@ -89,17 +136,26 @@ __all__ = [
     "Mul",
     "Neg",
     "Norm",
-    "Op",
+    "Function",
+    "Pad",
     "Pow",
     "Relu",
     "Reshape",
+    "ScatterAdd",
     "Sigmoid",
+    "Sin",
+    "Sinh",
     "Softmax",
+    "Std",
     "Sqrt",
     "Sub",
     "Sum",
+    "Tan",
     "Tanh",
     "Transpose",
     "Where",
+    "WindowMax",
     "normalize_axis",
+    "normalize_pad_width",
+    "out_size",
 ]

@@ -1,4 +1,4 @@
-"""The op protocol: the ``Op`` base class and the shape helpers every op shares.
+"""The op protocol: the ``Function`` base class and the shape helpers every op shares.
 
 Layer: ``ops`` (imports numpy only).
 """
@@ -15,27 +15,63 @@ import numpy as np
 def normalize_axis(axis, ndim: int, op: str = "reduce") -> tuple[int, ...] | None:
     """Turn ``axis`` (None, int, negative int, or tuple) into a sorted tuple of positive axes.
 
+    A 0-d tensor (a single number) accepts axis 0 and -1 as PyTorch does, meaning "the only
+    element": the tuple is then empty and every reduction returns the number itself.
+
+    Raises:
+        TypeError: an axis is not an int.
+        ValueError: an axis is out of range or repeated.
+
     >>> normalize_axis(-1, 3)
     (2,)
     >>> normalize_axis((0, -1), 2)
     (0, 1)
+    >>> normalize_axis(0, 0)
+    ()
     """
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if isinstance(axis, (int, np.integer)):
+        axes = (axis,)
+    elif isinstance(axis, (tuple, list)):
+        axes = tuple(axis)
+    else:  # a float, a string, an array: not iterable as numpy's axis argument is
+        raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}.")
     out = []
     for a in axes:
-        if not isinstance(a, (int, np.integer)):
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}.")
-        if not -ndim <= a < max(ndim, 1):
+        if ndim == 0:
+            if a not in (0, -1):
+                raise ValueError(
+                    f"{op}: axis {a} is out of range for a 0-d tensor (a single number): valid "
+                    f"axes are 0 and -1 (both mean the number itself, as in PyTorch), or None."
+                )
+            continue
+        if not -ndim <= a < ndim:
             raise ValueError(
                 f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s); "
                 f"valid axes are {-ndim}..{ndim - 1}."
             )
-        out.append(int(a) % max(ndim, 1))
+        out.append(int(a) % ndim)
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in {axis!r}.")
     return tuple(sorted(out))
+
+
+def keep_zero(dout, grad):
+    """``grad`` with 0 wherever ``dout`` is 0: the op table's rule for infinite local derivatives.
+
+    At a point where an op's local derivative is infinite (log and 1/x at 0, sqrt at 0, x**y at
+    x = 0 for y < 1), ``dout * local`` is 0 * inf = NaN even when nothing upstream depends on the
+    op (dout = 0). The true contribution is 0, so it is 0 here; a nonzero dout still gives +-inf,
+    which is real. Ops call this only when such a point is present (a cheap check first), so
+    the common case pays nothing.
+
+    >>> keep_zero(np.array([0.0, 2.0]), np.array([np.nan, np.inf]))
+    array([ 0., inf])
+    """
+    return np.where(dout == 0, 0, grad)
 
 
 def _expand_reduced(dout: np.ndarray, axes: tuple[int, ...] | None, keepdims: bool) -> np.ndarray:
@@ -45,12 +81,48 @@ def _expand_reduced(dout: np.ndarray, axes: tuple[int, ...] | None, keepdims: bo
     return np.expand_dims(dout, axes)
 
 
-class Op:
-    """Base class of all primitive ops.
+class Function:
+    """The base class of every op: ``forward`` and ``backward`` side by side (PyTorch's
+    ``autograd.Function``, as one object per use).
 
-    ``needs`` is a tuple of bools (one per input: does it need a gradient?), set by the tensor layer
-    when it records the op. ``forward`` always sets ``saved``: what backward needs, ``()`` if
-    nothing. The engine sets it to ``None`` when it releases the graph, which is how a second
+    A subclass states its math in the first line of its docstring, its ``name`` (the method or
+    function name users type, shown in graphs and errors), whether its inputs follow numpy
+    broadcasting (``broadcasts``), and implements:
+
+    - ``forward(*arrays) -> array``: numpy arrays in, one numpy array out; it always sets
+      ``self.saved`` to what backward needs (``()`` if nothing). Only forward's own input arrays,
+      its returned output array (the same objects) and non-differentiable constants (masks,
+      indices) may be saved: under ``create_graph=True`` the engine hands backward the tensors
+      those arrays belong to, so the gradient can itself be differentiated.
+    - ``backward(dout) -> tuple``: one gradient per input, ``None`` where ``self.needs[i]`` is
+      False. A gradient may have the output's shape where numpy broadcast an input; the engine's
+      ``unbroadcast`` sums it down. Written with operators, array methods and numpy functions
+      (which tensors implement through numpy's dispatch protocols) or other ops' ``apply``, the
+      same rule computes first-order gradients on arrays and, with ``create_graph=True``,
+      differentiable gradients on tensors. It never writes into ``dout`` or a saved array.
+
+    ``apply(*inputs)`` runs the op: on tensors it returns a tensor and records the graph, on numpy
+    arrays it returns forward's array.
+
+    >>> import numpy as np
+    >>> import tinygrad_edu as tg
+    >>> class Cube(Function):
+    ...     "out = x**3;  dx = dout * 3 * x**2"
+    ...     name = "cube"
+    ...     def forward(self, x):
+    ...         self.saved = (x,)
+    ...         return x**3
+    ...     def backward(self, dout):
+    ...         (x,) = self.saved
+    ...         return (dout * 3 * x**2,)
+    >>> x = tg.Tensor(2.0, requires_grad=True)
+    >>> y = Cube().apply(x)
+    >>> y.backward()
+    >>> y.item(), x.grad.item(), y.op
+    (8.0, 12.0, 'cube')
+
+    ``needs`` (a tuple of bools: does input i need a gradient?) is set when the op is recorded.
+    The engine sets ``saved`` to ``None`` when it releases the graph, which is how a second
     backward through a released graph is detected. (No ``__init__`` here: a Python-level
     constructor call was a twentieth of the per-op cost on small tensors.)
     """
@@ -60,24 +132,67 @@ class Op:
     # slot costs nothing, and most ops are never recorded or never traced.
     __slots__ = ("needs", "saved", "clock", "trace")
 
-    broadcasts = False  # True for elementwise ops whose two inputs follow numpy broadcasting
+    # broadcasts: an input may be broadcast to the output's shape by numpy's rules (elementwise
+    #   binary ops, where, broadcast_to, matmul's batch axes); its gradient is then summed over the
+    #   broadcast axes by the engine's unbroadcast (graph drawings say so).
+    # elementwise: output element i depends on input element i only (strict broadcasting checks
+    #   the two-input ones).
+    broadcasts = False
+    elementwise = False
 
     @property
     def name(self) -> str:
-        """The op's display name, e.g. ``'mul'`` (used in errors, reprs and graph drawings)."""
+        """The op's display name, e.g. ``'mul'``: subclasses set it as a class attribute (this
+        fallback, the lower-cased class name, serves ops that do not)."""
         return type(self).__name__.lower()
+
+    @property
+    def formula(self) -> str:
+        """The math of the op: the first line of its class docstring."""
+        doc = type(self).__doc__ or ""
+        return doc.strip().splitlines()[0] if doc.strip() else self.name
+
+    def forward(self, *xs):
+        """Compute the output from numpy arrays and set ``self.saved``; subclasses implement it."""
+        raise NotImplementedError(
+            f"{type(self).__name__}: an op must define forward(self, *arrays) returning an array "
+            f"and setting self.saved (see tinygrad_edu.ops.Function)."
+        )
+
+    def backward(self, dout):
+        """One gradient per input from ``dout = dJ/dout``; subclasses implement it."""
+        raise NotImplementedError(
+            f"{type(self).__name__}: an op must define backward(self, dout) returning one "
+            f"gradient per input (see tinygrad_edu.ops.Function)."
+        )
+
+    def apply(self, *inputs):
+        """Run the op on ``inputs``: tensors give a tensor (the graph is recorded when an input
+        requires grad), numpy arrays give forward's array.
+
+        Tensors provide the recording themselves (a ``_apply_function`` class method, found on
+        the type of the first input that has one), so this layer needs no import of theirs, as
+        numpy's own dispatch protocols work.
+        """
+        for x in inputs:
+            apply_function = getattr(type(x), "_apply_function", None)
+            if apply_function is not None:
+                return apply_function(self, inputs)
+        self.needs = (False,) * len(inputs)
+        return self.forward(*inputs)
 
     def describe_error(self, shapes: list[tuple[int, ...]], err: Exception) -> str:
         """A teaching message for a numpy error raised by ``forward`` on inputs of ``shapes``."""
         return f"{self.name}: {err} (input shapes {', '.join(map(str, shapes))})."
 
 
-class _Broadcasting(Op):
+class _Broadcasting(Function):
     """An elementwise op with two inputs that follows numpy's broadcasting rules."""
 
     __slots__ = ()
 
     broadcasts = True
+    elementwise = True
 
     def describe_error(self, shapes, err):
         sx, sy = shapes

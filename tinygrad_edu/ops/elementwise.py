@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinygrad_edu.ops.base import Op, _Broadcasting
+from tinygrad_edu.ops.base import Function, _Broadcasting, keep_zero
 
 # ---------------------------------------------------------------------------------------------
 # Elementwise binary ops
@@ -17,6 +17,7 @@ from tinygrad_edu.ops.base import Op, _Broadcasting
 class Add(_Broadcasting):
     """out = x + y;  dx = dout,  dy = dout"""
 
+    name = "add"
     __slots__ = ()
 
     def forward(self, x, y):
@@ -31,6 +32,7 @@ class Add(_Broadcasting):
 class Sub(_Broadcasting):
     """out = x - y;  dx = dout,  dy = -dout   (primitive for speed: one op instead of add + neg)"""
 
+    name = "sub"
     __slots__ = ()
 
     def forward(self, x, y):
@@ -45,6 +47,7 @@ class Sub(_Broadcasting):
 class Mul(_Broadcasting):
     """out = x * y;  dx = dout * y,  dy = dout * x"""
 
+    name = "mul"
     __slots__ = ()
 
     def forward(self, x, y):
@@ -60,9 +63,11 @@ class Mul(_Broadcasting):
 class Div(_Broadcasting):
     """out = x / y;  dx = dout / y,  dy = -dout * out / y
 
-    Primitive (not x * y**-1) so the forward value equals numpy's ``x / y`` to the last bit.
+    Primitive (not x * y**-1) so the forward value equals numpy's ``x / y`` to the last bit. Where
+    y == 0 the local derivatives are infinite (NaN where y is); there a zero ``dout`` still gives 0.
     """
 
+    name = "div"
     __slots__ = ()
 
     def forward(self, x, y):
@@ -75,16 +80,25 @@ class Div(_Broadcasting):
         nx, ny = self.needs
         dx = dout / y if nx else None
         dy = -dout * out / y if ny else None
+        # A zero divisor (0 * inf) or a NaN one (a second derivative of where(x > 0, x.sqrt(), 0)
+        # at x < 0 divides by sqrt(x)) would turn a zero upstream gradient into NaN.
+        if not np.all(y) or np.any(np.isnan(y)):
+            dx = dx if dx is None else keep_zero(dout, dx)
+            dy = dy if dy is None else keep_zero(dout, dy)
         return (dx, dy)
 
 
 class Pow(_Broadcasting):
     """out = x ** y;  dx = dout * y * x ** (y - 1),  dy = dout * out * log(x)
 
-    ``dy`` is taken as 0 where x == 0 and y >= 0 (the limit of out * log(x)), as PyTorch does; for
-    negative x it is NaN, since x ** y is not real-differentiable in y there.
+    ``dx`` is 0 where y == 0 (x**0 is constant, even at x = 0, where y * x**(y-1) is 0 * inf), and
+    a zero ``dout`` gives 0 wherever the local derivative is not finite (x = 0 with y < 1, or a
+    negative x with a fractional y, as in ``where(x > 0, x**0.5, 0)``); both as the op table's rule.
+    ``dy`` is taken as 0 where x == 0 and y >= 0 (the limit of out * log(x)); for negative x it is
+    NaN, since x ** y is not real-differentiable in y there.
     """
 
+    name = "pow"
     __slots__ = ()
 
     def forward(self, x, y):
@@ -95,11 +109,24 @@ class Pow(_Broadcasting):
     def backward(self, dout):
         x, y, out = self.saved
         nx, ny = self.needs
-        dx = dout * y * x ** (y - 1) if nx else None
-        dy = None
+        dx = dy = None
+        # Checked after the fact, so the common case pays one pass over the result. numpy's
+        # floating-point flags are left alone: the engine hears of them and explains a gradient
+        # that really is infinite (x**0.5 at 0) once, with the op.
+        if nx:
+            dx = dout * y * x ** (y - 1)
+            if not np.all(np.isfinite(dx)):
+                dx = keep_zero(dout, dout * np.where(y == 0, 0, y * x ** (y - 1)))
         if ny:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                dy = dout * np.where((x == 0) & (y >= 0), 0, out * np.log(x))
+            if np.all(x):
+                local = out * np.log(x)
+            else:  # log(0) is never formed (on tensors, create_graph=True, it would warn)
+                zero = x == 0
+                local = np.where(np.logical_and(zero, y >= 0), 0,
+                                 out * np.log(np.where(zero, 1, x)))  # fmt: skip
+            dy = dout * local
+            if not np.all(np.isfinite(dy)):
+                dy = keep_zero(dout, dy)
         return (dx, dy)
 
 
@@ -110,6 +137,7 @@ class Maximum(_Broadcasting):
     d(max(x, y))/dx + d/dy = 1.
     """
 
+    name = "maximum"
     __slots__ = ()
 
     def forward(self, x, y):
@@ -124,6 +152,7 @@ class Maximum(_Broadcasting):
 class Minimum(_Broadcasting):
     """out = minimum(x, y);  dx = dout where x < y,  dy = dout where y < x  (a tie: half each)"""
 
+    name = "minimum"
     __slots__ = ()
 
     def forward(self, x, y):
@@ -148,9 +177,10 @@ def _pick_gradients(dout, x_wins, tie, needs):
 # ---------------------------------------------------------------------------------------------
 
 
-class Neg(Op):
+class Neg(Function):
     """out = -x;  dx = -dout"""
 
+    name = "neg"
     __slots__ = ()
 
     def forward(self, x):
@@ -161,9 +191,10 @@ class Neg(Op):
         return (-dout,)
 
 
-class Exp(Op):
+class Exp(Function):
     """out = exp(x);  dx = dout * out"""
 
+    name = "exp"
     __slots__ = ()
 
     def forward(self, x):
@@ -175,9 +206,10 @@ class Exp(Op):
         return (dout * self.saved[0],)
 
 
-class Log(Op):
-    """out = log(x);  dx = dout / x"""
+class Log(Function):
+    """out = log(x);  dx = dout / x   (a zero dout gives 0 at x = 0, not 0 / 0 = NaN)"""
 
+    name = "log"
     __slots__ = ()
 
     def forward(self, x):
@@ -185,12 +217,20 @@ class Log(Op):
         return np.log(x)
 
     def backward(self, dout):
-        return (dout / self.saved[0],)
+        (x,) = self.saved
+        dx = dout / x
+        if not np.all(x):  # 1/x is infinite at 0: a zero upstream gradient must stay 0
+            dx = keep_zero(dout, dx)
+        return (dx,)
 
 
-class Sqrt(Op):
-    """out = sqrt(x);  dx = dout / (2 * out)   (primitive: exact numpy value, one call)"""
+class Sqrt(Function):
+    """out = sqrt(x);  dx = dout / (2 * out)   (a zero dout gives 0 at x <= 0, not NaN)
 
+    Primitive: the exact numpy value, one call.
+    """
+
+    name = "sqrt"
     __slots__ = ()
 
     def forward(self, x):
@@ -199,12 +239,19 @@ class Sqrt(Op):
         return out
 
     def backward(self, dout):
-        return (dout / (2 * self.saved[0]),)
+        (out,) = self.saved
+        dx = dout / (2 * out)
+        # 1/(2 sqrt(x)) is infinite at 0 and NaN for x < 0 (where(x > 0, x.sqrt(), 0) computes
+        # it there): a zero upstream gradient stays 0.
+        if not np.all(np.isfinite(dx)):
+            dx = keep_zero(dout, dx)
+        return (dx,)
 
 
-class Abs(Op):
+class Abs(Function):
     """out = |x|;  dx = dout * sign(x)   (the subgradient at x = 0 is 0)"""
 
+    name = "abs"
     __slots__ = ()
 
     def forward(self, x):
@@ -215,32 +262,32 @@ class Abs(Op):
         return (dout * np.sign(self.saved[0]),)
 
 
-class Clip(Op):
+class Clip(Function):
     """out = clip(x, lo, hi);  dx = dout where lo <= x <= hi, else 0
 
     The bounds are inclusive, as in PyTorch.
     """
 
+    name = "clip"
     __slots__ = ("lo", "hi")
 
     def __init__(self, lo, hi):
         self.lo, self.hi = lo, hi
 
     def forward(self, x):
-        self.saved = (x,)
-        return np.clip(x, self.lo, self.hi)
-
-    def backward(self, dout):
-        (x,) = self.saved
         inside = np.ones(x.shape, dtype=bool)
         if self.lo is not None:
             inside &= x >= self.lo
         if self.hi is not None:
             inside &= x <= self.hi
-        return (np.where(inside, dout, 0),)
+        self.saved = (inside,)  # a constant mask (1 byte an element), not x
+        return np.clip(x, self.lo, self.hi)
+
+    def backward(self, dout):
+        return (np.where(self.saved[0], dout, 0),)
 
 
-class Relu(Op):
+class Relu(Function):
     """out = max(x, 0);  dx = dout where x > 0, else 0
 
     relu'(0) = 0, as the course's ``relu_backward`` uses (``dZ[Z <= 0] = 0``). Written with a mask
@@ -249,6 +296,7 @@ class Relu(Op):
     multiplication: np.where on random signs is 5-7x slower (branchy selection).
     """
 
+    name = "relu"
     __slots__ = ()
 
     def forward(self, x):
@@ -259,9 +307,10 @@ class Relu(Op):
         return (dout * self.saved[0],)
 
 
-class LeakyRelu(Op):
+class LeakyRelu(Function):
     """out = x if x > 0 else slope * x;  dx = dout if x > 0 else slope * dout   (slope at 0)"""
 
+    name = "leaky_relu"
     __slots__ = ("slope",)
 
     def __init__(self, slope: float):
@@ -275,13 +324,14 @@ class LeakyRelu(Op):
         return (np.where(self.saved[0] > 0, dout, dout * self.slope),)
 
 
-class Sigmoid(Op):
+class Sigmoid(Function):
     """out = 1 / (1 + exp(-x));  dx = dout * out * (1 - out)
 
     Computed from exp(-|x|) so it never overflows: at x = -1000 the naive formula computes
     exp(1000) = inf (and warns) before dividing.
     """
 
+    name = "sigmoid"
     __slots__ = ()
 
     def forward(self, x):
@@ -297,13 +347,14 @@ class Sigmoid(Op):
         return (dx,)
 
 
-class LogSigmoid(Op):
+class LogSigmoid(Function):
     """out = log(sigmoid(x)) = -log(1 + exp(-x));  dx = dout * (1 - sigmoid(x))
 
     Primitive for numerical stability: log(sigmoid(-1000)) would be log(0) = -inf, while
     -logaddexp(0, 1000) = -1000 exactly.
     """
 
+    name = "log_sigmoid"
     __slots__ = ()
 
     def forward(self, x):
@@ -311,15 +362,15 @@ class LogSigmoid(Op):
         return -np.logaddexp(0, -x)
 
     def backward(self, dout):
-        x = self.saved[0]
-        e = np.exp(-np.abs(x))
-        one_minus_sigmoid = np.where(x >= 0, e / (1 + e), 1 / (1 + e))
-        return (dout * one_minus_sigmoid,)
+        # 1 - sigmoid(x) = sigmoid(-x), by the sigmoid op (stable, and smooth for create_graph:
+        # a formula through |x| would lose the second derivative at x = 0).
+        return (dout * Sigmoid().apply(-self.saved[0]),)
 
 
-class Tanh(Op):
+class Tanh(Function):
     """out = tanh(x);  dx = dout * (1 - out**2)"""
 
+    name = "tanh"
     __slots__ = ()
 
     def forward(self, x):
@@ -338,9 +389,10 @@ class Tanh(Op):
         return (dx,)
 
 
-class AsType(Op):
+class AsType(Function):
     """out = x cast to ``dtype``;  dx = dout cast back to x's dtype"""
 
+    name = "astype"
     __slots__ = ("dtype", "in_dtype")
 
     def __init__(self, dtype):

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinygrad_edu.ops.base import Op
+from tinygrad_edu.ops.base import Function
 
 # ---------------------------------------------------------------------------------------------
 # Shape and indexing ops
 # ---------------------------------------------------------------------------------------------
 
 
-class Reshape(Op):
+class Reshape(Function):
     """out = x.reshape(shape);  dx = dout.reshape(x.shape)"""
 
+    name = "reshape"
     __slots__ = ("shape", "in_shape")
 
     def __init__(self, shape):
@@ -40,9 +41,10 @@ class Reshape(Op):
         )
 
 
-class Transpose(Op):
+class Transpose(Function):
     """out = x.transpose(axes);  dx = dout.transpose(inverse permutation)"""
 
+    name = "transpose"
     __slots__ = ("axes",)
 
     def __init__(self, axes):
@@ -58,14 +60,17 @@ class Transpose(Op):
         return (np.transpose(dout, np.argsort(self.axes)),)
 
 
-class Expand(Op):
+class BroadcastTo(Function):
     """out = broadcast_to(x, shape);  dx = dout summed over the broadcast axes
 
     The sum is the engine's unbroadcast, so this backward is ``dout`` itself. This is the course's
     ``db = np.sum(dZ, axis=1, keepdims=True)`` made visible as a graph node.
     """
 
+    name = "broadcast_to"
     __slots__ = ("shape",)
+
+    broadcasts = True
 
     def __init__(self, shape):
         self.shape = shape
@@ -90,38 +95,68 @@ def _is_basic_index(index) -> bool:
     return all(p is None or p is Ellipsis or isinstance(p, (slice, int, np.integer)) for p in parts)
 
 
-class GetItem(Op):
-    """out = x[index];  dx = zeros like x with dout scattered back to the indexed places
+class GetItem(Function):
+    """out = x[index];  dx = scatter_add(dout, index) into zeros of x's shape
 
-    Integer-array indices may repeat an element (``x[[0, 0]]``); ``np.add.at`` then accumulates
-    each occurrence instead of keeping only the last one, which plain assignment would do.
+    The backward is the ``scatter_add`` op, whose own backward is this one: gradients of
+    gradients of indexing need nothing more.
     """
 
-    __slots__ = ("index", "in_shape", "in_dtype")
+    name = "getitem"
+    __slots__ = ("index", "in_shape")
 
     def __init__(self, index):
         self.index = index
 
     def forward(self, x):
         self.saved = ()
-        self.in_shape, self.in_dtype = x.shape, x.dtype
+        self.in_shape = x.shape
         return x[self.index]
 
     def backward(self, dout):
-        dx = np.zeros(self.in_shape, dtype=self.in_dtype)
-        if _is_basic_index(self.index):
-            dx[self.index] = dout
-        else:
-            np.add.at(dx, self.index, dout)
-        return (dx,)
+        return (ScatterAdd(self.index, self.in_shape).apply(dout),)
 
     def describe_error(self, shapes, err):
         return f"getitem: index {self.index!r} does not fit a tensor of shape {shapes[0]}: {err}"
 
 
-class Concatenate(Op):
+class ScatterAdd(Function):
+    """out = zeros(shape) with x added at index;  dx = dout[index]
+
+    Integer-array indices may repeat an element (``x[[0, 0]]``); ``np.add.at`` then accumulates
+    each occurrence instead of keeping only the last one, which plain assignment would do. Basic
+    indices (ints, slices) cannot repeat, so they use plain assignment, which is much faster.
+    """
+
+    name = "scatter_add"
+    __slots__ = ("index", "shape")
+
+    def __init__(self, index, shape):
+        self.index, self.shape = index, tuple(shape)
+
+    def forward(self, x):
+        self.saved = ()
+        out = np.zeros(self.shape, dtype=x.dtype)
+        if _is_basic_index(self.index):
+            out[self.index] = x
+        else:
+            np.add.at(out, self.index, x)
+        return out
+
+    def backward(self, dout):
+        return (GetItem(self.index).apply(dout),)
+
+    def describe_error(self, shapes, err):
+        return (
+            f"scatter_add: values of shape {shapes[0]} do not fit index {self.index!r} of a "
+            f"tensor of shape {self.shape}: {err}"
+        )
+
+
+class Concatenate(Function):
     """out = concatenate(xs, axis);  dx_i = the slice of dout that came from x_i"""
 
+    name = "concatenate"
     __slots__ = ("axis", "splits")
 
     def __init__(self, axis: int):
@@ -144,12 +179,14 @@ class Concatenate(Op):
         )
 
 
-class Where(Op):
+class Where(Function):
     """out = where(cond, x, y);  dx = dout where cond,  dy = dout where not cond  (cond: no grad)"""
 
+    name = "where"
     __slots__ = ("cond",)
 
     broadcasts = True
+    elementwise = True
 
     def __init__(self, cond: np.ndarray):
         self.cond = cond

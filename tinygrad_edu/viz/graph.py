@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu import engine, ops
+from tinygrad_edu import engine
 from tinygrad_edu.tensor import Tensor
 
 # Colours of the picture. Gradients are red and forward edges blue, as the course draws them.
@@ -33,11 +33,6 @@ _FILL = {
     "bad": "#ffcdd2",  # NaN or Inf somewhere in the value or gradient
 }
 
-# Ops whose backward returns a gradient shaped like the output, which the engine's unbroadcast then
-# sums over the broadcast axes: the edges into them are where the course's db = sum(dZ) happens.
-_BROADCASTING_OPS = (ops.Add, ops.Sub, ops.Mul, ops.Div, ops.Pow, ops.Maximum, ops.Minimum,
-                     ops.Where, ops.Expand)  # fmt: skip
-
 # Infix symbols for the formula line of a node ("b * c").
 _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@"}
 
@@ -45,7 +40,7 @@ _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul":
 _ATOM = re.compile(r"[\w.]+")
 
 # Ops that end a layer when collapsing by module: the course's layer is [LINEAR -> ACTIVATION].
-_ACTIVATIONS = frozenset({"relu", "leakyrelu", "sigmoid", "tanh", "softmax", "logsoftmax"})
+_ACTIVATIONS = frozenset({"relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax"})
 
 # Values of arrays with at most this many elements are printed in full; larger ones are summarised.
 _TINY = 6
@@ -66,6 +61,41 @@ def _import_graphviz():
             "apt-get install graphviz)."
         ) from None
     return graphviz
+
+
+_DIGRAPH = None  # the Digraph subclass below, made on first use (graphviz is optional)
+
+
+def _digraph_class():
+    """``graphviz.Digraph`` whose Jupyter display explains a missing ``dot`` program.
+
+    graphviz's own display raises ``ExecutableNotFound`` (a traceback in the notebook) when the
+    program is missing; this one shows the install hint and the DOT text instead.
+    """
+    global _DIGRAPH
+    if _DIGRAPH is None:
+        graphviz = _import_graphviz()
+
+        class Digraph(graphviz.Digraph):
+            """A ``graphviz.Digraph`` (``.source`` is DOT text) that displays in Jupyter."""
+
+            def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+                if _which_dot() is not None:
+                    try:
+                        return super()._repr_mimebundle_(include, exclude, **kwargs)
+                    except graphviz.ExecutableNotFound:
+                        pass
+                hint = (
+                    "The graphviz program 'dot' is not installed, so the graph cannot be drawn "
+                    f"here. {_INSTALL_GRAPHVIZ} Its DOT text (paste it into any graphviz viewer):"
+                )
+                return {
+                    "text/plain": f"{hint}\n\n{self.source}",
+                    "text/html": f"<p>{html.escape(hint)}</p><pre>{html.escape(self.source)}</pre>",
+                }
+
+        _DIGRAPH = Digraph
+    return _DIGRAPH
 
 
 # -------------------------------------------------------------------------------------------------
@@ -135,11 +165,13 @@ def _bare(text: str) -> str:
 
 
 def _num(x: Any) -> str:
-    """A number as a learner writes it: 33, 0.5, 1.2e-05, nan, inf."""
+    """A number as a learner writes it: 33, 0.5, 1.2e-05, nan, inf (and 0, never -0)."""
     if isinstance(x, (bool, np.bool_)):
         return str(bool(x))
     if isinstance(x, (int, np.integer)):
         return str(int(x))
+    if x == 0:
+        return "0"  # -0.0 (from -dout * 0) reads as a bug to a learner
     return f"{float(x):.4g}"
 
 
@@ -190,7 +222,9 @@ def _broadcast_axes(parent: Tensor, out: Tensor) -> tuple[int, ...]:
 
 
 def _broadcast_note(parent: Tensor, child: Tensor) -> str:
-    if not (parent.requires_grad and isinstance(child._op, _BROADCASTING_OPS)):
+    # The op says whether its inputs follow numpy broadcasting (then its backward returns gradients
+    # shaped like the output, which the engine's unbroadcast sums: the course's db = sum(dZ)).
+    if not (parent.requires_grad and child._op.broadcasts):
         return ""
     if parent.shape == child.shape:
         return ""
@@ -280,8 +314,19 @@ def _assign_groups(order: list[Tensor], collapse: Any) -> tuple[dict[int, int], 
 # -------------------------------------------------------------------------------------------------
 
 
+def _clean(text: str) -> str:
+    """``text`` with every character that is not printable written as its escape (``\\x0c``).
+
+    Control characters, ANSI colour codes, ``"\\ufffe"`` and lone surrogates are forbidden in
+    XML (graphviz rejects the label) or unsafe on a terminal; the escape keeps them visible.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def _line(text: str, *, size: int | None = None, color: str | None = None, bold=False) -> str:
-    body = html.escape(text)
+    body = html.escape(_clean(text))
     if bold:
         body = f"<B>{body}</B>"
     attrs = ""
@@ -299,9 +344,15 @@ def _html(lines: Sequence[str]) -> str:
 class _Labeller:
     """Display names and node labels for one drawing."""
 
-    def __init__(self, inferred: dict[int, str], show_grads: bool):
+    def __init__(self, inferred: dict[int, str], show_grads: bool, grads: dict | None = None):
         self.inferred = inferred
         self.show_grads = show_grads
+        self.grads = grads  # {id(tensor): gradient} to draw instead of .grad (the explorer's)
+
+    def grad(self, t: Tensor) -> np.ndarray | None:
+        # ._grad, not .grad: reading the missing gradient of a non-leaf through .grad warns
+        g = t._grad if self.grads is None else self.grads.get(id(t))
+        return g.data if isinstance(g, Tensor) else g  # a tensor after create_graph=True
 
     def name(self, t: Tensor) -> str | None:
         return t.name or self.inferred.get(id(t))
@@ -328,21 +379,21 @@ class _Labeller:
         return f"{op}({', '.join(parts)})"
 
     def grad_line(self, t: Tensor) -> str | None:
-        if not self.show_grads or t.grad is None:
+        if not self.show_grads or self.grad(t) is None:
             return None
         name = self.name(t)
         if name:
             label = f"d{name}" if _ATOM.fullmatch(name) else f"d({name})"
         else:
             label = "grad"
-        g = t.grad
+        g = self.grad(t)
         text = f"{label} = {_describe(g)}" if g.size <= _TINY else f"{label}: {_describe(g)}"
         return _line(text, color=_GRAD_COLOR, bold=g.size == 1)
 
     def node(self, t: Tensor, kind: str) -> tuple[str, bool]:
         """(HTML label, whether a NaN/Inf makes it stand out)."""
         bad = not _finite(t.data) or (
-            self.show_grads and t.grad is not None and not _finite(t.grad)
+            self.show_grads and self.grad(t) is not None and not _finite(self.grad(t))
         )
         name = self.name(t)
         value = _describe(t.data)
@@ -396,15 +447,16 @@ class _Labeller:
         for pname, p in _module_params(module) if module is not None else []:
             short = self.name(p) or pname.rsplit(".", 1)[-1] or "param"
             lines.append(_line(f"{short} {_shape_text(p)}", size=10))
-            if self.show_grads and p.grad is not None:
-                grad = _describe(p.grad, tiny=1)
+            if self.show_grads and self.grad(p) is not None:
+                grad = _describe(self.grad(p), tiny=1)
                 lines.append(_line(f"d{short}: {grad}", size=9, color=_GRAD_COLOR))
             summed = [_broadcast_note(p, m) for m in members if any(q is p for q in m._parents)]
             summed = [note for note in summed if note]
             if summed:  # the course's db = sum(dZ): say where it happens even inside the box
                 where = summed[0].removeprefix("grad: sum ")
                 lines.append(_line(f"d{short} summed {where}", size=9, color=_GRAD_COLOR))
-            bad = bad or not _finite(p.data) or (p.grad is not None and not _finite(p.grad))
+            p_grad = self.grad(p)
+            bad = bad or not _finite(p.data) or (p_grad is not None and not _finite(p_grad))
         if out is not None:
             if module is not None or out.size != 1:
                 lines.append(_line(f"out {_shape_text(out)}", size=10))
@@ -476,14 +528,41 @@ def to_dot(
         raise TypeError(f"to_dot: expected a Tensor, got {type(tensor).__name__}.")
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"to_dot: expected rankdir 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}.")
-    graphviz = _import_graphviz()
+    return _build(tensor, names=names, show_grads=show_grads, backward_edges=backward_edges,
+                  collapse=collapse, max_nodes=max_nodes, rankdir=rankdir)[0]  # fmt: skip
+
+
+def _build(
+    tensor: Tensor,
+    *,
+    names: Mapping[str, Any] | None = None,
+    show_grads: bool = True,
+    backward_edges: bool = False,
+    collapse: Any = None,
+    max_nodes: int = 200,
+    rankdir: str = "LR",
+    grads: dict[int, np.ndarray] | None = None,
+    expand: Sequence[int] = (),
+):
+    """``to_dot`` plus what the explorer needs: ``(digraph, node_ids)``.
+
+    ``node_ids[i]`` is the DOT node that shows the i-th tensor of ``_walk(tensor)`` (``"n3"``,
+    ``"layer1"``; missing for hidden constants). ``grads`` (``{id(tensor): gradient}``) is drawn
+    instead of ``.grad``; the groups numbered in ``expand`` are drawn node by node.
+    """
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"to_dot: expected a Tensor, got {type(tensor).__name__}.")
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"to_dot: expected rankdir 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}.")
+    digraph = _digraph_class()
     order = _walk(tensor)
-    labeller = _Labeller(_names_from(names), show_grads)
+    labeller = _Labeller(_names_from(names), show_grads, grads)
 
     member: dict[int, int] = {}
     groups: list = []
     if collapse is not None:
         member, groups = _assign_groups(order, collapse)
+        member = {k: g for k, g in member.items() if g not in expand}
 
     # Node ids are positions in the walk ("n0", "n1", ...) or group numbers ("layer0"): no id().
     node_id: dict[int, str] = {}
@@ -491,14 +570,14 @@ def to_dot(
         node_id[id(t)] = f"layer{member[id(t)]}" if id(t) in member else f"n{index}"
     visible = len(set(node_id.values()))  # an upper bound: hidden constants are counted
 
-    dot = graphviz.Digraph(name="computation_graph")
+    dot = digraph(name="computation_graph")
     dot.attr(rankdir=rankdir, fontname="Helvetica", nodesep="0.3", ranksep="0.45")
     dot.attr("node", fontname="Helvetica", fontsize="11", margin="0.12,0.06")
     dot.attr("edge", fontname="Helvetica", fontsize="9", color=_FORWARD_EDGE)
 
     if visible > max_nodes:
         _summary(dot, order, tensor, visible, max_nodes, labeller)
-        return dot
+        return dot, {}
 
     # Constants and unnamed data (the 1 - Y inside a loss) that only feed collapsed boxes would be
     # loose nodes pointing into a box: a collapsed picture leaves them out.
@@ -576,8 +655,8 @@ def to_dot(
                          arrowsize="0.7")  # fmt: skip
     kinds = {_kind(t, tensor) for t in order if id(t) not in member and id(t) not in hidden}
     legend = []
-    if show_grads and any(t.grad is not None for t in order):
-        root = labeller.name(tensor) or "J"
+    if show_grads and any(labeller.grad(t) is not None for t in order):
+        root = _clean(labeller.name(tensor) or "J").replace("\\", "\\\\")  # plain DOT label
         arrows = " (dashed arrows: the backward pass)" if backward_edges else ""
         legend.append(f"red: gradients, dx = d{root}/dx{arrows}.")
     if "parameter" in kinds:
@@ -586,17 +665,18 @@ def to_dot(
         legend.append("grey: data.")
     if member:
         legend.append("green: layers (collapsed).")
-    note = _missing_grads_note(order) if show_grads else ""
+    note = _missing_grads_note(order) if show_grads and grads is None else ""
     text = "   ".join(legend) + (f"\n{note}" if note else "")
     if text:
         dot.attr(label=text, labelloc="b", fontsize="10", fontcolor=_MUTED)
-    return dot
+    shown = {i: node_id[id(t)] for i, t in enumerate(order) if id(t) not in hidden}
+    return dot, shown
 
 
 def _missing_grads_note(order: list[Tensor]) -> str:
     """A hint when backward ran but intermediate gradients were not kept."""
-    leaves_have = any(t._op is None and t.grad is not None for t in order)
-    inner_missing = any(t._op is not None and t.requires_grad and t.grad is None for t in order)
+    leaves_have = any(t._op is None and t._grad is not None for t in order)
+    inner_missing = any(t._op is not None and t.requires_grad and t._grad is None for t in order)
     if leaves_have and inner_missing:
         return "Gradients of intermediate values were not kept: call J.backward(retain_grads=True)."
     return ""
@@ -628,17 +708,87 @@ def _which_dot() -> str | None:
     return shutil.which("dot")
 
 
+# Formats ``render`` writes: graphviz's names. jpg and jpeg are the same JPEG.
+FORMATS = ("svg", "png", "pdf", "jpg", "jpeg", "dot")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file next to ``path``, then rename it over ``path``.
+
+    A full disk or an interrupted write leaves the previous ``path`` intact and no partial file.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def output_path(path: str | os.PathLike, format: str | None = None, *, what: str = "render",
+                formats: Sequence[str] = FORMATS) -> tuple[Path, str]:  # fmt: skip
+    """The file to write and its format, checked before anything is computed.
+
+    The format is ``format`` or the file's suffix; a name without a suffix gets the format's
+    (``svg`` by default). A folder, a suffix that is no known format, or a format that contradicts
+    the suffix raise ``ValueError``; so does a parent path that exists but is not a folder.
+    """
+    path = Path(path)
+    suffix = path.suffix.lstrip(".").lower()
+    known = ", ".join("." + f for f in formats)
+    if format is not None and format.lower() not in formats:
+        raise ValueError(
+            f"{what}: expected format {', '.join(map(repr, formats))}, got {format!r}."
+        )
+    fmt = (format or (suffix if suffix in formats else "svg")).lower()
+    if suffix in formats and suffix != fmt and {suffix, fmt} != {"jpg", "jpeg"}:
+        raise ValueError(
+            f"{what}: the file name {_clean(path.name)} does not match format {fmt!r}; name it "
+            f"{_clean(path.with_suffix('.' + fmt).name)} or leave the format out."
+        )
+    if suffix and suffix not in formats and format is None:
+        raise ValueError(
+            f"{what}: cannot tell the picture format from the file name {_clean(path.name)}: "
+            f"use one of {known}, or pass the format."
+        )
+    if suffix not in formats:  # "J", or "graph.v1" with an explicit format: add its suffix
+        path = path.with_name(f"{path.name}.{fmt}")
+    if path.is_dir():
+        raise ValueError(
+            f"{what}: {_clean(str(path))} is a folder; give a file name inside it, such as "
+            f"{_clean(str(path / ('J.' + fmt)))}."
+        )
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(
+                    f"{what}: cannot write {_clean(str(path))}: {_clean(str(parent))} is a file, "
+                    f"not a folder."
+                )
+            break
+    return path, fmt
+
+
 # ``format`` shadows the builtin on purpose: it is the keyword graphviz and matplotlib users know.
 def render(tensor: Tensor, path: str | os.PathLike, format: str | None = None, **to_dot_kwargs):
-    """Draw ``tensor``'s graph to ``path`` (``"J.svg"``, ``"J.png"``, ``"J.pdf"`` or ``"J.dot"``).
+    """Draw ``tensor``'s graph to ``path`` (``"J.svg"``, ``"J.png"``, ``"J.pdf"``, ``"J.jpg"`` or
+    ``"J.dot"``).
 
-    ``format`` defaults to the file's suffix (``svg`` if it has none). SVG, PNG and PDF need the
-    graphviz program ``dot``; without it the DOT text is still written next to ``path`` (as
-    ``J.dot``) and a ``RuntimeError`` says how to install graphviz. Keyword arguments go to
-    ``to_dot`` (``names=locals()``, ``collapse=model``, ...).
+    ``format`` defaults to the file's suffix (``svg`` for a name without one; another suffix is
+    refused). SVG, PNG, PDF and JPEG need the graphviz program ``dot``; without it the DOT text is
+    still written next to ``path`` (as ``J.dot``) and a ``RuntimeError`` says how to install
+    graphviz. The file is written whole or not at all (through a temporary file and a rename).
+    Keyword arguments go to ``to_dot`` (``names=locals()``, ``collapse=model``, ...).
 
     Returns:
         The path of the written file.
+
+    Raises:
+        ValueError: an unknown format or suffix, or ``path`` is a folder.
+        RuntimeError: the graphviz program is missing (the DOT text was written instead).
+        OSError: the file cannot be written (permissions, a full disk).
 
     >>> import tempfile, tinygrad_edu as tg
     >>> x = tg.Tensor(2.0, requires_grad=True, name="x")
@@ -646,30 +796,18 @@ def render(tensor: Tensor, path: str | os.PathLike, format: str | None = None, *
     >>> "x * x" in path.read_text()
     True
     """
-    path = Path(path)
-    known = ("svg", "png", "pdf", "dot")
-    suffix = path.suffix.lstrip(".").lower()
-    fmt = (format or (suffix if suffix in known else "svg")).lower()
-    if fmt not in known:
-        raise ValueError(f"render: expected format 'svg', 'png', 'pdf' or 'dot', got {fmt!r}.")
-    if suffix in known and suffix != fmt:
-        raise ValueError(
-            f"render: the file name {path.name} does not match format {fmt!r}; name it "
-            f"{path.with_suffix('.' + fmt).name} or leave format out."
-        )
-    if suffix not in known:  # "J" or "graph.v1": add the format's suffix
-        path = path.with_name(f"{path.name}.{fmt}")
+    path, fmt = output_path(path, format)
     dot = to_dot(tensor, **to_dot_kwargs)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "dot":
-        path.write_text(dot.source, encoding="utf-8")
+        _write_atomic(path, dot.source.encode("utf-8"))
         return path
     if _which_dot() is None:
         dot_path = path.with_suffix(".dot")
-        dot_path.write_text(dot.source, encoding="utf-8")
+        _write_atomic(dot_path, dot.source.encode("utf-8"))
         raise RuntimeError(
             f"render: the graphviz program 'dot' was not found on PATH, so {path.name} could not "
             f"be drawn; the graph was saved as {dot_path}. {_INSTALL_GRAPHVIZ}"
         )
-    path.write_bytes(dot.pipe(format=fmt))
+    _write_atomic(path, dot.pipe(format=fmt))
     return path

@@ -1,16 +1,69 @@
-"""Cost curves, like the course's figures (matplotlib, an optional extra).
+"""Cost curves, like the course's figures (matplotlib, an optional extra), and the figure helpers
+the other pictures share.
 
 Layer: ``viz``.
+
+Every plotting function returns a matplotlib ``Figure`` when no path is given (Jupyter shows it
+inline) and writes the file and returns its path when one is. Figures are drawn on matplotlib's
+Agg canvas directly: no display and no ``pyplot`` state are ever needed.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+_FIGURE = None  # the Figure subclass below, made on first use (matplotlib is optional)
+
+
+def _matplotlib(what: str):
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError(
+            f'{what}: pictures need matplotlib: pip install "tinygrad_edu[plot]".'
+        ) from None
+    return Figure, FigureCanvasAgg
+
+
+def new_figure(what: str, figsize: tuple[float, float] = (6.4, 4.2), **kwargs: Any):
+    """An empty figure on an Agg canvas that Jupyter displays inline (as PNG) when returned."""
+    global _FIGURE
+    Figure, FigureCanvasAgg = _matplotlib(what)  # noqa: N806 (matplotlib's class names)
+    if _FIGURE is None:
+
+        class InlineFigure(Figure):
+            """A matplotlib ``Figure`` that shows itself in Jupyter without pyplot."""
+
+            def _repr_png_(self) -> bytes:
+                buffer = io.BytesIO()
+                self.savefig(buffer, format="png")
+                return buffer.getvalue()
+
+        _FIGURE = InlineFigure
+    fig = _FIGURE(figsize=figsize, dpi=100, **kwargs)
+    FigureCanvasAgg(fig)  # attaches itself to fig: savefig never looks for a display
+    return fig
+
+
+def finish(fig, path: str | os.PathLike | None):
+    """Return ``fig`` (no path) or save it to ``path`` (``.png``, ``.svg``, ``.pdf``, ``.jpg``)
+    and return the path."""
+    if path is None:
+        return fig
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder; give a file name such as {path / 'figure.png'}.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    return path
+
 
 # -------------------------------------------------------------------------------------------------
 # Cost curves
@@ -34,7 +87,7 @@ def _is_single_run(history: Any) -> bool:
 
 def plot_costs(
     history: Any,
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     *,
     labels: Sequence[str] | None = None,
     title: str | None = None,
@@ -42,35 +95,34 @@ def plot_costs(
     xlabel: str = "iteration",
     ylabel: str = "cost",
 ):
-    """Plot cost against iteration, like the course's figures, and save it to ``path``.
+    """Plot cost against iteration, like the course's figures.
 
     Args:
         history: one run, ``{iteration: cost}`` or a list of costs; or several runs on one chart,
             ``{label: run}`` (the learning-rate comparison) or a list of runs with ``labels``.
-        path: the image file (``.png``, ``.svg``, ``.pdf``).
+        path: the image file (``.png``, ``.svg``, ``.pdf``); without it the figure is returned
+            (Jupyter displays it inline).
         labels: legend entries for a list of runs (or for a single run).
         title: the chart title, e.g. ``"Learning rate = 0.0075"``.
         step: for lists of costs, the iterations between two entries (the course records a cost
             every 100 iterations).
-        xlabel, ylabel: axis labels.
-
-    Uses matplotlib's Agg canvas directly: no display is ever needed.
+        xlabel: the x axis label.
+        ylabel: the y axis label.
 
     Returns:
-        The path of the written file.
+        The path of the written file, or the matplotlib ``Figure`` when ``path`` is None.
+
+    Raises:
+        ValueError: a run without costs, labels that do not match the runs, or ``step < 1``.
+        ImportError: matplotlib is not installed.
 
     >>> import tempfile
     >>> out = plot_costs({0: 0.69, 100: 0.5, 200: 0.4}, Path(tempfile.mkdtemp()) / "c.png")
     >>> out.stat().st_size > 0
     True
+    >>> plot_costs([0.69, 0.5, 0.4]).axes[0].get_ylabel()
+    'cost'
     """
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise ImportError(
-            'plot_costs: cost curves need matplotlib: pip install "tinygrad_edu[plot]".'
-        ) from None
     if step < 1:
         raise ValueError(f"plot_costs: expected step >= 1, got {step}.")
     if _is_single_run(history):
@@ -86,8 +138,7 @@ def plot_costs(
             )
         runs = [(labels[i] if labels else f"run {i + 1}", h) for i, h in enumerate(history)]
 
-    fig = Figure(figsize=(6.4, 4.2), dpi=100)
-    FigureCanvasAgg(fig)  # attaches itself to fig: savefig never looks for a display
+    fig = new_figure("plot_costs")
     ax = fig.add_subplot()
     for label, run in runs:
         xs, ys = _as_curve(run, step)
@@ -102,9 +153,4 @@ def plot_costs(
         ax.legend()
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    return path
-
-
+    return finish(fig, path)

@@ -1,0 +1,148 @@
+"""The dinosaur names of course 5's "Dinosaur Island" (week 1), for character-level models.
+
+Layer: ``data``. ``load_dinos`` reads ``dinos.txt`` (1,536 names, one per line) as the course does:
+``open(...).read().lower()``, the vocabulary is the sorted set of its characters (``'\\n'`` = 0,
+``'a'`` = 1 ... ``'z'`` = 26) and the names are its lines, stripped.
+
+Where the file is found (``find_data_file``): the folder (or file) passed as ``data_dir``, else
+``$TINYGRAD_EDU_DATA``; in that folder itself, in its ``dinos/`` subfolder (a folder holding every
+data set: ``catvnoncat/``, ``course2/``, ``dinos/``), or in a ``dinos/`` folder beside it (when the
+variable points at another data set's folder, such as ``catvnoncat/``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tinygrad_edu.data.files import DATA_ENV_VAR, _check_sha256sums
+
+__all__ = ["DINOS_FILE", "CharData", "find_data_file", "load_dinos"]
+
+DINOS_FILE = "dinos.txt"
+
+
+def find_data_file(
+    filename: str, folder: str, data_dir: str | os.PathLike | None = None, op: str = "data"
+) -> Path:
+    """Find one of the course's data files: ``filename``, kept in a folder named ``folder``.
+
+    Looks at ``data_dir`` if given, else at ``$TINYGRAD_EDU_DATA`` (never at a built-in place):
+    the path itself if it is the file, then ``<path>/filename``, ``<path>/folder/filename`` and
+    ``<path>/../folder/filename``.
+
+    Args:
+        filename: e.g. ``"dinos.txt"``.
+        folder: the data set's folder name, e.g. ``"dinos"``.
+        data_dir: a folder (or the file itself); default ``$TINYGRAD_EDU_DATA``.
+        op: the caller's name, for the error message.
+
+    Returns:
+        The file's path.
+
+    Raises:
+        FileNotFoundError: nothing given, or no candidate exists; the message lists the places
+            looked at and how to point to the file.
+
+    >>> find_data_file("dinos.txt", "dinos", "/no/such/dir")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: data: expected dinos.txt in /no/such/dir (the data_dir argument), ...
+    """
+    hint = (
+        f"Pass --data DIR (data_dir=DIR in Python) or set {DATA_ENV_VAR}=DIR, where DIR holds "
+        f"{filename} (or a {folder}/ folder holding it)."
+    )
+    if data_dir is not None:
+        source = "the data_dir argument"
+    elif os.environ.get(DATA_ENV_VAR):
+        data_dir, source = os.environ[DATA_ENV_VAR], f"the {DATA_ENV_VAR} environment variable"
+    else:
+        raise FileNotFoundError(
+            f"{op}: expected {filename}, got no folder: no data_dir was passed and "
+            f"{DATA_ENV_VAR} is not set. {hint}"
+        )
+    path = Path(data_dir).expanduser()
+    if path.is_file() and path.name == filename:
+        return path
+    candidates = [path / filename, path / folder / filename, path.parent / folder / filename]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    looked = ", ".join(str(c) for c in candidates)
+    raise FileNotFoundError(
+        f"{op}: expected {filename} in {path} ({source}), its {folder}/ subfolder or a {folder}/ "
+        f"folder beside it; none of {looked} exists. {hint}"
+    )
+
+
+@dataclass(frozen=True, repr=False)
+class CharData:
+    """A text for a character-level model, read the course's way.
+
+    Attributes:
+        text: the whole file, lowercased.
+        names: its lines, stripped (the training examples).
+        chars: the vocabulary, ``sorted(set(text))``.
+
+    >>> d = CharData.from_text("Ab\\nc")
+    >>> d.names, d.chars, d.char_to_ix["b"], d.vocab_size
+    (('ab', 'c'), ('\\n', 'a', 'b', 'c'), 2, 4)
+    """
+
+    text: str
+    names: tuple[str, ...]
+    chars: tuple[str, ...]
+
+    @classmethod
+    def from_text(cls, text: str) -> CharData:
+        """Lowercase ``text``; its lines are the names and its characters the vocabulary."""
+        text = text.lower()
+        names = tuple(line.strip() for line in text.split("\n"))
+        return cls(text=text, names=names, chars=tuple(sorted(set(text))))
+
+    @property
+    def vocab_size(self) -> int:
+        """The number of distinct characters (27 for the dinosaurs: '\\n' and a-z)."""
+        return len(self.chars)
+
+    @property
+    def char_to_ix(self) -> dict[str, int]:
+        """Character -> index, in sorted order (``'\\n'`` -> 0, ``'a'`` -> 1, ...)."""
+        return {ch: i for i, ch in enumerate(self.chars)}
+
+    @property
+    def ix_to_char(self) -> dict[int, str]:
+        """Index -> character."""
+        return dict(enumerate(self.chars))
+
+    def __repr__(self) -> str:
+        return (
+            f"CharData({len(self.names)} names, {len(self.text)} characters, vocabulary of "
+            f"{self.vocab_size})"
+        )
+
+
+def load_dinos(data_dir: str | os.PathLike | None = None, *, verify: bool = True) -> CharData:
+    """Read ``dinos.txt``, the course's 1,536 dinosaur names.
+
+    Args:
+        data_dir: the folder holding ``dinos.txt`` (or a ``dinos/`` folder), or the file itself;
+            default ``$TINYGRAD_EDU_DATA`` (see `find_data_file`).
+        verify: if a ``SHA256SUMS`` file sits beside it, check the file and warn on a mismatch.
+
+    Returns:
+        A `CharData`: ``names`` (1,536), ``chars`` (27: ``'\\n'`` and a-z).
+
+    Raises:
+        FileNotFoundError: the file cannot be found (the message says where it looked).
+
+    >>> dinos = load_dinos()  # doctest: +SKIP
+    >>> len(dinos.names), dinos.vocab_size, dinos.names[0]  # doctest: +SKIP
+    (1536, 27, 'aachenosaurus')
+    """
+    path = find_data_file(DINOS_FILE, "dinos", data_dir, op="load_dinos")
+    if verify:
+        _check_sha256sums(path.parent, (DINOS_FILE,), "load_dinos")
+    return CharData.from_text(path.read_text())

@@ -1,0 +1,192 @@
+"""Learning-rate schedules: the course's inverse-time decay (plain and scheduled), step and
+exponential decay, or any function of the epoch.
+
+Layer: ``optim``. A schedule sets ``optimizer.lr`` from the optimizer's initial learning rate
+``lr0`` and a counter ``t``: ``t = 0`` when the schedule is made, ``t + 1`` at every ``step()``
+(PyTorch's ``LRScheduler``). Call ``step()`` once per epoch (after the epoch's updates) for a
+per-epoch schedule, or after every ``optimizer.step()`` for a per-step one. ``step(epoch)`` sets
+``t`` directly, which is how the course calls its decay functions::
+
+    for i in range(num_epochs):
+        ...one epoch of updates...
+        schedule.step(i)      # the course: learning_rate = update_lr(learning_rate0, i, rate)
+
+so epochs 0 and 1 both train with ``lr0`` and epoch ``i + 1`` with the rate for ``t = i``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from tinygrad_edu.optim.optimizer import Optimizer, _check_number
+
+
+class LRScheduler:
+    """Base class: ``lr = rate(t)``, set on the optimizer at creation and by every ``step()``.
+
+    Attributes:
+        optimizer: the optimizer whose ``lr`` is set.
+        base_lr: the optimizer's learning rate when the schedule was made (the course's lr0).
+        last_epoch: the counter t.
+    """
+
+    def __init__(self, optimizer: Optimizer):
+        if not hasattr(optimizer, "lr"):
+            raise TypeError(
+                f"{type(self).__name__}: expected an optimizer with an lr attribute (SGD, Adam, "
+                f"...), got {type(optimizer).__name__}."
+            )
+        self.optimizer = optimizer
+        self.base_lr = float(optimizer.lr)
+        self.last_epoch = 0
+        optimizer.lr = self.rate(0)
+
+    def rate(self, t: int) -> float:
+        """The learning rate at counter ``t``."""
+        raise NotImplementedError
+
+    def step(self, epoch: int | None = None) -> float:
+        """Advance the counter (or set it to ``epoch``) and set the optimizer's lr; returns it."""
+        if epoch is None:
+            self.last_epoch += 1
+        else:
+            if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or epoch < 0:
+                raise ValueError(
+                    f"{type(self).__name__}.step: expected epoch to be an int >= 0, got {epoch!r}."
+                )
+            self.last_epoch = int(epoch)
+        self.optimizer.lr = lr = self.rate(self.last_epoch)
+        return lr
+
+    def get_last_lr(self) -> float:
+        """The learning rate the last ``step()`` (or the constructor) set."""
+        return self.optimizer.lr
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """``{"base_lr", "last_epoch"}`` as arrays (save with ``tinygrad_edu.save``)."""
+        return {"base_lr": np.array(self.base_lr), "last_epoch": np.array(self.last_epoch)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore ``base_lr`` and the counter, and set the optimizer's lr accordingly."""
+        missing = {"base_lr", "last_epoch"} - set(state)
+        if missing:
+            raise ValueError(
+                f"{type(self).__name__}.load_state_dict: expected keys base_lr and last_epoch, "
+                f"got {sorted(state)} (missing {sorted(missing)})."
+            )
+        self.base_lr = float(np.asarray(state["base_lr"]))
+        self.last_epoch = int(np.asarray(state["last_epoch"]))
+        self.optimizer.lr = self.rate(self.last_epoch)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_lr={self.base_lr}, last_epoch={self.last_epoch})"
+
+
+class InverseTimeDecay(LRScheduler):
+    """The course's decay: ``lr = lr0 / (1 + decay_rate * floor(t / time_interval))``.
+
+    With ``time_interval=1`` it is the course's ``update_lr`` (``lr0 / (1 + decay_rate *
+    epoch_num)``), which shrinks fast; with ``time_interval=1000`` its scheduled form
+    ``schedule_lr_decay``, which lowers the rate only every 1000 epochs (course 2, week 2,
+    "Optimization methods", learning-rate decay section). Computed as the course does,
+    ``(1 / (1 + decay_rate * floor(t / time_interval))) * lr0``, to the last bit.
+
+    Args:
+        optimizer: its current ``lr`` is lr0.
+        decay_rate: >= 0.
+        time_interval: an int >= 1; the counter is floored to multiples of it.
+
+    >>> from tinygrad_edu import Tensor
+    >>> from tinygrad_edu.optim import SGD
+    >>> opt = SGD([Tensor([1.0], requires_grad=True)], lr=0.1)
+    >>> schedule = InverseTimeDecay(opt, decay_rate=1, time_interval=1000)
+    >>> [schedule.step(epoch) for epoch in (999, 1000, 2000)]
+    [0.1, 0.05, 0.03333333333333333]
+    """
+
+    def __init__(self, optimizer: Optimizer, decay_rate: float, time_interval: int = 1):
+        op = "InverseTimeDecay"
+        self.decay_rate = _check_number(op, "decay_rate", decay_rate, 0.0, None, ">= 0")
+        if isinstance(time_interval, bool) or not isinstance(time_interval, (int, np.integer)):
+            raise TypeError(f"{op}: expected time_interval to be an int, got {time_interval!r}.")
+        if time_interval < 1:
+            raise ValueError(f"{op}: expected time_interval >= 1, got {time_interval}.")
+        self.time_interval = int(time_interval)
+        super().__init__(optimizer)
+
+    def rate(self, t: int) -> float:
+        return float((1 / (1 + self.decay_rate * np.floor(t / self.time_interval))) * self.base_lr)
+
+
+class StepLR(LRScheduler):
+    """Step decay: ``lr = lr0 * gamma ** floor(t / step_size)`` (``torch.optim.lr_scheduler``).
+
+    >>> from tinygrad_edu import Tensor
+    >>> from tinygrad_edu.optim import SGD
+    >>> opt = SGD([Tensor([1.0], requires_grad=True)], lr=1.0)
+    >>> schedule = StepLR(opt, step_size=2, gamma=0.5)
+    >>> [schedule.step() for _ in range(4)]
+    [1.0, 0.5, 0.5, 0.25]
+    """
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1):
+        op = "StepLR"
+        if isinstance(step_size, bool) or not isinstance(step_size, (int, np.integer)):
+            raise TypeError(f"{op}: expected step_size to be an int, got {step_size!r}.")
+        if step_size < 1:
+            raise ValueError(f"{op}: expected step_size >= 1, got {step_size}.")
+        self.step_size = int(step_size)
+        self.gamma = _check_number(op, "gamma", gamma, 0.0, None, ">= 0")
+        super().__init__(optimizer)
+
+    def rate(self, t: int) -> float:
+        return self.base_lr * self.gamma ** (t // self.step_size)
+
+
+class ExponentialLR(LRScheduler):
+    """Exponential decay: ``lr = lr0 * gamma ** t`` (the lecture's ``0.95 ** epoch * lr0``).
+
+    >>> from tinygrad_edu import Tensor
+    >>> from tinygrad_edu.optim import SGD
+    >>> opt = SGD([Tensor([1.0], requires_grad=True)], lr=1.0)
+    >>> schedule = ExponentialLR(opt, gamma=0.5)
+    >>> [schedule.step() for _ in range(3)]
+    [0.5, 0.25, 0.125]
+    """
+
+    def __init__(self, optimizer: Optimizer, gamma: float):
+        self.gamma = _check_number("ExponentialLR", "gamma", gamma, 0.0, None, ">= 0")
+        super().__init__(optimizer)
+
+    def rate(self, t: int) -> float:
+        return self.base_lr * self.gamma**t
+
+
+class LambdaLR(LRScheduler):
+    """Any schedule: ``lr = lr0 * factor(t)`` (the lecture's ``k / sqrt(t)``, warm-ups, ...).
+
+    >>> from tinygrad_edu import Tensor
+    >>> from tinygrad_edu.optim import SGD
+    >>> opt = SGD([Tensor([1.0], requires_grad=True)], lr=0.5)
+    >>> schedule = LambdaLR(opt, lambda t: 1 / math.sqrt(t + 1))
+    >>> schedule.step(3)
+    0.25
+    """
+
+    def __init__(self, optimizer: Optimizer, factor: Callable[[int], float]):
+        if not callable(factor):
+            raise TypeError(
+                f"LambdaLR: expected a function t -> factor, got {type(factor).__name__}."
+            )
+        self.factor = factor
+        super().__init__(optimizer)
+
+    def rate(self, t: int) -> float:
+        value = float(self.factor(t))
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"LambdaLR: expected factor(t) >= 0 and finite, got {value} at t={t}.")
+        return self.base_lr * value
