@@ -1,10 +1,10 @@
 """Shared test configuration: hypothesis profiles, one BLAS thread, results computed once.
 
 - Hypothesis: ``HYPOTHESIS_PROFILE=ci`` (what ``.ci/run`` sets) is derandomized: every run draws
-  the same examples, so CI fails only on a real change. Locally (profile ``dev``, the default)
-  each run draws new examples from a seed printed in the header and again after a failure;
-  ``--hypothesis-seed=N`` replays a run. ``quick`` (10 examples) and ``thorough`` (300) exist
-  too. No profile has a deadline: the machines are noisy.
+  the same 25 examples per test, so CI fails only on a real change. Locally (profile ``dev``, the
+  default) each run draws 10 new examples per test from a seed printed in the header and again
+  after a failure; ``--hypothesis-seed=N`` replays a run; ``thorough`` draws 300. No profile has
+  a deadline: the machines are noisy.
 - BLAS: one thread for the whole run (threadpoolctl is in the ``test`` extra). On a busy 2-core
   machine OpenBLAS's threads wait on each other and make the course's products 5-50x slower;
   results are the same. ``pytest -n auto`` (pytest-xdist) is the parallelism that pays.
@@ -13,13 +13,15 @@
   (tests/test_course_reference.py) and the engine's (tests/test_course.py) compare against. Tests
   that share a result carry ``pytest.mark.xdist_group(NAME)`` so that ``-n auto --dist
   loadgroup`` runs them in one worker and the result is still computed once.
-- ``pytest -m "not slow"`` skips the full course reproductions (marked ``slow``): the quick loop.
+- ``pytest -m "not slow"`` is the quick loop: it skips the full course reproductions (marked
+  ``slow`` in their files) and the other long runs listed in ``LONG_RUNS`` below.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import warnings
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -30,8 +32,7 @@ _COMMON = {
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
 }
 settings.register_profile("ci", derandomize=True, max_examples=25, **_COMMON)
-settings.register_profile("dev", max_examples=25, **_COMMON)
-settings.register_profile("quick", max_examples=10, **_COMMON)
+settings.register_profile("dev", max_examples=10, **_COMMON)  # new examples every run
 settings.register_profile("thorough", max_examples=300, **_COMMON)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
 settings.load_profile(PROFILE)
@@ -76,6 +77,52 @@ def pytest_report_header(config):
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if terminalreporter.stats.get("failed") or terminalreporter.stats.get("error"):
         terminalreporter.write_line(_seed_note(config))
+
+
+# Long runs besides the course reproductions: each takes 1.5 s of CPU or more on the 2-core VM
+# (training runs, docs pages that train, the million-node chain, the strict site build). Marked
+# slow here, by node id, so the quick loop stays quick without editing each owner's file. A test
+# file can also say @pytest.mark.slow itself.
+LONG_RUNS = (
+    "tests/test_engine.py::test_million_node_chain_backward_has_no_recursion_limit",
+    "tests/test_docs.py::test_site_builds_strict",
+    "tests/test_docs.py::test_page[getting-started.md]",
+    "tests/test_docs.py::test_page[reference/cli.md]",
+    "tests/test_docs.py::test_page[tutorial/06-logistic-backprop.md]",
+    "tests/test_docs.py::test_page[tutorial/12-hyperparameters.md]",
+    "tests/test_docs.py::test_page[tutorial/13-layers.md]",
+    "tests/test_docs.py::test_page[tutorial/14-initialization-course2.md]",
+    "tests/test_docs.py::test_page[tutorial/15-regularization.md]",
+    "tests/test_docs.py::test_page[tutorial/18-optimizers.md]",
+    "tests/test_docs.py::test_page[viz/pictures.md]",
+    "tests/test_course4.py::test_cnn_digits_reaches_97_percent_on_its_seeded_test_split",
+    "tests/test_tune.py::test_a_real_training_sweep_and_its_table_and_plot",
+    "tests/test_tune.py::test_dask_sweep_survives_a_worker_killed_mid_sweep",
+    "tests/test_tune.py::test_local_sweep_records_failures_and_goes_on",
+    "tests/test_examples.py::test_13_hyperparameter_search_in_processes_and_resumed",
+    "tests/test_examples.py::test_21_cnn_digits_trains_and_draws",
+    "tests/test_examples_course5.py::test_32_transformer_learns_from_a_few_steps",
+    "tests/test_hessian_teaching.py::"
+    "test_example_40_newton_beats_2000_gradient_descent_iterations_in_one_step",
+    "tinygrad_edu/demo.py::tinygrad_edu.demo.run_demo",
+    "tests/test_cli.py::test_ctrl_c_with_json_prints_the_costs_so_far_as_strict_json",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark LONG_RUNS slow; warn about an entry whose file was collected but whose test is gone
+    (renamed: the entry no longer applies)."""
+    ids = {item.nodeid for item in items}
+    files = {nodeid.split("::")[0] for nodeid in ids}
+    for item in items:
+        if item.nodeid in LONG_RUNS:
+            item.add_marker(pytest.mark.slow)
+    stale = [i for i in LONG_RUNS if i.split("::")[0] in files and i not in ids]
+    if stale and not config.option.keyword:  # -k deselects by name: absent is expected then
+        warnings.warn(
+            pytest.PytestWarning(f"tests/conftest.py LONG_RUNS names tests that are gone: {stale}"),
+            stacklevel=1,
+        )
 
 
 class Once:
