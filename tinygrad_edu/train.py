@@ -23,6 +23,7 @@ Ctrl-C is safe: an update is applied to every parameter or to none (a Ctrl-C tha
 
 from __future__ import annotations
 
+import gc
 import math
 import signal
 import sys
@@ -35,9 +36,9 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from tinygrad_edu import losses
+from tinygrad_edu import debug, losses
 from tinygrad_edu.data import validate_xy
-from tinygrad_edu.engine import no_grad
+from tinygrad_edu.engine import is_grad_enabled, no_grad
 from tinygrad_edu.nn import Module
 from tinygrad_edu.optim import SGD
 from tinygrad_edu.tensor import Tensor
@@ -348,6 +349,7 @@ def fit(
     if progress is None:
         progress = tty
     history = History(unit="epoch" if minibatch else "iteration")
+    grad_mode, collecting = is_grad_enabled(), gc.isenabled()
     start = time.perf_counter()
     bar = None
     guard = _StepGuard()
@@ -378,6 +380,12 @@ def fit(
             if run is not None:  # a non-finite cost: warn from here, pointing at the caller
                 warnings.warn(run, RuntimeWarning, stacklevel=2)
     except KeyboardInterrupt as err:
+        # A Ctrl-C that lands inside the engine's bookkeeping (between switching grad mode or the
+        # garbage collector off for a backward pass and the try that switches them back) would
+        # leave them off for the rest of the session: put them back as fit found them.
+        debug._state.grad_enabled = grad_mode
+        if collecting:
+            gc.enable()
         if bar is not None:
             bar.clear()
         history.seconds = time.perf_counter() - start
