@@ -354,16 +354,19 @@ def perturbed_math(seed: int):
     library (``--perturb``). Whole numbers (0, 1, 1000.0) and inf are left alone: every library
     gets them exactly.
     """
-    import functools
-
     import numpy as np
 
     key = np.uint64((0x9E3779B97F4A7C15 * (2 * seed + 1)) % 2**64)
 
-    def perturbed(ufunc):
-        @functools.wraps(ufunc)
-        def call(*args, **kwargs):
-            out = ufunc(*args, **kwargs)
+    class Perturbed:
+        """Calls the ufunc and moves last bits; equal (and hashing equal) to the ufunc, so that
+        tables keyed by ufunc (``{np.tanh: ...}``) built meanwhile still find it."""
+
+        def __init__(self, ufunc):
+            self.ufunc = ufunc
+
+        def __call__(self, *args, **kwargs):
+            out = self.ufunc(*args, **kwargs)
             if type(out) is np.ndarray and out.dtype == np.float64 and "out" not in kwargs:
                 bucket = (out.view(np.uint64) * key) >> np.uint64(60)  # 0..15, from the value
                 exact = ~np.isfinite(out) | (np.abs(out) < 1e-300) | (out == np.round(out))
@@ -372,13 +375,20 @@ def perturbed_math(seed: int):
                 out = np.where(exact, out, moved)
             return out
 
-        return call
+        def __getattr__(self, name):  # .reduce, .__name__, .nin, ...
+            return getattr(self.ufunc, name)
+
+        def __eq__(self, other):
+            return other is self.ufunc or other is self
+
+        def __hash__(self):
+            return hash(self.ufunc)
 
     names = ("exp", "expm1", "log", "log1p", "logaddexp", "tanh", "sqrt")
     originals = {name: getattr(np, name) for name in names}
     try:
         for name, ufunc in originals.items():
-            setattr(np, name, perturbed(ufunc))
+            setattr(np, name, Perturbed(ufunc))
         yield
     finally:
         for name, ufunc in originals.items():
