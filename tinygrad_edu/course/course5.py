@@ -391,6 +391,8 @@ def clip(gradients: dict[str, np.ndarray], max_value: float) -> dict[str, np.nda
 
     Clipping each element keeps one exploding step through time from throwing the weights far
     away (exploding gradients); it changes the direction of the step, unlike clipping the norm.
+    On tensors, ``optim.clip_grad_value_(params, max_value)`` does the same to each ``.grad``
+    (``optimize`` uses it).
 
     >>> g = {"dWax": np.array([[-12.0, 3.0]]), "db": np.array([[7.0]])}
     >>> clip(g, 5)["dWax"].tolist(), g["db"].tolist()
@@ -514,7 +516,8 @@ def optimize(
     for p in params:
         p.grad = None
     loss.backward()
-    gradients = clip({"d" + k: parameters[k].grad for k in PARAMETER_NAMES}, 5)
+    optim.clip_grad_value_(params, 5)  # the course's clip(gradients, 5): each element in [-5, 5]
+    gradients = {"d" + k: parameters[k].grad for k in PARAMETER_NAMES}
     optim.SGD(params, lr=learning_rate).step()  # W = W - lr * dW, the course's update
     return loss.item(), gradients, a_last.data
 
