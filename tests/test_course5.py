@@ -173,10 +173,10 @@ def test_missing_data_says_where_it_looked(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv(DATA_ENV_VAR, raising=False)
     with pytest.raises(FileNotFoundError, match=f"{DATA_ENV_VAR} is not set"):
         load_dinos()
-    with pytest.raises(FileNotFoundError, match=r"dinos/dinos.txt"):
+    with pytest.raises(FileNotFoundError, match=rf"lacks dinos.txt, and neither {tmp_path}/dinos"):
         load_dinos(tmp_path)
     assert cli.main(["course", "dinosaurus", "--data", str(tmp_path)]) == 2
-    assert "load_dinos: expected dinos.txt" in capsys.readouterr().err
+    assert "load_dinos: expected a folder holding dinos.txt" in capsys.readouterr().err
 
 
 def test_unit_tests_equal_the_hand_written_course_code(unit_values):

@@ -84,7 +84,7 @@ def test_tinygrad_edu_data_may_be_the_folder_its_parent_or_a_sibling(
 
 
 def test_a_missing_data_mat_says_where_it_looked(tmp_path, monkeypatch):
-    with pytest.raises(FileNotFoundError, match="none of .*course2 holds it"):
+    with pytest.raises(FileNotFoundError, match="lacks data.mat, and neither .*course2 nor .*"):
         data.load_2d_dataset(tmp_path)
     monkeypatch.delenv(DATA_ENV_VAR, raising=False)
     with pytest.raises(FileNotFoundError, match=f"no data_dir was passed and {DATA_ENV_VAR}"):

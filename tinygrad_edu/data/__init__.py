@@ -19,8 +19,9 @@ course's formulas do; ``"batch"`` puts them in rows, ``X (m, n_x)`` and ``Y (m, 
 layers expect.
 
 The data location is never built in: pass a folder (``data_dir=...``, ``--data DIR`` on a command
-line) or set the ``TINYGRAD_EDU_DATA`` environment variable; either may hold the files itself or
-be a parent folder with one subfolder per data set (``catvnoncat/``, ``course2/``, ``dinos/``).
+line) or set the ``TINYGRAD_EDU_DATA`` environment variable; either may hold the files itself, be
+a parent folder with one subfolder per data set (``catvnoncat/``, ``course2/``, ``dinos/``), or be
+one data set's folder with the others beside it: one rule for every loader (`find_dataset_dir`).
 h5py is imported only when the cat files are read (``pip install "tinygrad_edu[data]"``);
 scikit-learn and scipy only for course 2's data (``pip install "tinygrad_edu[course2]"``).
 """
