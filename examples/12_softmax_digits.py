@@ -11,8 +11,8 @@ Run it (needs scikit-learn):
     python examples/12_softmax_digits.py
 
 What to look for: the cost falls from about ln 10 = 2.3 to near 0, the training set is learned
-completely and the 359 held-out images are about 97 % right; the digits it gets wrong are drawn
-in text, with the probabilities the softmax gave them.
+almost completely and the 359 held-out images are about 97 % right; the digits it gets wrong are
+drawn in text, with the probabilities the softmax gave them.
 """
 
 import numpy as np
