@@ -97,8 +97,11 @@ def test_shapes_as_the_assignment_prints_them(ours):
 
 
 def test_cli_plot_of_a_run_without_costs_is_a_one_line_error(tmp_path, capsys):
-    code, _, err = run_cli(capsys, "conv-step-by-step", "--plot", str(tmp_path / "c.png"))
-    assert code == 1 and "no costs to plot" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as stop:  # a usage error, before anything runs
+        run_cli(capsys, "conv-step-by-step", "--plot", str(tmp_path / "c.png"))
+    out, err = capsys.readouterr()
+    assert stop.value.code == 2 and "no cost curve" in err and "Traceback" not in err
+    assert out == "" and len(err.strip().splitlines()) == 1
 
 
 def test_cli_prints_one_line_per_value(capsys):

@@ -363,6 +363,8 @@ def cnn_digits(
     )
 
 
+conv_step_by_step.has_curve = False  # values, not a training: nothing for --plot to draw
+
 MODELS: dict[str, Callable[..., Any]] = {
     "conv-step-by-step": conv_step_by_step,
     "cnn-digits": cnn_digits,

@@ -719,6 +719,8 @@ def dinosaurus(
     )
 
 
+rnn_step_by_step.has_curve = False  # values, not a training: nothing for --plot to draw
+
 MODELS: dict[str, Callable[..., Any]] = {
     "rnn-step-by-step": rnn_step_by_step,
     "dinosaurus": dinosaurus,
