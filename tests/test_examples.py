@@ -221,10 +221,6 @@ def test_21_cnn_digits_trains_and_draws(tmp_path, capsys):
 def test_22_identity_block_matches_loops_and_shortcuts_carry_the_identity(capsys):
     from op_cases_conv import np_conv2d
 
-    from tinygrad_edu import nn
-
-    if not hasattr(nn, "BatchNorm2d"):  # course 2's layer; this example runs once it is merged
-        pytest.skip("nn.BatchNorm2d is not in this tree yet")
     A, results = load("22").main(depth=3)
     # The block by hand: all-ones filters (no bias), inference batch norm Z / sqrt(1 + 0.001).
     X = np.concatenate([np.full((1, 3, 4, 4), v) for v in (-1.0, 1.0, 3.0)])
