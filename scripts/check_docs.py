@@ -59,12 +59,8 @@ DOCS = ROOT / "docs"
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+-]*)[^\n]*$")
 _MARKER = re.compile(r"<!--\s*docs-test:\s*(?P<kind>[\w-]+)(?P<reason>[^>]*?)\s*-->")
 _MARKER_KINDS = ("skip", "needs-data", "needs-dot")
-# needs-data NAME: the files of each data set (as tinygrad_edu.data finds them)
-DATA_SETS = {
-    "catvnoncat": ("train_catvnoncat.h5", "test_catvnoncat.h5"),
-    "course2": ("data.mat",),
-    "dinos": ("dinos.txt",),
-}
+# needs-data NAME: a name in tinygrad_edu.data.DATA_SETS (the data sets read from files)
+DATA_SET_NAMES = ("catvnoncat", "course2", "dinos")
 _CHECK_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 _MESSAGE = re.compile(r"^[\w.]+(Warning|Error|Exception): ")
 _CLI_PREFIXES = (("tinygrad-edu",), ("python", "-m", "tinygrad_edu"))
@@ -144,11 +140,11 @@ def parse(text: str, path: str = "<page>") -> list[Block]:
                     raise DocsError(f"{path}:{k + 1}: 'docs-test: skip' needs a reason after it.")
             elif mk["kind"] == "needs-data":
                 block.data = tuple(mk["reason"].split()) or ("catvnoncat",)
-                unknown = [name for name in block.data if name not in DATA_SETS]
+                unknown = [name for name in block.data if name not in DATA_SET_NAMES]
                 if unknown:
                     raise DocsError(
                         f"{path}:{k + 1}: 'docs-test: needs-data' names unknown data sets "
-                        f"{unknown}; use {', '.join(DATA_SETS)}."
+                        f"{unknown}; use {', '.join(DATA_SET_NAMES)}."
                     )
         raw.append(block)
         i = j + 1
@@ -254,11 +250,10 @@ def _outputs_match(expected: str, got: str) -> bool:
 
 
 def data_available(name: str = "catvnoncat") -> bool:
-    """True when the files of the data set ``name`` (see ``DATA_SETS``) can be found, by the
-    package's own rule (``TINYGRAD_EDU_DATA``: the folder, its subfolder NAME, or NAME beside it).
-    """
+    """True when the files of the data set ``name`` can be found, by the package's own rule
+    (``TINYGRAD_EDU_DATA``: the folder, its subfolder NAME, or NAME beside it)."""
     try:
-        from tinygrad_edu.data import find_dataset_dir
+        from tinygrad_edu.data import DATA_SETS, find_dataset_dir
 
         find_dataset_dir(DATA_SETS[name], name)
     except (ImportError, FileNotFoundError):
@@ -296,9 +291,9 @@ def _environment(**values: str):
 def _data_sets(have_data: bool | Iterable[str] | None) -> set[str]:
     """The data sets to treat as present: all (True), none (False), the ones found (None)."""
     if have_data is None:
-        return {name for name in DATA_SETS if data_available(name)}
+        return {name for name in DATA_SET_NAMES if data_available(name)}
     if isinstance(have_data, bool):
-        return set(DATA_SETS) if have_data else set()
+        return set(DATA_SET_NAMES) if have_data else set()
     return set(have_data)
 
 
@@ -310,7 +305,7 @@ def run_page(
     """Run every block of the page at ``path`` in a fresh namespace and temporary directory.
 
     ``have_data``: which data sets' blocks may run (``needs-data NAME``): True for all, False for
-    none, names of ``DATA_SETS``, or None to look for each (the default).
+    none, names of ``DATA_SET_NAMES``, or None to look for each (the default).
     """
     text = path.read_text(encoding="utf-8")
     rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path

@@ -4,9 +4,9 @@ generator), data.mat through scipy, and where TINYGRAD_EDU_DATA finds files of s
 import os
 import shutil
 
-import course2_reference as ref
 import numpy as np
 import pytest
+from course_data import data_folder
 
 from tinygrad_edu import data
 from tinygrad_edu.data import DATA_ENV_VAR
@@ -47,11 +47,8 @@ def test_layouts_are_checked():
 
 @pytest.fixture
 def course2_folder():
-    folder = ref.find_data_mat_folder()
-    if folder is None:
-        pytest.skip(f"set {DATA_ENV_VAR} to a folder holding data.mat (or course2/data.mat)")
     pytest.importorskip("scipy.io")
-    return folder
+    return str(data_folder("course2"))
 
 
 def test_data_mat_is_read_as_the_course_reads_it(course2_folder):

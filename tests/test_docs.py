@@ -240,13 +240,16 @@ def test_needs_data_names_the_data_set_and_skips_only_without_it(tmp_path):
 
 
 def test_the_runner_finds_each_data_set_by_the_packages_rule(tmp_path, monkeypatch):
-    for name, files in check_docs.DATA_SETS.items():
+    from tinygrad_edu.data import DATA_SETS
+
+    assert set(DATA_SETS) == set(check_docs.DATA_SET_NAMES)
+    for name, files in DATA_SETS.items():
         (tmp_path / name).mkdir()
         for file in files:
             (tmp_path / name / file).write_bytes(b"")
     for setting in ("", "catvnoncat"):  # the parent, or the cats' folder (as CI sets it)
         monkeypatch.setenv("TINYGRAD_EDU_DATA", str(tmp_path / setting))
-        assert all(check_docs.data_available(name) for name in check_docs.DATA_SETS)
+        assert all(check_docs.data_available(name) for name in DATA_SETS)
     (tmp_path / "dinos" / "dinos.txt").unlink()
     assert not check_docs.data_available("dinos") and check_docs.data_available("course2")
 
