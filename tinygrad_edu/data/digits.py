@@ -8,17 +8,16 @@ values 0..16, ten classes. scikit-learn is an optional extra, imported only here
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 DIGITS_SHAPE = (8, 8)
 
 
-@dataclass
-class DigitsData:
-    """A seeded train/test split of the digits; unpacks as ``train_x, train_y, test_x, test_y``.
+class DigitsData(NamedTuple):
+    """A seeded train/test split of the digits; unpacks as ``train_x, train_y, test_x, test_y``
+    (as course 2's ``Course2Data``).
 
     Attributes:
         train_x: ``(m_train, 1, 8, 8)`` (NCHW) or ``(m_train, 8, 8, 1)`` (NHWC), in [0, 1];
@@ -32,10 +31,6 @@ class DigitsData:
     train_y: np.ndarray
     test_x: np.ndarray
     test_y: np.ndarray
-
-    def __iter__(self) -> Iterator[np.ndarray]:
-        """Unpacks as ``train_x, train_y, test_x, test_y = load_digits()``."""
-        return iter((self.train_x, self.train_y, self.test_x, self.test_y))
 
 
 def load_digits(
