@@ -42,6 +42,28 @@ def percent(fraction: float) -> str:
 
 
 @dataclass
+class ValuesResult:
+    """What a run returns that computes an assignment's values without training (its function
+    declares ``has_curve = False``): the values, keyed as ``--json`` prints them.
+
+    Attributes:
+        values: ``{key: value}`` in the assignment's order; arrays as nested lists.
+        model: the run's name, e.g. ``"conv-step-by-step"``.
+    """
+
+    values: dict[str, Any]
+    model: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"model": ..., key: value, ...}``."""
+        return {"model": self.model, **self.values}
+
+    def curves(self) -> dict:
+        """Nothing to plot: no training happens."""
+        return {}
+
+
+@dataclass
 class CourseResult:
     """One trained course model.
 

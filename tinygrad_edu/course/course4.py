@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_edu import data, losses, nn, optim
-from tinygrad_edu.course.common import CourseResult
+from tinygrad_edu.course.common import CourseResult, ValuesResult
 from tinygrad_edu.engine import no_grad
 from tinygrad_edu.nn import functional as F  # noqa: N812 (PyTorch's spelling)
 from tinygrad_edu.tensor import Tensor
@@ -124,15 +124,10 @@ def pool_backward(
 
 
 @dataclass
-class StepByStepResult:
-    """The values of the week 1 fixtures, keyed as ``--json`` prints them."""
+class StepByStepResult(ValuesResult):
+    """The values of the week 1 fixtures, keyed as ``--json`` prints them (shapes as lists)."""
 
-    values: dict[str, Any]
     model: str = "conv-step-by-step"
-
-    def to_json(self) -> dict[str, Any]:
-        """``{"model": ..., key: value}``; arrays as nested lists, shapes as lists."""
-        return {"model": self.model, **self.values}
 
     def summary_lines(self) -> list[str]:
         """One line per value, as the assignment prints them."""
@@ -144,10 +139,6 @@ class StepByStepResult:
             text = np.array2string(np.asarray(value), precision=8, separator=", ")
             lines.append(f"{key} = {text}" if "\n" not in text else f"{key} =\n{text}")
         return lines
-
-    def curves(self) -> dict:
-        """No training here, so no cost curve."""
-        return {}
 
 
 def conv_step_by_step(**show: Any) -> StepByStepResult:

@@ -34,6 +34,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from tinygrad_edu import data, optim
+from tinygrad_edu.course.common import ValuesResult
 from tinygrad_edu.engine import no_grad
 from tinygrad_edu.nn import functional
 from tinygrad_edu.tensor import Tensor, concatenate, stack
@@ -179,7 +180,7 @@ def _pick(grad: np.ndarray, *index: int) -> float | list[float]:
 
 
 @dataclass
-class StepByStepResult:
+class StepByStepResult(ValuesResult):
     """The values of "Building your Recurrent Neural Network - Step by Step".
 
     Attributes:
@@ -188,13 +189,8 @@ class StepByStepResult:
         seconds: time taken.
     """
 
-    values: dict[str, Any]
-    seconds: float = 0.0
     model: str = "rnn-step-by-step"
-
-    def to_json(self) -> dict[str, Any]:
-        """``{"model": "rnn-step-by-step", <key>: <value>, ...}``."""
-        return {"model": self.model, **self.values}
+    seconds: float = 0.0
 
     def summary_lines(self) -> list[str]:
         """One line per value, as the course prints them (``a_next[4] = [...]``)."""
@@ -210,10 +206,6 @@ class StepByStepResult:
                 base, index = _course_index(name)
                 lines.append(f"{function}: {base}{index} = {_show(value)}")
         return lines
-
-    def curves(self) -> dict[str, list[float]]:
-        """Nothing to plot: no training happens here."""
-        return {}
 
 
 def _split_key(key: str) -> tuple[str, str]:
