@@ -881,10 +881,9 @@ class C1(Workload):
         from tinygrad_edu import losses
         from tinygrad_edu.nn import functional as F  # noqa: N812
 
-        params, state = _tg_leaves(self.params), {}
+        params = _tg_leaves(self.params)
         X, Y, (f1, f2), lr = Tensor(self.X.copy()), self.Y, self.pool, self.learning_rate
-        adam = getattr(tg.optim, "Adam", None)
-        optimizer = None if adam is None else adam(list(params.values()), lr=lr)
+        optimizer = tg.optim.Adam(list(params.values()), lr=lr)
 
         def run() -> Result:
             A1 = F.conv2d(X, params["W1"], padding="same").relu()
@@ -894,11 +893,7 @@ class C1(Workload):
             Z3 = P2.flatten(1) @ params["W3"].T + params["b3"]
             cost = losses.cross_entropy(Z3, Y)
             cost.backward()
-            if optimizer is not None:
-                optimizer.step()
-            else:  # until tinygrad_edu.optim has Adam: the same update on .data
-                arrays = {k: p.data for k, p in params.items()}
-                _np_adam(arrays, {k: p.grad for k, p in params.items()}, state, lr)
+            optimizer.step()
             return cost.data, _tg_grads(params)
 
         return Runner(run)
