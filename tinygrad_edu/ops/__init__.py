@@ -1,8 +1,9 @@
 """Primitive operations on numpy arrays: forward and backward side by side, one class per op.
 
-The package is split by kind: ``base`` (the ``Function`` protocol), ``elementwise``, ``reduce``,
-``linalg``, ``shape`` and ``window`` (sliding windows for convolution and pooling); every op is
-importable from ``tinygrad_edu.ops`` itself.
+The package is split by kind: ``base`` (the ``Function`` protocol), ``elementwise``,
+``unary_math`` (trigonometric, hyperbolic, other logarithms and exponentials, erf), ``reduce``,
+``scan`` (cumsum, cumprod), ``linalg``, ``shape`` and ``window`` (sliding windows for convolution
+and pooling); every op is importable from ``tinygrad_edu.ops`` itself.
 
 Layer: ``ops``, the lowest. Imports numpy only and knows nothing about tensors or graphs.
 
@@ -47,6 +48,7 @@ from tinygrad_edu.ops.elementwise import (
     Tanh,
 )
 from tinygrad_edu.ops.linalg import (
+    Einsum,
     MatMul,
 )
 from tinygrad_edu.ops.reduce import (
@@ -59,6 +61,10 @@ from tinygrad_edu.ops.reduce import (
     Std,
     Sum,
 )
+from tinygrad_edu.ops.scan import (
+    Cumprod,
+    Cumsum,
+)
 from tinygrad_edu.ops.shape import (
     BroadcastTo,
     Concatenate,
@@ -67,6 +73,21 @@ from tinygrad_edu.ops.shape import (
     ScatterAdd,
     Transpose,
     Where,
+)
+from tinygrad_edu.ops.unary_math import (
+    Acos,
+    Asin,
+    Atan,
+    Cos,
+    Cosh,
+    Erf,
+    Expm1,
+    Log1p,
+    Log2,
+    Log10,
+    Sin,
+    Sinh,
+    Tan,
 )
 from tinygrad_edu.ops.window import (
     Col2Im,
@@ -79,18 +100,31 @@ from tinygrad_edu.ops.window import (
 
 __all__ = [
     "Abs",
+    "Acos",
     "Add",
     "AsType",
+    "Asin",
+    "Atan",
     "Clip",
     "Col2Im",
     "Concatenate",
+    "Cos",
+    "Cosh",
+    "Cumprod",
+    "Cumsum",
     "Div",
+    "Einsum",
+    "Erf",
     "Exp",
+    "Expm1",
     "BroadcastTo",
     "GetItem",
     "Im2Col",
     "LeakyRelu",
     "Log",
+    "Log10",
+    "Log1p",
+    "Log2",
     "LogSigmoid",
     "LogSoftmax",
     "LogSumExp",
@@ -109,11 +143,14 @@ __all__ = [
     "Reshape",
     "ScatterAdd",
     "Sigmoid",
+    "Sin",
+    "Sinh",
     "Softmax",
     "Std",
     "Sqrt",
     "Sub",
     "Sum",
+    "Tan",
     "Tanh",
     "Transpose",
     "Where",

@@ -94,3 +94,79 @@ class MatMul(Function):
                 f"({inner_x} != {inner_y}).{hint}"
             )
         return f"matmul: batch dimensions cannot be broadcast: x.shape={sx} @ y.shape={sy} ({err})."
+
+
+class Einsum(Function):
+    """out = einsum(spec, *xs);  dx_k = einsum of dout with the other inputs, into x_k's labels
+
+    ``spec`` is explicit and without ``...`` (``"ij,jk->ik"``; the tensor layer's ``tg.einsum``
+    rewrites numpy's implicit and ``...`` forms into it). The gradient of input k contracts
+    ``dout`` with every other input over the labels x_k does not have: ``"ik,jk->ij"`` for the
+    first input of ``"ij,jk->ik"``. A label only x_k has was summed away, so its gradient is
+    repeated along it (broadcast); a label repeated within x_k (``"ii->i"``, a diagonal) gets the
+    gradient on that diagonal and 0 elsewhere. Because the backward is itself an einsum, second
+    derivatives need nothing more. Labels of size 1 broadcast (numpy's rule); the engine's
+    unbroadcast sums their gradients.
+    """
+
+    name = "einsum"
+    __slots__ = ("spec", "inputs", "output")
+
+    broadcasts = True  # a label of size 1 in one input broadcasts against the others
+
+    def __init__(self, spec: str):
+        self.spec = spec
+        inputs, self.output = spec.split("->")
+        self.inputs = inputs.split(",")
+
+    def forward(self, *xs):
+        self.saved = xs
+        return np.einsum(self.spec, *xs, optimize=len(xs) > 1)
+
+    def backward(self, dout):
+        xs = self.saved
+        grads = []
+        for k, (labels, x, need) in enumerate(zip(self.inputs, xs, self.needs, strict=True)):
+            if not need:
+                grads.append(None)
+                continue
+            others = [m for m in range(len(xs)) if m != k]
+            elsewhere = set(self.output).union(*(self.inputs[m] for m in others))
+            unique = "".join(dict.fromkeys(labels))  # each label once, in order
+            kept = "".join(label for label in unique if label in elsewhere)
+            spec = ",".join([self.output, *(self.inputs[m] for m in others)]) + "->" + kept
+            g = Einsum(spec).apply(dout, *(xs[m] for m in others))  # (kept labels)
+            sizes = dict(zip(labels, x.shape, strict=True))
+            if kept != unique:  # labels only x_k has: the gradient repeats along them
+                g = g.reshape(tuple(g.shape[kept.index(c)] if c in kept else 1 for c in unique))
+                full = tuple(g.shape[i] if c in kept else sizes[c] for i, c in enumerate(unique))
+                g = np.broadcast_to(g, full)
+            if unique != labels:  # a repeated label: the gradient lies on the diagonal
+                g = _onto_diagonal(g, labels, unique, x.shape)
+            grads.append(g)
+        return tuple(grads)
+
+    def describe_error(self, shapes, err):
+        return (
+            f"einsum: {self.spec!r} does not fit the input shapes "
+            f"{', '.join(map(str, shapes))}: {err}. Each label must have one size (or 1) in "
+            f"every input that uses it."
+        )
+
+
+def _onto_diagonal(g, labels: str, unique: str, shape: tuple[int, ...]):
+    """Spread ``g`` (one axis per label of ``unique``) over an input with the repeated
+    ``labels`` (``"iij"``): g[i, j] at [i, i, j] and 0 off the diagonal."""
+    first = {c: labels.index(c) for c in unique}
+    g = g.reshape(tuple(g.shape[unique.index(c)] if first[c] == p else 1
+                        for p, c in enumerate(labels)))  # fmt: skip
+    on = np.ones((1,) * len(labels), dtype=bool)
+    for p, c in enumerate(labels):
+        if first[c] != p:  # position p repeats the label at position first[c]
+            n = shape[p]
+            along_first = np.arange(n).reshape(
+                [n if q == first[c] else 1 for q in range(len(labels))]
+            )
+            along_p = np.arange(n).reshape([n if q == p else 1 for q in range(len(labels))])
+            on = on & (along_first == along_p)
+    return np.where(on, g, 0)

@@ -1,6 +1,12 @@
-"""Creation functions: zeros, ones, full, *_like, arange, randn, rand.
+"""Creation functions (zeros, ones, full, eye, arange, linspace, *_like) and random ones (rand,
+randn, randint, multinomial, choice, manual_seed).
 
 Layer: ``tensor``.
+
+Random draws come from numpy's legacy global generator unless an ``rng`` (a
+``numpy.random.Generator`` or ``RandomState``) is passed, so ``np.random.seed(1)`` (or
+``tg.manual_seed(1)``, the same call) reproduces the course's numbers, which it draws with
+``np.random.randn``, ``np.random.rand`` and ``np.random.choice``.
 """
 
 from __future__ import annotations
@@ -26,19 +32,72 @@ def ones(*shape, dtype=np.float64, requires_grad: bool = False, name: str | None
     return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad=requires_grad, name=name)
 
 
-def full(shape, fill_value: float, dtype=np.float64, requires_grad: bool = False) -> Tensor:
-    """A tensor of ``shape`` filled with ``fill_value``."""
-    return Tensor(np.full(shape, fill_value, dtype=dtype), requires_grad=requires_grad)
+def full(shape, fill_value: float, dtype=np.float64, requires_grad: bool = False,
+         name: str | None = None) -> Tensor:  # fmt: skip
+    """A tensor of ``shape`` filled with ``fill_value`` (float64 unless ``dtype`` is given).
+
+    >>> full((2,), 7.0)
+    Tensor([7., 7.])
+    """
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    return Tensor(np.full(shape, fill_value, dtype=dtype), requires_grad=requires_grad, name=name)
 
 
-def zeros_like(t: Tensor, requires_grad: bool = False) -> Tensor:
-    """Zeros with the shape and dtype of ``t``."""
-    return Tensor(np.zeros_like(t.data), requires_grad=requires_grad)
+def _values(t) -> np.ndarray:
+    return t.data if isinstance(t, Tensor) else np.asarray(t)
 
 
-def ones_like(t: Tensor, requires_grad: bool = False) -> Tensor:
-    """Ones with the shape and dtype of ``t``."""
-    return Tensor(np.ones_like(t.data), requires_grad=requires_grad)
+def zeros_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Zeros with the shape and dtype (unless ``dtype`` is given) of ``t``.
+
+    >>> zeros_like(Tensor([1.0, 2.0]))
+    Tensor([0., 0.])
+    """
+    return Tensor(np.zeros_like(_values(t), dtype=dtype), requires_grad=requires_grad)
+
+
+def ones_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Ones with the shape and dtype (unless ``dtype`` is given) of ``t``.
+
+    >>> ones_like(Tensor([1.0, 2.0]))
+    Tensor([1., 1.])
+    """
+    return Tensor(np.ones_like(_values(t), dtype=dtype), requires_grad=requires_grad)
+
+
+def full_like(t: Tensor, fill_value: float, dtype=None, requires_grad: bool = False) -> Tensor:
+    """``fill_value`` in the shape and dtype (unless ``dtype`` is given) of ``t``.
+
+    >>> full_like(Tensor([1.0, 2.0]), 0.5)
+    Tensor([0.5, 0.5])
+    """
+    data = np.full_like(_values(t), fill_value, dtype=dtype)
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def eye(n: int, m: int | None = None, k: int = 0, dtype=np.float64,
+        requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """The identity matrix (n, m), ones on diagonal ``k``, as ``np.eye`` and ``torch.eye``.
+
+    >>> eye(2)
+    Tensor([[1., 0.],
+            [0., 1.]])
+    """
+    return Tensor(np.eye(n, m, k, dtype=dtype), requires_grad=requires_grad)
+
+
+def linspace(start: float, stop: float, num: int = 50, *, endpoint: bool = True, dtype=None,
+             steps: int | None = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """``num`` evenly spaced values from ``start`` to ``stop`` (included unless
+    ``endpoint=False``), as ``np.linspace``; PyTorch's ``steps=`` is ``num``. float64 unless
+    ``dtype`` is given.
+
+    >>> linspace(0, 1, 5)
+    Tensor([0.  , 0.25, 0.5 , 0.75, 1.  ])
+    """
+    num = num if steps is None else steps
+    data = np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype)
+    return Tensor(data, requires_grad=requires_grad)
 
 
 def arange(*args, dtype=None) -> Tensor:
@@ -51,17 +110,36 @@ def arange(*args, dtype=None) -> Tensor:
     return Tensor(np.arange(*args, dtype=dtype))
 
 
-def _draw(rng, method: str, shape: tuple[int, ...]) -> np.ndarray:
-    if rng is None:  # numpy's legacy global RNG: np.random.seed(1) reproduces the course
-        return getattr(np.random, "randn" if method == "normal" else "rand")(*shape)
-    if isinstance(rng, np.random.Generator):
-        return rng.standard_normal(shape) if method == "normal" else rng.random(shape)
-    if isinstance(rng, np.random.RandomState):
-        return rng.randn(*shape) if method == "normal" else rng.rand(*shape)
+def manual_seed(seed: int) -> None:
+    """Seed the generator that random functions use by default: numpy's legacy global one, so
+    this is ``np.random.seed(seed)`` (PyTorch's name). The course seeds with
+    ``np.random.seed(1)``; either spelling reproduces its numbers.
+
+    >>> manual_seed(1); float(randn(1).item())
+    1.6243453636632417
+    """
+    np.random.seed(seed)
+
+
+def _generator(rng, what: str):
+    """``rng`` checked, or, when it is None, the ``np.random`` module itself: its functions
+    (``randn``, ``rand``, ``randint``, ``choice``) draw from numpy's global legacy generator and
+    take the same arguments as a ``RandomState``'s methods."""
+    if rng is None:
+        return np.random
+    if isinstance(rng, (np.random.Generator, np.random.RandomState)):
+        return rng
     raise TypeError(
-        f"random: expected rng to be None, numpy.random.Generator or RandomState, got "
+        f"{what}: expected rng to be None, numpy.random.Generator or RandomState, got "
         f"{type(rng).__name__}."
     )
+
+
+def _draw(rng, method: str, shape: tuple[int, ...]) -> np.ndarray:
+    rng = _generator(rng, "random")  # None: numpy's legacy global RNG, as the course draws
+    if isinstance(rng, np.random.Generator):
+        return rng.standard_normal(shape) if method == "normal" else rng.random(shape)
+    return rng.randn(*shape) if method == "normal" else rng.rand(*shape)
 
 
 def randn(*shape, rng=None, dtype=np.float64, requires_grad: bool = False, name=None) -> Tensor:
@@ -79,3 +157,119 @@ def rand(*shape, rng=None, dtype=np.float64, requires_grad: bool = False, name=N
     """Uniform samples in [0, 1), from numpy's global RNG unless ``rng`` is given."""
     data = _draw(rng, "uniform", _shape(shape)).astype(dtype, copy=False)
     return Tensor(data, requires_grad=requires_grad, name=name)
+
+
+def randn_like(t: Tensor, rng=None, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Standard-normal samples in the shape (and float dtype, unless given) of ``t``.
+
+    >>> np.random.seed(1); randn_like(Tensor([0.0, 0.0]))
+    Tensor([ 1.62434536, -0.61175641])
+    """
+    data = _values(t)
+    dtype = dtype if dtype is not None else data.dtype if data.dtype.kind == "f" else np.float64
+    return randn(*data.shape, rng=rng, dtype=dtype, requires_grad=requires_grad)
+
+
+def rand_like(t: Tensor, rng=None, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples in [0, 1) in the shape (and float dtype, unless given) of ``t``.
+
+    >>> rand_like(Tensor([[0.0, 0.0]])).shape
+    (1, 2)
+    """
+    data = _values(t)
+    dtype = dtype if dtype is not None else data.dtype if data.dtype.kind == "f" else np.float64
+    return rand(*data.shape, rng=rng, dtype=dtype, requires_grad=requires_grad)
+
+
+def randint(low: int, high: int | None = None, size=(), *, rng=None, dtype=np.int64) -> Tensor:
+    """Random integers in [low, high) (in [0, low) without ``high``), as
+    ``np.random.randint``; PyTorch's ``randint(high, size)`` works too. From numpy's global
+    generator unless ``rng`` is given.
+
+    >>> np.random.seed(0); randint(10, size=(3,))
+    Tensor([5, 0, 3], dtype=int64)
+    """
+    if isinstance(high, (tuple, list)):  # torch.randint(high, size)
+        low, high, size = 0, low, high
+    generator = _generator(rng, "randint")
+    size = (size,) if isinstance(size, (int, np.integer)) else tuple(size)
+    if isinstance(generator, np.random.Generator):
+        data = generator.integers(low, high, size=size, dtype=dtype)
+    else:
+        data = generator.randint(low, high, size=size, dtype=dtype)
+    return Tensor(np.asarray(data))
+
+
+def multinomial(probs, num_samples: int = 1, replacement: bool = False, *, rng=None) -> Tensor:
+    """Draw ``num_samples`` category indices from each distribution, PyTorch's
+    ``torch.multinomial``: ``probs`` holds non-negative weights (not necessarily summing to 1)
+    over the last axis, one distribution ``(V,)`` or one per row ``(N, V)``; the result is int64,
+    ``(num_samples,)`` or ``(N, num_samples)``, and carries no gradient.
+
+    Each distribution is drawn with ``np.random.choice(V, num_samples, replace, p)`` from
+    numpy's global generator (or ``rng``), so after ``np.random.seed(s)`` one draw from a
+    distribution that sums to 1 is exactly the course's ``np.random.choice(V, p=p)``.
+
+    Raises:
+        ValueError: ``probs`` is not 1-D or 2-D, has a negative or non-finite weight, sums to 0,
+            or has fewer nonzero weights than samples drawn without replacement.
+
+    >>> np.random.seed(0)
+    >>> multinomial(Tensor([[0.0, 1.0], [1.0, 0.0]]), 2, replacement=True)
+    Tensor([[1, 1],
+            [0, 0]], dtype=int64)
+    """
+    weights = np.asarray(_values(probs), dtype=np.float64)
+    if weights.ndim not in (1, 2):
+        raise ValueError(
+            f"multinomial: expected one distribution (V,) or a batch (N, V), got shape "
+            f"{weights.shape}."
+        )
+    generator = _generator(rng, "multinomial")
+    rows = [_choice_row(generator, w, num_samples, replacement) for w in np.atleast_2d(weights)]
+    out = np.array(rows, dtype=np.int64).reshape(*weights.shape[:-1], num_samples)
+    return Tensor(out)
+
+
+def _probabilities(w: np.ndarray, what: str) -> np.ndarray:
+    """Weights as the probabilities numpy's choice accepts; unchanged when they already sum to
+    1 within numpy's tolerance, so the draw is bit for bit numpy's on the same ``p``."""
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError(f"{what}: expected finite, non-negative weights, got {w.tolist()[:8]}.")
+    total = w.sum()
+    if total <= 0:
+        raise ValueError(f"{what}: expected weights with a positive sum, got all zeros.")
+    return w if abs(total - 1.0) <= np.sqrt(np.finfo(np.float64).eps) else w / total
+
+
+def _choice_row(generator, w: np.ndarray, num_samples: int, replacement: bool) -> np.ndarray:
+    p = _probabilities(w, "multinomial")
+    if not replacement and num_samples > np.count_nonzero(p):
+        raise ValueError(
+            f"multinomial: expected at most {np.count_nonzero(p)} samples without replacement "
+            f"(the number of nonzero weights), got num_samples={num_samples}."
+        )
+    return generator.choice(len(p), num_samples, replace=replacement, p=p)
+
+
+def choice(a, size=None, replace: bool = True, p=None, *, rng=None):
+    """``np.random.choice`` on tensors: elements of ``a`` (or of ``arange(a)`` for an int),
+    drawn with probabilities ``p`` (a tensor or array; its values are read, no gradient).
+
+    With ``rng=None`` this *is* numpy's ``np.random.choice(a, size, replace, p)`` on the same
+    global generator, so after ``np.random.seed(s)`` it reproduces the course's samples draw for
+    draw (its dinosaur names sample characters with ``np.random.choice(vocab_size, p=y.ravel())``).
+
+    Returns:
+        One element (a numpy scalar, e.g. ``np.int64``) when ``size`` is None, else a tensor
+        (no gradient).
+
+    >>> np.random.seed(0)
+    >>> int(choice(3, p=Tensor([0.1, 0.2, 0.7])))
+    2
+    """
+    generator = _generator(rng, "choice")
+    values = a if isinstance(a, (int, np.integer)) else _values(a)
+    probabilities = None if p is None else np.asarray(_values(p), dtype=np.float64)
+    out = generator.choice(values, size, replace=replace, p=probabilities)
+    return Tensor(out) if isinstance(out, np.ndarray) else out

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_edu import ops
-from tinygrad_edu.tensor.functions import concatenate, maximum, minimum, stack, where
+from tinygrad_edu.tensor.functions import concatenate, einsum, maximum, minimum, stack, where
 from tinygrad_edu.tensor.tensor import Tensor, _const, _leaf, _run2
 
 __all__ = ["FUNCTIONS", "UFUNCS", "array_function", "array_ufunc"]
@@ -126,8 +126,25 @@ UFUNCS: dict[np.ufunc, Callable[..., Tensor]] = {
     np.sqrt: lambda x: x.sqrt(),
     np.absolute: lambda x: x.abs(),
     np.tanh: lambda x: x.tanh(),
+    np.sin: lambda x: x.sin(),
+    np.cos: lambda x: x.cos(),
+    np.tan: lambda x: x.tan(),
+    np.arcsin: lambda x: x.asin(),
+    np.arccos: lambda x: x.acos(),
+    np.arctan: lambda x: x.atan(),
+    np.sinh: lambda x: x.sinh(),
+    np.cosh: lambda x: x.cosh(),
+    np.log2: lambda x: x.log2(),
+    np.log10: lambda x: x.log10(),
+    np.exp2: lambda x: x.exp2(),
+    np.log1p: lambda x: x.log1p(),
+    np.expm1: lambda x: x.expm1(),
     # No useful gradient: the result records nothing (sign and comparisons have derivative 0).
     np.sign: _no_grad_ufunc(np.sign),
+    np.floor: _no_grad_ufunc(np.floor),
+    np.ceil: _no_grad_ufunc(np.ceil),
+    np.trunc: _no_grad_ufunc(np.trunc),
+    np.rint: _no_grad_ufunc(np.rint),
     np.greater: _no_grad_ufunc(np.greater),
     np.greater_equal: _no_grad_ufunc(np.greater_equal),
     np.less: _no_grad_ufunc(np.less),
@@ -178,15 +195,7 @@ def _dot(a: Any, b: Any, out: Any = None) -> Tensor:
     """np.dot: a product of numbers, an inner product of vectors, or a matrix product."""
     _refuse("dot", {"out": out})
     a, b = _pair(a, b)
-    if a.ndim == 0 or b.ndim == 0:
-        return a * b
-    if a.ndim > 2 or b.ndim > 2:
-        raise TypeError(
-            f"numpy.dot: expected operands with at most 2 dimensions on tensors, got shapes "
-            f"{a.shape} and {b.shape}; np.dot of N-d arrays sums over other axes than matmul does. "
-            f"Use np.matmul (a @ b) for stacks of matrices."
-        )
-    return _run2(ops.MatMul(), a, b)
+    return a.dot(b)
 
 
 def _reduction(name: str) -> Callable[..., Tensor]:
@@ -318,6 +327,81 @@ def _ravel(a: Any, order: str = "C") -> Tensor:
     return _tensor(a).reshape(-1)
 
 
+def _array_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
+    """np.array_split: like np.split, but a number of sections need not divide the axis."""
+    t = _tensor(ary)
+    if np.ndim(indices_or_sections) != 0:
+        return _split(t, indices_or_sections, axis)
+    (position,) = ops.normalize_axis(axis, t.ndim, "array_split")
+    n, sections = t.shape[position], int(indices_or_sections)
+    if sections <= 0:
+        raise ValueError(f"array_split: expected a number of sections > 0, got {sections}.")
+    size, extra = divmod(n, sections)
+    return list(t.split([size + 1] * extra + [size] * (sections - extra), position))
+
+
+def _scan(name: str) -> Callable[..., Tensor]:
+    """np.cumsum, np.cumprod: the tensor method with numpy's axis (None: flattened)."""
+
+    def run(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Tensor:
+        _refuse(name, {"dtype": dtype, "out": out})
+        return getattr(_tensor(a), name)(axis)
+
+    return run
+
+
+def _sort(name: str) -> Callable[..., Tensor]:
+    """np.sort, np.argsort: the tensor method (always a stable sort, so kind= is moot)."""
+
+    def run(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, **kwargs: Any) -> Tensor:
+        kwargs.pop("stable", None)
+        _refuse(name, {"order": order, **kwargs})
+        t = _tensor(a)
+        if axis is None:  # numpy: the flattened array
+            t, axis = t.reshape(-1), 0
+        return getattr(t, name)(axis)
+
+    return run
+
+
+def _einsum(*operands: Any, out: Any = None, optimize: Any = False, **kwargs: Any) -> Tensor:
+    """np.einsum with its subscripts string first (optimize= is accepted: contractions of two or
+    more operands always use numpy's optimized path here)."""
+    _refuse("einsum", {"out": out, **kwargs}, allowed=("order", "casting"))
+    return einsum(*operands)
+
+
+def _pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Tensor:
+    """np.pad with mode='constant' (zeros unless constant_values=): ``Tensor.pad``."""
+    if mode != "constant":
+        raise TypeError(
+            f"numpy.pad: expected mode='constant' on tensors, got mode={mode!r}; other modes "
+            f"can be built from slices and tg.concatenate."
+        )
+    value = kwargs.pop("constant_values", 0)
+    _refuse("pad", kwargs)
+    if np.ndim(value) != 0:
+        raise TypeError(
+            f"numpy.pad: expected one number for constant_values on tensors, got {value!r}."
+        )
+    return _tensor(array).pad(pad_width, float(value))
+
+
+def _no_grad_method(handler: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """A handler whose tensor method returns a result without gradient (indices, rounded values):
+    marked as such, so the lists of what records the graph stay right."""
+
+    def run(*args: Any, **kwargs: Any) -> Tensor:
+        return handler(*args, **kwargs)
+
+    return run
+
+
+def _round(a: Any, decimals: int = 0, out: Any = None) -> Tensor:
+    _refuse("round", {"out": out})
+    return _tensor(a).round(decimals)
+
+
 def _astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> Tensor:
     """np.astype (numpy >= 2.1): ``t.astype`` (a cast to integers or bool cuts the graph)."""
     return _tensor(x).astype(dtype)
@@ -368,6 +452,24 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.expand_dims: _expand_dims,
     np.broadcast_to: _broadcast_to,
     np.ravel: _ravel,
+    np.prod: _reduction("prod"),
+    np.argmax: _no_grad_method(_reduction("argmax")),
+    np.argmin: _no_grad_method(_reduction("argmin")),
+    np.cumsum: _scan("cumsum"),
+    np.cumprod: _scan("cumprod"),
+    np.sort: _sort("sort"),
+    np.argsort: _no_grad_method(_sort("argsort")),
+    np.einsum: _einsum,
+    np.tril: lambda m, k=0: _tensor(m).tril(k),
+    np.triu: lambda m, k=0: _tensor(m).triu(k),
+    np.take_along_axis: lambda arr, indices, axis=-1: _tensor(arr).take_along_axis(indices, axis),
+    np.repeat: lambda a, repeats, axis=None: _tensor(a).repeat_interleave(repeats, axis),
+    np.tile: lambda A, reps: _tensor(A).tile(reps),  # noqa: N803 (numpy's argument name)
+    np.flip: lambda m, axis=None: _tensor(m).flip(axis),
+    np.array_split: _array_split,
+    np.pad: _pad,
+    np.round: _no_grad_method(_round),
+    np.around: _no_grad_method(_round),
     **({np.astype: _astype} if hasattr(np, "astype") else {}),  # numpy >= 2.1
     np.zeros_like: _like(np.zeros_like),
     np.ones_like: _like(np.ones_like),
@@ -383,9 +485,6 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.array_equal: _no_grad_function(np.array_equal),
     np.count_nonzero: _no_grad_function(np.count_nonzero),
     np.nonzero: _no_grad_function(np.nonzero),
-    np.argmax: _no_grad_function(np.argmax),
-    np.argmin: _no_grad_function(np.argmin),
-    np.round: _no_grad_function(np.round),
 }
 
 

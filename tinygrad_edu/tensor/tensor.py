@@ -14,7 +14,7 @@ from __future__ import annotations
 import warnings
 import weakref
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -792,6 +792,87 @@ class Tensor:
 
     __hash__ = object.__hash__  # tensors are hashed by identity, as graph nodes
 
+    # -- rounding and tests of values (results carry no gradient) -------------------------------
+    # floor, ceil, round, trunc and sign are piecewise constant: their derivative is 0 wherever
+    # it exists. Their results are constants (requires_grad=False), the graph is cut there as a
+    # cast to int cuts it, so no backward pass spends time on gradients that are zero. For a
+    # straight-through estimator write ``x + (x.round() - x).detach()`` (gradient 1).
+
+    def floor(self) -> Tensor:
+        """The largest whole number <= x, elementwise (no gradient: see the section comment).
+
+        >>> Tensor([-1.5, 0.5, 2.0], requires_grad=True).floor()
+        Tensor([-2.,  0.,  2.])
+        """
+        return _leaf(np.floor(self.data))
+
+    def ceil(self) -> Tensor:
+        """The smallest whole number >= x, elementwise (no gradient).
+
+        >>> Tensor([-1.5, 0.5, 2.0]).ceil()
+        Tensor([-1.,  1.,  2.])
+        """
+        return _leaf(np.ceil(self.data))
+
+    def round(self, decimals: int = 0) -> Tensor:
+        """Round to ``decimals`` places, halves to even as numpy and PyTorch do (no gradient).
+
+        >>> Tensor([0.5, 1.5, 2.5, -0.5]).round()
+        Tensor([ 0.,  2.,  2., -0.])
+        """
+        return _leaf(np.asarray(np.round(self.data, decimals)))
+
+    def trunc(self) -> Tensor:
+        """Round toward zero, elementwise (no gradient).
+
+        >>> Tensor([-1.7, 1.7]).trunc()
+        Tensor([-1.,  1.])
+        """
+        return _leaf(np.trunc(self.data))
+
+    def sign(self) -> Tensor:
+        """-1, 0 or 1 by the sign of x (no gradient; ``abs`` uses it as its derivative).
+
+        >>> Tensor([-2.0, 0.0, 3.0]).sign()
+        Tensor([-1.,  0.,  1.])
+        """
+        return _leaf(np.sign(self.data))
+
+    def isnan(self) -> Tensor:
+        """A boolean tensor: True where x is NaN.
+
+        >>> Tensor([1.0, np.nan]).isnan()
+        Tensor([False,  True], dtype=bool)
+        """
+        return _leaf(np.isnan(self.data))
+
+    def isinf(self) -> Tensor:
+        """A boolean tensor: True where x is +inf or -inf.
+
+        >>> Tensor([1.0, -np.inf]).isinf()
+        Tensor([False,  True], dtype=bool)
+        """
+        return _leaf(np.isinf(self.data))
+
+    def isfinite(self) -> Tensor:
+        """A boolean tensor: True where x is neither NaN nor infinite.
+
+        >>> Tensor([1.0, np.nan, np.inf]).isfinite()
+        Tensor([ True, False, False], dtype=bool)
+        """
+        return _leaf(np.isfinite(self.data))
+
+    def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08,
+                equal_nan: bool = False) -> Tensor:  # fmt: skip
+        """A boolean tensor: True where ``|x - other| <= atol + rtol * |other|``, as
+        ``np.isclose`` and ``torch.isclose`` (same defaults).
+
+        >>> Tensor([1.0, 1.1]).isclose(1.0)
+        Tensor([ True, False], dtype=bool)
+        """
+        other = other.data if isinstance(other, Tensor) else other
+        return _leaf(np.asarray(np.isclose(self.data, other, rtol, atol, equal_nan)))
+
     # -- elementwise functions ------------------------------------------------------------------
 
     def exp(self) -> Tensor:
@@ -857,13 +938,213 @@ class Tensor:
         """x where x > 0, else slope * x."""
         return _run1(ops.LeakyRelu(slope), self)
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``axis`` (stable for any finite input)."""
+    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``axis`` (or PyTorch's ``dim``; stable for any finite
+        input)."""
+        axis = axis if dim is None else dim
         return _run1(ops.Softmax(_one_axis(axis, self.ndim, "softmax")), self)
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """log(softmax(x)) along ``axis``, computed without forming softmax (stable)."""
+    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
+        """log(softmax(x)) along ``axis`` (or ``dim``), computed without forming softmax
+        (stable)."""
+        axis = axis if dim is None else dim
         return _run1(ops.LogSoftmax(_one_axis(axis, self.ndim, "log_softmax")), self)
+
+    def sin(self) -> Tensor:
+        """Elementwise sine (x in radians).
+
+        >>> Tensor([0.0, np.pi / 2]).sin()
+        Tensor([0., 1.])
+        """
+        return _run1(ops.Sin(), self)
+
+    def cos(self) -> Tensor:
+        """Elementwise cosine (x in radians).
+
+        >>> Tensor([0.0, np.pi]).cos()
+        Tensor([ 1., -1.])
+        """
+        return _run1(ops.Cos(), self)
+
+    def tan(self) -> Tensor:
+        """Elementwise tangent (x in radians).
+
+        >>> Tensor([0.0, np.pi / 4]).tan().round(6)
+        Tensor([0., 1.])
+        """
+        return _run1(ops.Tan(), self)
+
+    def asin(self) -> Tensor:
+        """Elementwise inverse sine, in [-pi/2, pi/2]; defined for x in [-1, 1] (NaN outside).
+        numpy's name ``arcsin`` is an alias.
+
+        >>> Tensor([0.0, 1.0]).asin()
+        Tensor([0.        , 1.57079633])
+        """
+        return _run1(ops.Asin(), self)
+
+    def acos(self) -> Tensor:
+        """Elementwise inverse cosine, in [0, pi]; defined for x in [-1, 1] (NaN outside).
+        numpy's name ``arccos`` is an alias.
+
+        >>> Tensor([1.0, -1.0]).acos()
+        Tensor([0.        , 3.14159265])
+        """
+        return _run1(ops.Acos(), self)
+
+    def atan(self) -> Tensor:
+        """Elementwise inverse tangent, in (-pi/2, pi/2). numpy's name ``arctan`` is an alias.
+
+        >>> Tensor([0.0, 1.0]).atan()
+        Tensor([0.        , 0.78539816])
+        """
+        return _run1(ops.Atan(), self)
+
+    def arcsin(self) -> Tensor:
+        """Alias of ``asin`` (numpy's name).
+
+        >>> Tensor([0.5]).arcsin()
+        Tensor([0.52359878])
+        """
+        return self.asin()
+
+    def arccos(self) -> Tensor:
+        """Alias of ``acos`` (numpy's name).
+
+        >>> Tensor([0.5]).arccos()
+        Tensor([1.04719755])
+        """
+        return self.acos()
+
+    def arctan(self) -> Tensor:
+        """Alias of ``atan`` (numpy's name).
+
+        >>> Tensor([-1.0]).arctan()
+        Tensor([-0.78539816])
+        """
+        return self.atan()
+
+    def sinh(self) -> Tensor:
+        """Elementwise hyperbolic sine.
+
+        >>> Tensor([0.0, 1.0]).sinh()
+        Tensor([0.        , 1.17520119])
+        """
+        return _run1(ops.Sinh(), self)
+
+    def cosh(self) -> Tensor:
+        """Elementwise hyperbolic cosine.
+
+        >>> Tensor([0.0, 1.0]).cosh()
+        Tensor([1.        , 1.54308063])
+        """
+        return _run1(ops.Cosh(), self)
+
+    def log2(self) -> Tensor:
+        """Elementwise base-2 logarithm (numpy's exact value: ``log2(8)`` is 3).
+
+        >>> Tensor([1.0, 8.0]).log2()
+        Tensor([0., 3.])
+        """
+        return _run1(ops.Log2(), self)
+
+    def log10(self) -> Tensor:
+        """Elementwise base-10 logarithm (numpy's exact value: ``log10(1000)`` is 3).
+
+        >>> Tensor([1.0, 1000.0]).log10()
+        Tensor([0., 3.])
+        """
+        return _run1(ops.Log10(), self)
+
+    def log1p(self) -> Tensor:
+        """log(1 + x), accurate for tiny x (where ``(1 + x).log()`` rounds x away).
+
+        >>> Tensor([1e-20]).log1p().item(), (1 + Tensor([1e-20])).log().item()
+        (1e-20, 0.0)
+        """
+        return _run1(ops.Log1p(), self)
+
+    def expm1(self) -> Tensor:
+        """exp(x) - 1, accurate for tiny x (where ``x.exp() - 1`` cancels).
+
+        >>> Tensor([1e-20]).expm1().item(), (Tensor([1e-20]).exp() - 1).item()
+        (1e-20, 0.0)
+        """
+        return _run1(ops.Expm1(), self)
+
+    def exp2(self) -> Tensor:
+        """2**x, elementwise (composite: ``2.0 ** x``).
+
+        >>> Tensor([0.0, 3.0, -1.0]).exp2()
+        Tensor([1. , 8. , 0.5])
+        """
+        return 2.0**self
+
+    def erf(self) -> Tensor:
+        """The error function, ``2 / sqrt(pi) * integral from 0 to x of exp(-t**2) dt``.
+
+        Computed with the C library's ``erf`` element by element (numpy has none): exact, but
+        about half a microsecond an element.
+
+        >>> Tensor([0.0, 1.0, -3.0]).erf()
+        Tensor([ 0.        ,  0.84270079, -0.99997791])
+        """
+        return _run1(ops.Erf(), self)
+
+    def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+        """log(1 + exp(beta * x)) / beta, a smooth relu; x itself where beta * x > threshold,
+        as PyTorch's ``softplus`` (composite: ``-log_sigmoid(-beta * x) / beta``, which never
+        overflows).
+
+        >>> Tensor([-1000.0, 0.0, 1000.0]).softplus().tolist()
+        [0.0, 0.6931471805599453, 1000.0]
+        """
+        z = self if beta == 1 else self * beta
+        soft = -(-z).log_sigmoid()
+        if beta != 1:
+            soft = soft / beta
+        linear = z.data > threshold  # PyTorch's switch to the identity, so values match it
+        return _where(linear, self, soft) if linear.any() else soft
+
+    def gelu(self, approximate: str = "none") -> Tensor:
+        """Gaussian error linear unit ``x * Phi(x) = x * (1 + erf(x / sqrt(2))) / 2``, or with
+        ``approximate="tanh"`` ``x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x**3))) / 2``, as
+        PyTorch's ``gelu`` (composite). The tanh form is much faster here (erf is computed
+        element by element).
+
+        Raises:
+            ValueError: ``approximate`` is neither "none" nor "tanh".
+
+        >>> Tensor([-1.0, 0.0, 1.0]).gelu()
+        Tensor([-0.15865525,  0.        ,  0.84134475])
+        """
+        if approximate == "none":
+            return self * 0.5 * (1 + (self * _SQRT1_2).erf())
+        if approximate == "tanh":
+            inner = (self + 0.044715 * self * self * self) * _SQRT_2_OVER_PI
+            return self * 0.5 * (1 + inner.tanh())
+        raise ValueError(f"gelu: expected approximate='none' or 'tanh', got {approximate!r}.")
+
+    def silu(self) -> Tensor:
+        """x * sigmoid(x), also called swish (composite).
+
+        >>> Tensor([-1.0, 0.0, 1.0]).silu()
+        Tensor([-0.26894142,  0.        ,  0.73105858])
+        """
+        return self * self.sigmoid()
+
+    def elu(self, alpha: float = 1.0) -> Tensor:
+        """x where x > 0, else alpha * (exp(x) - 1), as PyTorch's ``elu`` (composite; the
+        derivative at 0 is alpha, as PyTorch's).
+
+        >>> Tensor([-1.0, 0.0, 2.0]).elu()
+        Tensor([-0.63212056,  0.        ,  2.        ])
+        """
+        # expm1 of min(x, 0), not of x: exp of a large positive x would overflow in the branch
+        # where() does not take, and inf * 0 in its gradient would be NaN. clip passes the
+        # gradient at its bound (0), so the derivative at x = 0 is alpha.
+        negative = self.clip(None, 0.0).expm1()
+        return _where(self.data > 0, self, negative if alpha == 1 else negative * alpha)
 
     def astype(self, dtype) -> Tensor:
         """A copy converted to ``dtype``.
@@ -888,33 +1169,61 @@ class Tensor:
 
     # -- reductions -----------------------------------------------------------------------------
 
-    def sum(self, axis=None, keepdims: bool = False) -> Tensor:
-        """Sum over ``axis`` (None: all; int; negative; tuple), as ``np.sum``.
+    def sum(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
+        """Sum over ``axis`` (None: all; int; negative; tuple), as ``np.sum``. PyTorch's
+        ``dim=`` and ``keepdim=`` are accepted for ``axis=`` and ``keepdims=`` here and in every
+        reduction.
 
         >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=1, keepdims=True)
         Tensor([[3.],
                 [7.]])
         """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("sum", axis, keepdims, dim, keepdim)
         return _run1(ops.Sum(ops.normalize_axis(axis, self.ndim, "sum"), keepdims), self)
 
-    def mean(self, axis=None, keepdims: bool = False) -> Tensor:
+    def mean(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
         """Mean over ``axis``, as ``np.mean`` (composite: sum / count)."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("mean", axis, keepdims, dim, keepdim)
         axes = ops.normalize_axis(axis, self.ndim, "mean")
         count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
         if count == 0:
             raise ValueError(f"mean: expected a non-empty tensor, got shape {self.shape}.")
         return self.sum(axis=axes, keepdims=keepdims) / count
 
-    def max(self, axis=None, keepdims: bool = False) -> Tensor:
-        """Maximum over ``axis``; tied maxima share the gradient evenly."""
+    def max(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
+        """Maximum over ``axis``, as ``np.max`` and PyTorch's ``amax``; tied maxima share the
+        gradient evenly.
+
+        numpy's meaning, not PyTorch's: ``x.max(1)`` (and ``x.max(dim=1)``) returns the values
+        only, never PyTorch's ``(values, indices)`` pair. For the pair use
+        ``x.max_with_indices(1)``; for the positions alone ``x.argmax(1)``.
+
+        >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).max(axis=1)
+        Tensor([5., 7.])
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("max", axis, keepdims, dim, keepdim)
         return _run1(ops.Max(ops.normalize_axis(axis, self.ndim, "max"), keepdims), self)
 
-    def min(self, axis=None, keepdims: bool = False) -> Tensor:
-        """Minimum over ``axis``; tied minima share the gradient evenly."""
+    def min(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
+        """Minimum over ``axis``, as ``np.min`` and PyTorch's ``amin`` (values only, see
+        ``max``); tied minima share the gradient evenly.
+
+        >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).min(axis=0)
+        Tensor([1., 2.])
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("min", axis, keepdims, dim, keepdim)
         return _run1(ops.Min(ops.normalize_axis(axis, self.ndim, "min"), keepdims), self)
 
-    def var(self, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-        """Variance over ``axis`` with numpy's default ``ddof=0`` (composite)."""
+    def var(self, axis=None, keepdims: bool = False, ddof: int = 0, *, dim=None,
+            keepdim=None) -> Tensor:  # fmt: skip
+        """Variance over ``axis`` with numpy's default ``ddof=0`` (composite; PyTorch's default
+        differs: ``torch.var`` divides by n - 1)."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("var", axis, keepdims, dim, keepdim)
         axes = ops.normalize_axis(axis, self.ndim, "var")
         count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
         if count - ddof <= 0:
@@ -924,7 +1233,8 @@ class Tensor:
         centered = self - self.mean(axis=axes, keepdims=True)
         return (centered * centered).sum(axis=axes, keepdims=keepdims) / (count - ddof)
 
-    def std(self, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+    def std(self, axis=None, keepdims: bool = False, ddof: int = 0, *, dim=None,
+            keepdim=None) -> Tensor:  # fmt: skip
         """Standard deviation with numpy's default ``ddof=0``; its gradient is 0 where all the
         values are equal (the std is 0), as ``norm``'s is at the origin.
 
@@ -936,6 +1246,8 @@ class Tensor:
         >>> x.grad
         array([0., 0., 0.])
         """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("std", axis, keepdims, dim, keepdim)
         axes = ops.normalize_axis(axis, self.ndim, "std")
         count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
         if count - ddof <= 0:
@@ -944,14 +1256,257 @@ class Tensor:
             )
         return _run1(ops.Std(axes, keepdims, ddof), self)
 
-    def logsumexp(self, axis=None, keepdims: bool = False) -> Tensor:
+    def logsumexp(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
         """log(sum(exp(x))) over ``axis``, stable at +-1000 in float32 and float64."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("logsumexp", axis, keepdims, dim, keepdim)
         axes = ops.normalize_axis(axis, self.ndim, "logsumexp")
         return _run1(ops.LogSumExp(axes, keepdims), self)
 
-    def norm(self, axis=None, keepdims: bool = False) -> Tensor:
+    def norm(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
         """Euclidean (L2) norm over ``axis``, like ``np.linalg.norm`` (gradient 0 at the origin)."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("norm", axis, keepdims, dim, keepdim)
         return _run1(ops.Norm(ops.normalize_axis(axis, self.ndim, "norm"), keepdims), self)
+
+    def amax(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
+        """Alias of ``max`` (PyTorch's name for the values-only maximum).
+
+        >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).amax(dim=0)
+        Tensor([7., 5.])
+        """
+        return self.max(axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def amin(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
+        """Alias of ``min`` (PyTorch's name for the values-only minimum).
+
+        >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).amin(dim=0)
+        Tensor([1., 2.])
+        """
+        return self.min(axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def max_with_indices(self, axis: int | None = None, keepdims: bool = False, *,
+                         dim: int | None = None, keepdim=None) -> ValuesIndices:  # fmt: skip
+        """PyTorch's ``x.max(dim)``: the pair ``(values, indices)`` of the maxima along one axis.
+
+        The gradient goes to the element ``indices`` names (the first maximum), not shared among
+        ties as ``max`` shares it (PyTorch's rule for each form). Composite: ``argmax`` and
+        ``take_along_axis``.
+
+        Raises:
+            TypeError: no single int axis (the pair needs one axis).
+
+        >>> values, indices = Tensor([[1.0, 5.0], [7.0, 2.0]]).max_with_indices(1)
+        >>> values, indices
+        (Tensor([5., 7.]), Tensor([1, 0], dtype=int64))
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("max_with_indices", axis, keepdims, dim, keepdim)
+        return self._extreme_with_indices("max_with_indices", self.argmax, axis, keepdims)
+
+    def min_with_indices(self, axis: int | None = None, keepdims: bool = False, *,
+                         dim: int | None = None, keepdim=None) -> ValuesIndices:  # fmt: skip
+        """PyTorch's ``x.min(dim)``: the pair ``(values, indices)`` of the minima along one axis
+        (see ``max_with_indices``).
+
+        >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).min_with_indices(dim=1).indices
+        Tensor([0, 1], dtype=int64)
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("min_with_indices", axis, keepdims, dim, keepdim)
+        return self._extreme_with_indices("min_with_indices", self.argmin, axis, keepdims)
+
+    def _extreme_with_indices(self, what: str, arg, axis, keepdims: bool) -> ValuesIndices:
+        if axis is None:
+            raise TypeError(
+                f"{what}: expected one int axis (dim), got none. For the maximum of all elements "
+                f"use max() (values) or argmax() (the position in the flattened tensor)."
+            )
+        position = _one_axis(axis, self.ndim, what)
+        if position == ():  # a 0-d tensor: its only element, at index 0
+            return ValuesIndices(self.reshape(()), _leaf(np.zeros((), dtype=np.int64)))
+        indices = arg(position, keepdims=True)
+        values = self.take_along_axis(indices, position)
+        if not keepdims:
+            values = values.squeeze(position)
+            indices = _leaf(indices.data.squeeze(position))
+        return ValuesIndices(values, indices)
+
+    def argmax(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
+        """Index of the maximum along ``axis`` (None: of the flattened tensor), as ``np.argmax``
+        and ``torch.argmax``: an int64 tensor without gradient; the first one on a tie.
+
+        >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).argmax(axis=1)
+        Tensor([1, 0], dtype=int64)
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("argmax", axis, keepdims, dim, keepdim)
+        return self._arg_extreme("argmax", np.argmax, axis, keepdims)
+
+    def argmin(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
+        """Index of the minimum along ``axis`` (None: of the flattened tensor), an int64 tensor
+        without gradient; the first one on a tie.
+
+        >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).argmin(dim=0)
+        Tensor([0, 1], dtype=int64)
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("argmin", axis, keepdims, dim, keepdim)
+        return self._arg_extreme("argmin", np.argmin, axis, keepdims)
+
+    def _arg_extreme(self, what: str, fn, axis, keepdims: bool) -> Tensor:
+        if self.data.size == 0:
+            raise ValueError(f"{what}: expected a non-empty tensor, got shape {self.shape}.")
+        if axis is None:
+            out = fn(self.data, axis=None, keepdims=bool(keepdims))
+        else:
+            position = _one_axis(axis, self.ndim, what)
+            if position == ():  # a 0-d tensor
+                return _leaf(np.zeros((), dtype=np.int64))
+            out = fn(self.data, axis=position, keepdims=bool(keepdims))
+        return _leaf(np.asarray(out, dtype=np.int64))
+
+    def prod(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
+        """Product over ``axis`` (None: all; int; tuple), as ``np.prod``.
+
+        Composite: the last element of ``cumprod`` along the reduced axes (moved last and
+        merged), so it inherits cumprod's exact gradient where elements are 0 (the product of
+        the others), where ``out / x`` would be 0 / 0.
+
+        >>> x = Tensor([2.0, 0.0, 4.0], requires_grad=True)
+        >>> x.prod().backward()
+        >>> x.grad
+        array([0., 8., 0.])
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("prod", axis, keepdims, dim, keepdim)
+        axes = ops.normalize_axis(axis, self.ndim, "prod")
+        axes = tuple(range(self.ndim)) if axes is None else axes
+        kept = [a for a in range(self.ndim) if a not in axes]
+        out_shape = tuple(1 if a in axes else n for a, n in enumerate(self.shape))
+        if not keepdims:
+            out_shape = tuple(self.shape[a] for a in kept)
+        if not axes:  # nothing to multiply (a 0-d tensor): the tensor itself
+            return self.reshape(out_shape)
+        if any(self.shape[a] == 0 for a in axes):  # the empty product is 1
+            return self.sum(axis=axes, keepdims=keepdims) * 0 + 1
+        order = (*kept, *axes)
+        moved = self if order == tuple(range(self.ndim)) else self.transpose(order)
+        merged = moved.reshape((*(self.shape[a] for a in kept), -1))
+        out = merged.cumprod(-1)[..., -1]
+        return out if out.shape == out_shape else out.reshape(out_shape)
+
+    def any(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
+        """True where any element along ``axis`` is nonzero, as ``np.any`` (a boolean tensor,
+        no gradient; ``bool(t.any())`` for a Python bool).
+
+        >>> Tensor([[0.0, 1.0], [0.0, 0.0]]).any(axis=1)
+        Tensor([ True, False], dtype=bool)
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("any", axis, keepdims, dim, keepdim)
+        axes = ops.normalize_axis(axis, self.ndim, "any")
+        return _leaf(np.asarray(np.any(self.data, axis=axes, keepdims=bool(keepdims))))
+
+    def all(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
+        """True where every element along ``axis`` is nonzero, as ``np.all`` (a boolean tensor,
+        no gradient).
+
+        >>> bool((Tensor([1.0, 2.0]) > 0).all())
+        True
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _pytorch_names("all", axis, keepdims, dim, keepdim)
+        axes = ops.normalize_axis(axis, self.ndim, "all")
+        return _leaf(np.asarray(np.all(self.data, axis=axes, keepdims=bool(keepdims))))
+
+    # -- scans and sorting ----------------------------------------------------------------------
+
+    def cumsum(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """Cumulative sum along ``axis`` (None: of the flattened tensor, as ``np.cumsum``;
+        PyTorch's ``dim=`` is the same argument).
+
+        >>> Tensor([1.0, 2.0, 3.0]).cumsum(0)
+        Tensor([1., 3., 6.])
+        """
+        return self._scan("cumsum", ops.Cumsum, axis if dim is None else dim)
+
+    def cumprod(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """Cumulative product along ``axis`` (None: of the flattened tensor); the gradient is
+        exact where elements are 0.
+
+        >>> Tensor([1.0, 2.0, 3.0]).cumprod(0)
+        Tensor([1., 2., 6.])
+        """
+        return self._scan("cumprod", ops.Cumprod, axis if dim is None else dim)
+
+    def _scan(self, what: str, op, axis) -> Tensor:
+        if axis is None:  # numpy's default: the flattened tensor
+            return _run1(op(0), self.reshape(-1))
+        position = _one_axis(axis, self.ndim, what)
+        if position == ():  # a 0-d tensor: a scan of one number is the number
+            return _run1(op(0), self.reshape(1)).reshape(())
+        return _run1(op(position), self)
+
+    def argsort(self, axis: int = -1, descending: bool = False, *, dim: int | None = None,
+                stable: bool = True) -> Tensor:  # fmt: skip
+        """Indices that sort the tensor along ``axis``, as ``np.argsort`` (int64, no gradient).
+
+        Always stable: equal elements keep their order, also with ``descending=True``
+        (PyTorch's keyword), so the result is the same on every run and machine.
+
+        >>> Tensor([3.0, 1.0, 2.0]).argsort()
+        Tensor([1, 2, 0], dtype=int64)
+        """
+        if not stable:
+            raise ValueError("argsort: only stable=True is implemented (a stable sort).")
+        position = _one_axis(axis if dim is None else dim, self.ndim, "argsort")
+        if position == ():
+            return _leaf(np.zeros((), dtype=np.int64))
+        if not descending:
+            order = np.argsort(self.data, axis=position, kind="stable")
+        else:  # stable descending: sort the reversed tensor, reverse the order, map the indices
+            flipped = np.flip(self.data, axis=position)
+            order = np.flip(np.argsort(flipped, axis=position, kind="stable"), axis=position)
+            order = self.shape[position] - 1 - order
+        return _leaf(order.astype(np.int64, copy=False))
+
+    def sort(self, axis: int = -1, descending: bool = False, *, dim: int | None = None) -> Tensor:
+        """The values sorted along ``axis``, as ``np.sort`` (values only; PyTorch's ``sort``
+        returns ``(values, indices)``: use ``(x.sort(), x.argsort())`` or ``x.topk(n)``).
+
+        The gradient of each sorted value goes back to the element it came from (composite:
+        ``argsort`` and ``take_along_axis``).
+
+        >>> Tensor([3.0, 1.0, 2.0]).sort(descending=True)
+        Tensor([3., 2., 1.])
+        """
+        axis = axis if dim is None else dim
+        position = _one_axis(axis, self.ndim, "sort")
+        if position == ():
+            return self.reshape(())
+        return self.take_along_axis(self.argsort(position, descending), position)
+
+    def topk(self, k: int, axis: int = -1, largest: bool = True, sorted: bool = True, *,  # noqa: A002 (PyTorch's name)
+             dim: int | None = None) -> ValuesIndices:  # fmt: skip
+        """The ``k`` largest (or smallest) values along ``axis`` and their indices, PyTorch's
+        ``topk``: ``(values, indices)``, sorted (largest first). Ties go to the earlier element.
+
+        Raises:
+            ValueError: k is negative or larger than the axis.
+
+        >>> Tensor([1.0, 9.0, 3.0, 7.0]).topk(2)
+        ValuesIndices(values=Tensor([9., 7.]), indices=Tensor([1, 3], dtype=int64))
+        """
+        position = _one_axis(axis if dim is None else dim, self.ndim, "topk")
+        n = 1 if position == () else self.shape[position]
+        if not 0 <= k <= n:
+            raise ValueError(f"topk: expected k in [0, {n}] for an axis of length {n}, got {k}.")
+        if position == ():
+            return ValuesIndices(self.reshape(()), _leaf(np.zeros((), dtype=np.int64)))
+        order = self.argsort(position, descending=largest).data
+        picked = np.take(order, np.arange(k), axis=position)  # sorted=False keeps them sorted too
+        return ValuesIndices(self.take_along_axis(picked, position), _leaf(picked))
 
     # -- shape ----------------------------------------------------------------------------------
 
@@ -965,8 +1520,46 @@ class Tensor:
             shape = tuple(shape[0])
         return _run1(ops.Reshape(shape), self)
 
-    def transpose(self, *axes) -> Tensor:
-        """Permute the axes (reverse them if none are given), as ``np.transpose``."""
+    def view(self, *shape) -> Tensor:
+        """Alias of ``reshape`` (PyTorch's name; here it may copy, as ``reshape`` may).
+
+        Raises:
+            TypeError: a dtype was given (PyTorch's ``view(dtype)`` reinterprets bits; use
+                ``astype`` to convert values).
+
+        >>> Tensor([1.0, 2.0, 3.0, 4.0]).view(-1, 2).shape
+        (2, 2)
+        """
+        if len(shape) == 1 and not isinstance(shape[0], (int, np.integer, tuple, list)):
+            raise TypeError(
+                f"view: expected a shape, got {shape[0]!r}. To convert values to another dtype "
+                f"use astype(dtype)."
+            )
+        return self.reshape(*shape)
+
+    def transpose(self, *axes, dim0: int | None = None, dim1: int | None = None) -> Tensor:
+        """Permute the axes as ``np.transpose``, or swap two axes as PyTorch's ``transpose``.
+
+        - ``x.transpose()``: all axes reversed (``x.T``);
+        - one tuple, ``x.transpose((2, 0, 1))``, or one int per axis of a tensor with more than
+          two: numpy's permutation;
+        - two ints, ``x.transpose(0, 1)`` or ``dim0=, dim1=``: PyTorch's swap of those two axes.
+          On a matrix numpy's ``(1, 0)`` means the same swap; numpy's ``(0, 1)`` (the identity)
+          is spelled ``x.transpose((0, 1))``.
+
+        >>> x = Tensor(np.zeros((2, 3, 4)))
+        >>> x.transpose(0, 2).shape, x.transpose((1, 2, 0)).shape, x[0].transpose(0, 1).shape
+        ((4, 3, 2), (3, 4, 2), (4, 3))
+        """
+        if dim0 is not None or dim1 is not None:
+            if axes or dim0 is None or dim1 is None:
+                raise TypeError(
+                    f"transpose: expected both dim0 and dim1 (PyTorch's swap) and no other axes, "
+                    f"got axes={axes}, dim0={dim0}, dim1={dim1}."
+                )
+            return self.swapaxes(dim0, dim1)
+        if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+            return self.swapaxes(*axes)
         if len(axes) == 1 and isinstance(axes[0], (tuple, list, np.ndarray)):
             axes = tuple(int(a) for a in axes[0])
         if not axes:
@@ -984,8 +1577,33 @@ class Tensor:
         return _run1(ops.Transpose(tuple(a % self.ndim for a in axes)), self)
 
     def permute(self, *axes) -> Tensor:
-        """Alias of ``transpose(*axes)`` (PyTorch's name)."""
-        return self.transpose(*axes)
+        """PyTorch's name for a permutation of all axes, ``np.transpose(x, axes)``.
+
+        >>> Tensor(np.zeros((2, 3, 4))).permute(2, 0, 1).shape
+        (4, 2, 3)
+        """
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list, np.ndarray)):
+            axes = tuple(axes[0])
+        if len(axes) != self.ndim:
+            raise ValueError(
+                f"permute: expected one axis per dimension ({self.ndim} for shape {self.shape}), "
+                f"got {axes}."
+            )
+        return self.transpose(tuple(axes)) if axes else self.reshape(())
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        """Swap two axes, as ``np.swapaxes`` (PyTorch's ``transpose(dim0, dim1)``).
+
+        >>> Tensor(np.zeros((2, 3, 4))).swapaxes(-1, -2).shape
+        (2, 4, 3)
+        """
+        i = _one_axis(axis1, self.ndim, "swapaxes")
+        j = _one_axis(axis2, self.ndim, "swapaxes")
+        if i == () or i == j:  # a 0-d tensor, or an axis with itself: nothing moves
+            return self.reshape(self.shape)
+        perm = list(range(self.ndim))
+        perm[i], perm[j] = perm[j], perm[i]
+        return _run1(ops.Transpose(tuple(perm)), self)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge axes ``start_dim..end_dim`` into one (all of them by default), as PyTorch's.
@@ -1004,8 +1622,14 @@ class Tensor:
             )
         return self.reshape(*self.shape[:first], -1, *self.shape[last + 1 :])
 
-    def squeeze(self, axis=None) -> Tensor:
-        """Remove axes of length 1 (all of them, or those in ``axis``), as ``np.squeeze``."""
+    def squeeze(self, axis=None, *, dim=None) -> Tensor:
+        """Remove axes of length 1 (all of them, or those in ``axis``/``dim``), as
+        ``np.squeeze``.
+
+        >>> Tensor(np.zeros((1, 3, 1))).squeeze(dim=0).shape
+        (3, 1)
+        """
+        axis = axis if dim is None else dim
         axes = ops.normalize_axis(axis, self.ndim, "squeeze")
         if axes is None:
             new_shape = tuple(n for n in self.shape if n != 1)
@@ -1019,8 +1643,15 @@ class Tensor:
             new_shape = tuple(n for i, n in enumerate(self.shape) if i not in axes)
         return self.reshape(new_shape)
 
-    def unsqueeze(self, axis: int) -> Tensor:
-        """Insert an axis of length 1 at ``axis``, as ``np.expand_dims``."""
+    def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """Insert an axis of length 1 at ``axis`` (or PyTorch's ``dim``), as ``np.expand_dims``.
+
+        >>> Tensor([1.0, 2.0]).unsqueeze(dim=1).shape
+        (2, 1)
+        """
+        axis = axis if dim is None else dim
+        if axis is None:
+            raise TypeError("unsqueeze: expected the position of the new axis (axis= or dim=).")
         position = _new_axis(axis, self.ndim, "unsqueeze")
         shape = list(self.shape)
         shape.insert(position, 1)
@@ -1053,6 +1684,334 @@ class Tensor:
             index = _as_index(index)
         return _run1(ops.GetItem(index), self)
 
+    def flip(self, axis=None, *, dims=None) -> Tensor:
+        """Reverse the order of elements along ``axis`` (None: all axes), as ``np.flip``;
+        PyTorch's ``dims=`` is the same argument (composite: indexing with ``::-1``).
+
+        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).flip(1)
+        Tensor([[2., 1.],
+                [4., 3.]])
+        """
+        axes = ops.normalize_axis(axis if dims is None else dims, self.ndim, "flip")
+        axes = range(self.ndim) if axes is None else axes
+        index = [slice(None)] * self.ndim
+        for a in axes:
+            index[a] = slice(None, None, -1)
+        return self[tuple(index)]
+
+    def repeat(self, *sizes, axis=None) -> Tensor:
+        """Tile the tensor ``sizes[k]`` times along axis k, PyTorch's ``repeat`` (numpy's
+        ``tile``): ``x.repeat(2, 3)`` of a (2, 2) tensor is (4, 6).
+
+        numpy's ``ndarray.repeat(n, axis)``, which repeats each *element*, is
+        ``repeat_interleave`` here. Composite: reshape, broadcast_to, reshape (the gradient sums
+        the copies).
+
+        Raises:
+            TypeError: ``axis=`` was given (numpy's element repeat: use repeat_interleave).
+            ValueError: fewer sizes than the tensor has axes.
+
+        >>> Tensor([1.0, 2.0]).repeat(2)
+        Tensor([1., 2., 1., 2.])
+        """
+        if axis is not None:
+            raise TypeError(
+                "repeat: got axis=, numpy's element repeat. Here repeat(*sizes) is PyTorch's "
+                "(it tiles the whole tensor); for numpy's x.repeat(n, axis) use "
+                "x.repeat_interleave(n, axis)."
+            )
+        if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+            sizes = tuple(sizes[0])
+        if len(sizes) < self.ndim:
+            raise ValueError(
+                f"repeat: expected at least one size per axis ({self.ndim} for shape "
+                f"{self.shape}), got {sizes}. For numpy's tile rules use tile()."
+            )
+        shape = (1,) * (len(sizes) - self.ndim) + self.shape
+        spread = [k for pair in ((1, n) for n in shape) for k in pair]  # (1, n0, 1, n1, ...)
+        copies = [k for pair in zip(sizes, shape, strict=True) for k in pair]  # (r0, n0, ...)
+        out = tuple(r * n for r, n in zip(sizes, shape, strict=True))
+        return self.reshape(spread).broadcast_to(copies).reshape(out)
+
+    def tile(self, reps) -> Tensor:
+        """Tile the tensor ``reps`` times, as ``np.tile`` and ``torch.tile`` (fewer reps than
+        axes repeat the last axes; more add leading axes).
+
+        >>> Tensor([[1.0, 2.0]]).tile(2).tolist()
+        [[1.0, 2.0, 1.0, 2.0]]
+        """
+        reps = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
+        reps = (1,) * (self.ndim - len(reps)) + reps
+        return self.repeat(*reps)
+
+    def repeat_interleave(self, repeats, axis: int | None = None, *,
+                          dim: int | None = None) -> Tensor:  # fmt: skip
+        """Repeat each element ``repeats`` times along ``axis`` (None: of the flattened tensor),
+        as ``np.repeat`` and ``torch.repeat_interleave``; ``repeats`` may be one count or one
+        per element. The gradient sums the copies.
+
+        >>> Tensor([1.0, 2.0]).repeat_interleave(2)
+        Tensor([1., 1., 2., 2.])
+        """
+        axis = axis if dim is None else dim
+        x = self.reshape(-1) if axis is None else self
+        position = 0 if axis is None else _one_axis(axis, self.ndim, "repeat_interleave")
+        if position == ():
+            x, position = self.reshape(1), 0
+        counts = repeats.data if isinstance(repeats, Tensor) else repeats
+        n = x.shape[position]
+        if np.ndim(counts) == 0:
+            r = int(counts)
+            if r < 0:
+                raise ValueError(f"repeat_interleave: expected repeats >= 0, got {r}.")
+            shape = list(x.shape)
+            shape.insert(position + 1, r)
+            out = list(x.shape)
+            out[position] = n * r
+            return x.unsqueeze(position + 1).broadcast_to(shape).reshape(out)
+        counts = np.asarray(counts).astype(np.intp)
+        if counts.shape != (n,) or np.any(counts < 0):
+            raise ValueError(
+                f"repeat_interleave: expected one count >= 0 per element along the axis ({n}), "
+                f"got {np.asarray(repeats).tolist()}."
+            )
+        index = [slice(None)] * x.ndim
+        index[position] = np.repeat(np.arange(n), counts)
+        return x[tuple(index)]
+
+    def split(self, split_size_or_sections, axis: int = 0, *, dim: int | None = None) -> tuple:
+        """Pieces along ``axis``, PyTorch's ``split``: an int is the size of each piece (the last
+        may be smaller), a list gives each piece's size. (numpy's ``np.split(x, n)`` - n equal
+        pieces, or split points - still works on tensors.) Each piece is a slice, so gradients
+        flow back.
+
+        Raises:
+            ValueError: a size is not positive, or the sizes do not add up to the axis length.
+
+        >>> [p.tolist() for p in Tensor([1.0, 2.0, 3.0, 4.0, 5.0]).split(2)]
+        [[1.0, 2.0], [3.0, 4.0], [5.0]]
+        """
+        position = _one_axis(axis if dim is None else dim, self.ndim, "split")
+        if position == ():
+            raise ValueError("split: expected a tensor with at least one axis, got a 0-d one.")
+        n = self.shape[position]
+        if isinstance(split_size_or_sections, (int, np.integer)):
+            size = int(split_size_or_sections)
+            if size <= 0:
+                raise ValueError(f"split: expected a piece size > 0, got {size}.")
+            sizes = [min(size, n - start) for start in range(0, n, size)] or [0]
+        else:
+            sizes = [int(k) for k in split_size_or_sections]
+            if sum(sizes) != n or any(k < 0 for k in sizes):
+                raise ValueError(
+                    f"split: expected sizes >= 0 that add up to the axis length {n}, got {sizes}."
+                )
+        pieces, start = [], 0
+        for k in sizes:
+            index = [slice(None)] * self.ndim
+            index[position] = slice(start, start + k)
+            pieces.append(self[tuple(index)])
+            start += k
+        return tuple(pieces)
+
+    def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> tuple:
+        """``chunks`` pieces of equal size along ``axis`` (the last may be smaller, and there may
+        be fewer), PyTorch's ``chunk``.
+
+        >>> [p.shape for p in Tensor(np.zeros((5, 2))).chunk(2)]
+        [(3, 2), (2, 2)]
+        """
+        if chunks <= 0:
+            raise ValueError(f"chunk: expected chunks > 0, got {chunks}.")
+        position = _one_axis(axis if dim is None else dim, self.ndim, "chunk")
+        if position == ():
+            raise ValueError("chunk: expected a tensor with at least one axis, got a 0-d one.")
+        n = self.shape[position]
+        return self.split(max(-(-n // chunks), 1), position)
+
+    def tril(self, k: int = 0, *, diagonal: int | None = None) -> Tensor:
+        """The lower triangle of the last two axes: elements above diagonal ``k`` set to 0, as
+        ``np.tril`` and ``torch.tril`` (``diagonal=``); batched over leading axes. The causal
+        mask of attention is ``tril`` of ones. Composite: ``where``.
+
+        >>> Tensor(np.ones((3, 3))).tril()
+        Tensor([[1., 0., 0.],
+                [1., 1., 0.],
+                [1., 1., 1.]])
+        """
+        k = k if diagonal is None else diagonal
+        return _where(self._triangle("tril", k), self, 0.0)
+
+    def triu(self, k: int = 0, *, diagonal: int | None = None) -> Tensor:
+        """The upper triangle of the last two axes: elements below diagonal ``k`` set to 0, as
+        ``np.triu`` and ``torch.triu``. Composite: ``where``.
+
+        >>> Tensor(np.ones((2, 3))).triu(1)
+        Tensor([[0., 1., 1.],
+                [0., 0., 1.]])
+        """
+        k = k if diagonal is None else diagonal
+        return _where(~self._triangle("triu", k - 1), self, 0.0)
+
+    def _triangle(self, what: str, k: int) -> np.ndarray:
+        """True on and below diagonal ``k`` of the last two axes (``np.tri``)."""
+        if self.ndim < 2:
+            raise ValueError(
+                f"{what}: expected a tensor with at least 2 dimensions (a matrix or a batch of "
+                f"them), got shape {self.shape}."
+            )
+        return np.tri(self.shape[-2], self.shape[-1], int(k), dtype=bool)
+
+    def masked_fill(self, mask, value) -> Tensor:
+        """``value`` where ``mask`` is True, this tensor elsewhere, as PyTorch's ``masked_fill``
+        (``mask`` broadcasts; it carries no gradient; ``value`` may be a number or a tensor).
+        The gradient flows to this tensor where the mask is False.
+
+        >>> scores = Tensor(np.zeros((2, 2)))
+        >>> scores.masked_fill(Tensor(np.ones((2, 2))).triu(1) == 1, -np.inf)
+        Tensor([[  0., -inf],
+                [  0.,   0.]])
+        """
+        mask = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        if mask.dtype != bool:
+            raise TypeError(
+                f"masked_fill: expected a boolean mask, got dtype {mask.dtype}. Compare first, "
+                f"e.g. mask == 0."
+            )
+        return _where(mask, value, self)
+
+    def take_along_axis(self, indices, axis: int | None, *, dim: int | None = None) -> Tensor:
+        """Pick one element per index along ``axis``, as ``np.take_along_axis``: ``indices``
+        has this tensor's number of axes, and the other axes broadcast. The gradient is
+        scattered back (repeated indices add up). Composite: indexing.
+
+        >>> x = Tensor([[10.0, 20.0, 30.0], [40.0, 50.0, 60.0]])
+        >>> x.take_along_axis(np.array([[2], [0]]), axis=1)
+        Tensor([[30.],
+                [40.]])
+        """
+        axis = axis if dim is None else dim
+        indices = _as_index(indices if isinstance(indices, Tensor) else np.asarray(indices))
+        if indices.dtype.kind not in "iu":
+            raise IndexError(
+                f"take_along_axis: expected integer indices, got dtype {indices.dtype}."
+            )
+        if axis is None:  # numpy: the flattened tensor, with 1-D indices
+            return self.reshape(-1).take_along_axis(indices, 0)
+        position = _one_axis(axis, self.ndim, "take_along_axis")
+        if position == () or indices.ndim != self.ndim:
+            raise ValueError(
+                f"take_along_axis: expected indices with as many axes as the tensor "
+                f"({self.ndim}), got shape {indices.shape} for a tensor of shape {self.shape}."
+            )
+        index = []
+        for d, n in enumerate(self.shape):
+            if d == position:
+                index.append(indices)
+            else:  # every position along the other axes (broadcast against the indices)
+                index.append(np.arange(n).reshape([n if e == d else 1 for e in range(self.ndim)]))
+        return self[tuple(index)]
+
+    def gather(self, dim: int, index) -> Tensor:
+        """PyTorch's ``gather``: ``out[i][j] = x[i][index[i][j]]`` for ``dim=1``; ``index`` has
+        this tensor's number of axes and may be smaller along the others (the result has its
+        shape). The gradient is scattered back. Composite: indexing.
+
+        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).gather(1, np.array([[0, 0], [1, 0]]))
+        Tensor([[1., 1.],
+                [4., 3.]])
+        """
+        index = _as_index(index if isinstance(index, Tensor) else np.asarray(index))
+        position = _one_axis(dim, self.ndim, "gather")
+        if position == () or index.ndim != self.ndim:
+            raise ValueError(
+                f"gather: expected an index with as many axes as the tensor ({self.ndim}), got "
+                f"shape {index.shape} for a tensor of shape {self.shape}."
+            )
+        too_big = [d for d in range(self.ndim) if d != position and index.shape[d] > self.shape[d]]
+        if too_big:
+            raise ValueError(
+                f"gather: expected index.shape[d] <= x.shape[d] on every axis d but dim, got "
+                f"index shape {index.shape} and tensor shape {self.shape} (axis {too_big[0]})."
+            )
+        parts = []
+        for d, n in enumerate(index.shape):
+            if d == position:
+                parts.append(index)
+            else:
+                parts.append(np.arange(n).reshape([n if e == d else 1 for e in range(self.ndim)]))
+        return self[tuple(parts)]
+
+    def dot(self, other) -> Tensor:
+        """``np.dot``: the inner product of two vectors (PyTorch's ``dot``), the matrix product
+        of matrices, a product with a number.
+
+        Raises:
+            TypeError: an operand has more than 2 dimensions (np.dot's N-d rule differs from
+                matmul's; use ``@``).
+
+        >>> Tensor([1.0, 2.0]).dot(Tensor([3.0, 4.0]))
+        Tensor(11.)
+        """
+        other = _const(other, self)
+        if self.ndim == 0 or other.ndim == 0:
+            return self * other
+        if self.ndim > 2 or other.ndim > 2:
+            raise TypeError(
+                f"dot: expected operands with at most 2 dimensions, got shapes {self.shape} and "
+                f"{other.shape}; np.dot of N-d arrays sums over other axes than matmul does. "
+                f"Use matmul (a @ b) for stacks of matrices."
+            )
+        return _run2(ops.MatMul(), self, other)
+
+    def one_hot(self, num_classes: int = -1, dtype=np.int64) -> Tensor:
+        """Class labels as one-hot vectors along a new last axis, PyTorch's ``one_hot``:
+        ``[2, 0] -> [[0, 0, 1], [1, 0, 0]]``, int64 unless ``dtype`` is given (a constant: labels
+        have no gradient). ``num_classes=-1`` means ``max + 1``. Labels held as whole floats
+        (``Tensor([2, 0])`` holds float64) are accepted.
+
+        Raises:
+            TypeError: the labels are not whole numbers.
+            ValueError: a label is negative or not below ``num_classes``.
+
+        >>> Tensor([2, 0]).one_hot(3)
+        Tensor([[0, 0, 1],
+                [1, 0, 0]], dtype=int64)
+        """
+        labels = self.data
+        if (
+            labels.dtype.kind == "f"
+            and np.all(np.isfinite(labels))
+            and np.all(labels == np.round(labels))
+        ):
+            labels = labels.astype(np.int64)
+        if labels.dtype.kind not in "iu":
+            raise TypeError(
+                f"one_hot: expected integer class labels, got dtype {labels.dtype} with values "
+                f"such as {labels.ravel()[:3].tolist()}."
+            )
+        if num_classes == -1:
+            num_classes = int(labels.max()) + 1 if labels.size else 0
+        if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+            raise ValueError(
+                f"one_hot: expected labels in [0, {num_classes}), got values in "
+                f"[{labels.min()}, {labels.max()}]."
+            )
+        classes = np.arange(num_classes)
+        return _leaf((labels[..., np.newaxis] == classes).astype(dtype))
+
+    def multinomial(self, num_samples: int = 1, replacement: bool = False, *, rng=None) -> Tensor:
+        """Draw category indices with probabilities proportional to this tensor's values (one
+        distribution, or one per row), PyTorch's ``multinomial``; see ``tg.multinomial``.
+
+        >>> np.random.seed(0)
+        >>> Tensor([0.1, 0.2, 0.7]).multinomial(1)
+        Tensor([2], dtype=int64)
+        """
+        from tinygrad_edu.tensor.creation import multinomial  # same layer; imported when used
+
+        return multinomial(self, num_samples, replacement, rng=rng)
+
     def pad(self, pad_width, value: float = 0.0) -> Tensor:
         """Pad with ``value`` (numpy's pad widths; negative widths crop), as ``np.pad``.
 
@@ -1061,6 +2020,49 @@ class Tensor:
         """
         widths = ops.normalize_pad_width(pad_width, self.ndim, "pad")
         return _run1(ops.Pad(widths, value), self)
+
+
+class ValuesIndices(NamedTuple):
+    """A pair ``(values, indices)``, as PyTorch's ``torch.return_types``: what
+    ``max_with_indices``, ``min_with_indices`` and ``topk`` return. ``values`` carries the
+    gradient; ``indices`` (int64) carries none."""
+
+    values: Tensor
+    indices: Tensor
+
+
+# Python floats (not numpy scalars): number constants take the tensor's dtype and are cached.
+_SQRT1_2 = float(np.sqrt(0.5))  # gelu's x / sqrt(2), as PyTorch's M_SQRT1_2
+_SQRT_2_OVER_PI = float(np.sqrt(2.0 / np.pi))  # the tanh approximation's constant
+
+
+def _pytorch_names(op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> tuple:
+    """``(axis, keepdims)`` from PyTorch's spellings ``dim=`` and ``keepdim=`` (the same
+    arguments under numpy's names); giving both spellings of one argument differently raises."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError(
+                f"{op}: got axis={axis!r} and dim={dim!r}; they are one argument (numpy's and "
+                f"PyTorch's name for it): pass one of them."
+            )
+        axis = dim
+    if keepdim is not None:
+        if keepdims and not keepdim:
+            raise TypeError(
+                f"{op}: got keepdims=True and keepdim=False; they are one argument: pass one."
+            )
+        keepdims = keepdim
+    return axis, bool(keepdims)
+
+
+def _where(cond: np.ndarray, x: Any, y: Any) -> Tensor:
+    """``where(cond, x, y)`` for the composites of this module (``tg.where`` is the public
+    form); at least one of x and y is a tensor, the other may be a number."""
+    if not isinstance(x, Tensor):
+        x = _const(x, y)
+    elif not isinstance(y, Tensor):
+        y = _const(y, x)
+    return _run(ops.Where(cond), (x, y))
 
 
 def _as_index(index: Any) -> Any:
