@@ -10,8 +10,10 @@ How a page is read (the rules ``tests/test_docs.py`` enforces):
 - A ```` ```console ```` block holds ``$ tinygrad-edu ...`` commands (or ``$ python -m
   tinygrad_edu ...``); each runs in-process and its output must equal the lines below it.
 - Any other block must be preceded by ``<!-- docs-test: skip REASON -->``, so that a block can
-  never go untested by accident. ``<!-- docs-test: needs-data -->`` before a block marks it as
-  needing the cat vs non-cat files (``TINYGRAD_EDU_DATA``): without them, that block and the rest of
+  never go untested by accident. ``<!-- docs-test: needs-data NAME -->`` before a block marks it
+  as needing a data set's files, found as the package finds them (``TINYGRAD_EDU_DATA``): NAME is
+  ``catvnoncat`` (the cat files; the default when no NAME is given), ``course2`` (``data.mat``) or
+  ``dinos`` (``dinos.txt``), several separated by spaces. Without them, that block and the rest of
   the page are skipped. ``<!-- docs-test: needs-dot -->`` marks a block that needs the graphviz
   program ``dot``: without it, that block alone is skipped.
 
@@ -58,6 +60,7 @@ import tempfile
 import textwrap
 import traceback
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +70,8 @@ DOCS = ROOT / "docs"
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+-]*)[^\n]*$")
 _MARKER = re.compile(r"<!--\s*docs-test:\s*(?P<kind>[\w-]+)(?P<reason>[^>]*?)\s*-->")
 _MARKER_KINDS = ("skip", "needs-data", "needs-dot")
+# needs-data NAME: a name in tinygrad_edu.data.DATA_SETS (the data sets read from files)
+DATA_SET_NAMES = ("catvnoncat", "course2", "dinos")
 _CHECK_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 _MESSAGE = re.compile(r"^[\w.]+(Warning|Error|Exception): ")
 _CLI_PREFIXES = (("tinygrad-edu",), ("python", "-m", "tinygrad_edu"))
@@ -86,6 +91,7 @@ class Block:
     end_line: int  # 1-based line of the closing fence
     markers: set[str] = field(default_factory=set)  # from _MARKER_KINDS
     reason: str = ""
+    data: tuple[str, ...] = ()  # the data sets a needs-data block needs (names of DATA_SETS)
     output: Block | None = None  # the ```text block right after a runnable block
 
 
@@ -97,6 +103,7 @@ class PageResult:
     mismatches: list[tuple[Block, str, str]] = field(default_factory=list)
     ran: int = 0
     skipped_for_data: int = 0
+    missing_data: set[str] = field(default_factory=set)  # the data sets that were not found
     skipped_for_dot: int = 0
     outputs: dict[int, str] = field(default_factory=dict)  # block line -> actual output
 
@@ -142,6 +149,14 @@ def parse(text: str, path: str = "<page>") -> list[Block]:
                 block.reason = mk["reason"].strip()
                 if not block.reason:
                     raise DocsError(f"{path}:{k + 1}: 'docs-test: skip' needs a reason after it.")
+            elif mk["kind"] == "needs-data":
+                block.data = tuple(mk["reason"].split()) or ("catvnoncat",)
+                unknown = [name for name in block.data if name not in DATA_SET_NAMES]
+                if unknown:
+                    raise DocsError(
+                        f"{path}:{k + 1}: 'docs-test: needs-data' names unknown data sets "
+                        f"{unknown}; use {', '.join(DATA_SET_NAMES)}."
+                    )
         raw.append(block)
         i = j + 1
     return _attach_outputs(raw, lines, path)
@@ -245,12 +260,13 @@ def _outputs_match(expected: str, got: str) -> bool:
     return doctest.OutputChecker().check_output(expected, got, _CHECK_FLAGS)
 
 
-def data_available() -> bool:
-    """True when the cat vs non-cat files can be found (``TINYGRAD_EDU_DATA``)."""
+def data_available(name: str = "catvnoncat") -> bool:
+    """True when the files of the data set ``name`` can be found, by the package's own rule
+    (``TINYGRAD_EDU_DATA``: the folder, its subfolder NAME, or NAME beside it)."""
     try:
-        from tinygrad_edu.data import find_data_dir
+        from tinygrad_edu.data import DATA_SETS, find_dataset_dir
 
-        find_data_dir()
+        find_dataset_dir(DATA_SETS[name], name)
     except (ImportError, FileNotFoundError):
         return False
     return True
@@ -300,12 +316,29 @@ def _environment(**values: str):
                 os.environ[key] = value
 
 
-def run_page(path: Path, have_data: bool | None = None, have_dot: bool | None = None) -> PageResult:
-    """Run every block of the page at ``path`` in a fresh namespace and temporary directory."""
+def _data_sets(have_data: bool | Iterable[str] | None) -> set[str]:
+    """The data sets to treat as present: all (True), none (False), the ones found (None)."""
+    if have_data is None:
+        return {name for name in DATA_SET_NAMES if data_available(name)}
+    if isinstance(have_data, bool):
+        return set(DATA_SET_NAMES) if have_data else set()
+    return set(have_data)
+
+
+def run_page(
+    path: Path,
+    have_data: bool | Iterable[str] | None = None,
+    have_dot: bool | None = None,
+) -> PageResult:
+    """Run every block of the page at ``path`` in a fresh namespace and temporary directory.
+
+    ``have_data``: which data sets' blocks may run (``needs-data NAME``): True for all, False for
+    none, names of ``DATA_SET_NAMES``, or None to look for each (the default).
+    """
     text = path.read_text(encoding="utf-8")
     rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
     blocks = parse(text, str(rel))
-    have_data = data_available() if have_data is None else have_data
+    have_data = _data_sets(have_data)
     have_dot = dot_available() if have_dot is None else have_dot
     result = PageResult(path)
     namespace: dict = {"__name__": "__docs__"}
@@ -321,8 +354,10 @@ def run_page(path: Path, have_data: bool | None = None, have_dot: bool | None = 
             skipping = False
             for block in blocks:
                 label = f"{rel}:{block.line}"
-                if "needs-data" in block.markers and not have_data:
+                missing = [name for name in block.data if name not in have_data]
+                if missing:
                     skipping = True
+                    result.missing_data.update(missing)
                 if skipping:
                     result.skipped_for_data += 1
                     continue

@@ -103,8 +103,26 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
+def check_run_options(fn: Callable[..., Any], args: argparse.Namespace) -> None:
+    """Refuse, before running, an option that the run ``args.name`` cannot honour: ``--plot`` on
+    a run without a cost curve (``common.has_curve``). A usage error: one line on stderr, exit
+    status 2 (``SystemExit``, as argparse's own errors)."""
+    from tinygrad_edu.course.common import has_curve
+
+    if args.plot and not has_curve(fn):
+        print(
+            f"tinygrad-edu course {args.name}: error: --plot: {args.name} computes the "
+            f"assignment's values without training, so it has no cost curve to draw; drop --plot "
+            f"(--json gives the values).",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+
+
 def _options(fn: Callable[..., Any], args: argparse.Namespace) -> dict[str, Any]:
-    """The command-line options that ``fn`` accepts, under its parameter names."""
+    """The command-line options that ``fn`` accepts, under its parameter names (after
+    ``check_run_options``)."""
+    check_run_options(fn, args)
     params = inspect.signature(fn).parameters
     takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
     wanted = {

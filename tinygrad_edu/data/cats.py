@@ -14,6 +14,7 @@ import numpy as np
 
 from tinygrad_edu.data.batches import _check_xy
 from tinygrad_edu.data.files import DATA_ENV_VAR, LAYOUTS, _check_sha256sums
+from tinygrad_edu.data.locate import find_dataset_dir
 
 CAT_FILES = ("train_catvnoncat.h5", "test_catvnoncat.h5")
 IMAGE_SHAPE = (64, 64, 3)
@@ -28,6 +29,7 @@ _FIX_HINT = (
     "week 4 assignments)."
 )
 _REDOWNLOAD_HINT = "The file is damaged or is not the course's; copy it again from the course."
+CAT_DATASET = "catvnoncat"  # the cats' folder in a parent data folder
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +82,8 @@ def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     """Return the folder holding the cat vs non-cat files.
 
     Looks at ``data_dir`` if given, else at the ``TINYGRAD_EDU_DATA`` environment variable;
-    never at a built-in location.
+    never at a built-in location: that folder, its ``catvnoncat/`` subfolder or a ``catvnoncat/``
+    folder beside it (every data set's rule: see ``data.locate``).
 
     Args:
         data_dir: Folder holding ``train_catvnoncat.h5`` and ``test_catvnoncat.h5``.
@@ -99,29 +102,7 @@ def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
         FileNotFoundError: find_data_dir: expected a folder holding train_catvnoncat.h5 and \
 test_catvnoncat.h5, got /no/such/dir (the data_dir argument), which does not exist. Pass --data ...
     """
-    if data_dir is not None:
-        source = "the data_dir argument"
-    elif os.environ.get(DATA_ENV_VAR):
-        data_dir, source = os.environ[DATA_ENV_VAR], f"the {DATA_ENV_VAR} environment variable"
-    else:
-        raise FileNotFoundError(
-            f"find_data_dir: expected a folder holding {CAT_FILES[0]} and {CAT_FILES[1]}, got "
-            f"none: no data_dir was passed and {DATA_ENV_VAR} is not set. {_FIX_HINT}"
-        )
-    path = Path(data_dir).expanduser()
-    wanted = f"find_data_dir: expected a folder holding {CAT_FILES[0]} and {CAT_FILES[1]}"
-    if not path.exists():
-        problem = "which does not exist"
-    elif not path.is_dir():
-        problem = "which is a file, not a folder (pass the folder that holds the files)"
-    else:
-        missing = [name for name in CAT_FILES if not (path / name).is_file()]
-        if not missing:
-            return path
-        if all((path / "catvnoncat" / name).is_file() for name in CAT_FILES):
-            return path / "catvnoncat"  # a parent data folder (see data.locate)
-        problem = f"which lacks {' and '.join(missing)}"
-    raise FileNotFoundError(f"{wanted}, got {path} ({source}), {problem}. {_FIX_HINT}")
+    return find_dataset_dir(CAT_FILES, CAT_DATASET, data_dir, op="find_data_dir", hint=_FIX_HINT)
 
 
 def load_catvnoncat(
