@@ -101,7 +101,7 @@ LONG_RUNS = (
     "tests/test_tune.py::test_local_sweep_records_failures_and_goes_on",
     "tests/test_examples.py::test_13_hyperparameter_search_in_processes_and_resumed",
     "tests/test_examples.py::test_21_cnn_digits_trains_and_draws",
-    "tests/test_examples_course5.py::test_32_transformer_learns_from_a_few_steps",
+    "tests/test_examples.py::test_32_transformer_learns_from_a_few_steps",
     "tests/test_hessian_teaching.py::"
     "test_example_40_newton_beats_2000_gradient_descent_iterations_in_one_step",
     "tinygrad_edu/demo.py::tinygrad_edu.demo.run_demo",
@@ -110,14 +110,19 @@ LONG_RUNS = (
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark LONG_RUNS slow; warn about an entry whose file was collected but whose test is gone
-    (renamed: the entry no longer applies)."""
+    """Mark LONG_RUNS slow; warn about an entry whose file is gone, or was collected without the
+    test (renamed or moved: the entry no longer applies)."""
     ids = {item.nodeid for item in items}
     files = {nodeid.split("::")[0] for nodeid in ids}
     for item in items:
         if item.nodeid in LONG_RUNS:
             item.add_marker(pytest.mark.slow)
-    stale = [i for i in LONG_RUNS if i.split("::")[0] in files and i not in ids]
+    root = config.rootpath
+    stale = [
+        i
+        for i in LONG_RUNS
+        if (i.split("::")[0] in files and i not in ids) or not (root / i.split("::")[0]).exists()
+    ]
     if stale and not config.option.keyword:  # -k deselects by name: absent is expected then
         warnings.warn(
             pytest.PytestWarning(f"tests/conftest.py LONG_RUNS names tests that are gone: {stale}"),
