@@ -26,8 +26,19 @@ Usage::
     python scripts/check_docs.py                     # check every page
     python scripts/check_docs.py docs/tutorial/05-computation-graph.md
     python scripts/check_docs.py --update PAGE.md    # rewrite the text blocks with today's output
+    python scripts/check_docs.py --perturb 1 PAGE.md # as another CPU's math library would compute
 
 ``--update`` is for writing docs: read the diff before committing it.
+
+A page must print only what every machine prints. numpy's exp, log, tanh, ... are vectorized
+differently per CPU (AVX512, AVX2, NEON) and differ in the last bit of some results; a long or
+chaotic training amplifies that into other digits. ``--perturb SEED`` runs the pages with those
+functions' results moved by one ulp at about a third of the values (a deterministic function of the
+value, as a different library would be): a block that then prints something else shows digits that
+depend on the machine. Print fewer digits, use ``...`` for them, or choose settings that are not
+chaotic. Two blocks fail it knowingly: the last digit of a few-operation result that correctly
+rounded libraries all print alike (log 2 in adding-an-op.md, the course's expected cost
+5.801545319394553 in tutorial/06), which this stand-in moves anyway.
 
 ``DoctestFences`` at the end is a griffe extension that mkdocs.yml loads for the API reference: it
 fences the ``>>>`` examples of docstrings as ```` ```pycon ```` code, which markdown would otherwise
@@ -275,6 +286,23 @@ def _one_blas_thread() -> contextlib.AbstractContextManager:
 
 
 @contextlib.contextmanager
+def _python_ctrl_c():
+    """Python's own SIGINT handler while a page runs, as in a fresh interpreter (a test run
+    started in the background inherits an ignored SIGINT)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
 def _environment(**values: str):
     old = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
@@ -319,6 +347,7 @@ def run_page(
         tempfile.TemporaryDirectory(prefix="docs-") as tmp,
         _environment(MPLBACKEND="Agg", COLUMNS="100"),
         _one_blas_thread(),
+        _python_ctrl_c(),
     ):
         os.chdir(tmp)
         try:
@@ -351,6 +380,54 @@ def run_page(
         finally:
             os.chdir(old_cwd)
     return result
+
+
+@contextlib.contextmanager
+def perturbed_math(seed: int):
+    """Within the block, numpy's transcendental functions (float64) return another last bit for
+    about a third of the values, deterministically per value: a stand-in for another CPU's math
+    library (``--perturb``). Whole numbers (0, 1, 1000.0) and inf are left alone: every library
+    gets them exactly.
+    """
+    import numpy as np
+
+    key = np.uint64((0x9E3779B97F4A7C15 * (2 * seed + 1)) % 2**64)
+
+    class Perturbed:
+        """Calls the ufunc and moves last bits; equal (and hashing equal) to the ufunc, so that
+        tables keyed by ufunc (``{np.tanh: ...}``) built meanwhile still find it."""
+
+        def __init__(self, ufunc):
+            self.ufunc = ufunc
+
+        def __call__(self, *args, **kwargs):
+            out = self.ufunc(*args, **kwargs)
+            if type(out) is np.ndarray and out.dtype == np.float64 and "out" not in kwargs:
+                bucket = (out.view(np.uint64) * key) >> np.uint64(60)  # 0..15, from the value
+                exact = ~np.isfinite(out) | (np.abs(out) < 1e-300) | (out == np.round(out))
+                up, down = np.nextafter(out, np.inf), np.nextafter(out, -np.inf)
+                moved = np.where(bucket < 3, up, np.where(bucket < 6, down, out))
+                out = np.where(exact, out, moved)
+            return out
+
+        def __getattr__(self, name):  # .reduce, .__name__, .nin, ...
+            return getattr(self.ufunc, name)
+
+        def __eq__(self, other):
+            return other is self.ufunc or other is self
+
+        def __hash__(self):
+            return hash(self.ufunc)
+
+    names = ("exp", "expm1", "log", "log1p", "logaddexp", "tanh", "sqrt")
+    originals = {name: getattr(np, name) for name in names}
+    try:
+        for name, ufunc in originals.items():
+            setattr(np, name, Perturbed(ufunc))
+        yield
+    finally:
+        for name, ufunc in originals.items():
+            setattr(np, name, ufunc)
 
 
 def describe(result: PageResult) -> str:
@@ -419,11 +496,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="*", help="markdown files (default: every page in docs/)")
     parser.add_argument("--update", action="store_true", help="rewrite output blocks in place")
+    parser.add_argument(
+        "--perturb",
+        type=int,
+        metavar="SEED",
+        help="move the last bit of numpy's exp/log/tanh/... results, as another CPU would",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    if args.perturb is not None and args.update:
+        parser.error("--update and --perturb together would write perturbed output")
     failed = 0
     for path in pages(args.pages):
-        result = run_page(path)
+        if args.perturb is None:
+            result = run_page(path)
+        else:
+            with perturbed_math(args.perturb):
+                result = run_page(path)
         if args.update and result.mismatches:
             print(f"{path.relative_to(ROOT)}: updated {update_page(path, result)} block(s)")
         elif result.mismatches:
