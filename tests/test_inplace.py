@@ -15,14 +15,6 @@ import pytest
 import tinygrad_edu as tg
 from tinygrad_edu import engine
 
-# An engine bug (engine.py, the lead's): an op recorded before the process's first in-place write
-# gets no `clock`, so backward raises AttributeError 'clock' when one of these tests is the first
-# in-place test of a fresh process (random order, an xdist worker). In any other order they pass.
-# Remove this marker when engine.py sets the clock on every op.
-CLOCK_BUG = pytest.mark.xfail(
-    raises=AttributeError, strict=False, reason="engine: no op.clock before the first write"
-)
-
 
 def leaf(value):
     return tg.Tensor(value, requires_grad=True)
@@ -129,7 +121,6 @@ def test_optimizer_style_updates_work():
 # -- writes after the forward pass are detected at backward ------------------------------------
 
 
-@CLOCK_BUG
 def test_writing_saved_input_data_after_forward_raises_at_backward():
     w, X = leaf([1.0, 2.0]), tg.Tensor([3.0, 4.0])
     J = (w * X).sum()  # mul saved X to compute dJ/dw = X
@@ -142,7 +133,6 @@ def test_writing_saved_input_data_after_forward_raises_at_backward():
     assert w.grad is None  # nothing half-computed
 
 
-@CLOCK_BUG
 def test_message_names_the_tensor_and_line_when_available():
     w, X = leaf([1.0, 2.0]), tg.Tensor([3.0, 4.0], name="X")
     with tg.record_sites():
@@ -154,7 +144,6 @@ def test_message_names_the_tensor_and_line_when_available():
         J.backward()
 
 
-@CLOCK_BUG
 def test_writing_a_saved_output_is_detected():
     x = leaf([0.5, 1.0])
     y = x.tanh()  # tanh saves its output
@@ -165,7 +154,6 @@ def test_writing_a_saved_output_is_detected():
         J.backward()
 
 
-@CLOCK_BUG
 def test_writing_through_a_view_is_detected():
     """X.T is a view of X's memory: writing X changes what matmul saved."""
     W, X = leaf(np.ones((2, 3))), tg.Tensor(np.arange(6.0).reshape(2, 3))
@@ -175,7 +163,6 @@ def test_writing_through_a_view_is_detected():
         J.backward()
 
 
-@CLOCK_BUG
 def test_writing_a_parameter_between_retained_backwards_is_detected():
     w = leaf([1.0, 2.0])
     J = (w * w).sum()
