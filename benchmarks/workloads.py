@@ -909,10 +909,9 @@ class C1(Workload):
         from tinygrad_edu import losses
         from tinygrad_edu.nn import functional as F  # noqa: N812
 
-        params, state = _tg_leaves(self.params), {}
+        params = _tg_leaves(self.params)
         X, Y, (f1, f2), lr = Tensor(self.X.copy()), self.Y, self.pool, self.learning_rate
-        adam = getattr(tg.optim, "Adam", None)
-        optimizer = None if adam is None else adam(list(params.values()), lr=lr)
+        optimizer = tg.optim.Adam(list(params.values()), lr=lr)
 
         def run() -> Result:
             A1 = F.conv2d(X, params["W1"], padding="same").relu()
@@ -922,11 +921,7 @@ class C1(Workload):
             Z3 = P2.flatten(1) @ params["W3"].T + params["b3"]
             cost = losses.cross_entropy(Z3, Y)
             cost.backward()
-            if optimizer is not None:
-                optimizer.step()
-            else:  # until tinygrad_edu.optim has Adam: the same update on .data
-                arrays = {k: p.data for k, p in params.items()}
-                _np_adam(arrays, {k: p.grad for k, p in params.items()}, state, lr)
+            optimizer.step()
             return cost.data, _tg_grads(params)
 
         return Runner(run)
@@ -1035,25 +1030,28 @@ class C5(_ConvMicro):
 # one name, predicts each next character; backward through time, clip to [-5, 5], SGD update.
 # --------------------------------------------------------------------------------------------------
 
-DINOS_CANDIDATES = (
-    str(REPO_ROOT.parent / "shared" / "datasets" / "dinos" / "dinos.txt"),
-    str(REPO_ROOT / "datasets" / "dinos" / "dinos.txt"),
-)
+# Where dinos.txt is found: TINYGRAD_EDU_DATA (None), then the shared data beside the repository.
+DINOS_FOLDERS = (None, REPO_ROOT.parent / "shared" / "datasets", REPO_ROOT / "datasets")
 R1_CLIP, R1_LR = 5.0, 0.01
 
 
 def load_dino_names() -> tuple[list[str], str] | None:
-    """The course's dinosaur names shuffled as the course does, or None if dinos.txt is absent."""
-    candidates = list(DINOS_CANDIDATES)
-    if os.environ.get("TINYGRAD_EDU_DATA"):
-        base = Path(os.environ["TINYGRAD_EDU_DATA"])
-        candidates = [str(p / "dinos.txt") for p in (base, base / "dinos", base.parent / "dinos")]
-        candidates += list(DINOS_CANDIDATES)
-    for candidate in candidates:
-        if Path(candidate).is_file():
-            names = [x.strip() for x in Path(candidate).read_text().lower().split("\n")]
-            np.random.RandomState(0).shuffle(names)
-            return names, candidate
+    """The course's dinosaur names shuffled as the course does, or None if dinos.txt is absent.
+
+    Read by the library's ``data.load_dinos``, which finds the file by every data set's rule.
+    """
+    if tg is None:
+        return None
+    from tinygrad_edu.data import DINOS_FILE, find_data_file, load_dinos
+
+    for folder in DINOS_FOLDERS:
+        try:
+            path = find_data_file(DINOS_FILE, "dinos", folder, op="R1")
+        except FileNotFoundError:
+            continue
+        names = list(load_dinos(path).names)
+        np.random.RandomState(0).shuffle(names)  # the course's np.random.seed(0); shuffle
+        return names, str(path)
     return None
 
 

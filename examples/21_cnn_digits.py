@@ -59,7 +59,7 @@ def main(num_epochs=NUM_EPOCHS, out_dir=OUT_DIR, pictures=True):
     X, y = result.test_images[:8], np.zeros(8, dtype=np.int64)
     J = losses.cross_entropy(model(X), y)
     J.backward()
-    dot = viz.to_dot(J, collapse=model)  # one box per layer with parameters, one for the cost
+    dot = viz.to_dot(J, collapse=model)  # a box per layer and per pooling, one for the cost
     (out_dir / "cnn_graph.dot").write_text(dot.source)
     written.append(out_dir / "cnn_graph.dot")
     model.zero_grad()

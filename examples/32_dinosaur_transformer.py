@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu import nn
+from tinygrad_edu import nn, optim
 from tinygrad_edu.data import load_dinos
 
 BLOCK = 16  # context length (characters)
@@ -78,27 +78,6 @@ class DinoTransformer(nn.Module):
         return logits.reshape(N, T, -1)
 
 
-class Adam:
-    """Course 2's Adam (beta1 = 0.9, beta2 = 0.999, bias-corrected), on each parameter's .grad."""
-
-    def __init__(self, params, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.params, self.lr, self.b1, self.b2, self.eps = params, lr, beta1, beta2, eps
-        self.v = [np.zeros_like(p.data) for p in params]
-        self.s = [np.zeros_like(p.data) for p in params]
-        self.t = 0
-
-    def step(self):
-        self.t += 1
-        for p, v, s in zip(self.params, self.v, self.s, strict=True):
-            v *= self.b1
-            v += (1 - self.b1) * p.grad
-            s *= self.b2
-            s += (1 - self.b2) * p.grad**2
-            v_hat, s_hat = v / (1 - self.b1**self.t), s / (1 - self.b2**self.t)
-            p.data = p.data - self.lr * v_hat / (np.sqrt(s_hat) + self.eps)
-            p.grad = None
-
-
 def sample_name(model, char_to_ix, ix_to_char, rng, temperature=0.8, max_len=30):
     """Generate one name: start from '\\n', draw each next character until '\\n'."""
     context = [char_to_ix["\n"]]
@@ -145,10 +124,11 @@ def main(steps=STEPS, data_dir=None, print_every=250, seed=SEED):
     print(f"{n_params} parameters; {split} names to train on, {len(names) - split} held out")
     with tg.no_grad():
         first = loss_on(model, x_val, y_val).item()
-    opt = Adam(model.parameters(), LEARNING_RATE)
+    opt = optim.Adam(model.parameters(), lr=LEARNING_RATE)  # course 2's Adam, bias-corrected
     start, smoothed = time.perf_counter(), None
     for step in range(steps):
         loss = loss_on(model, *windows(train, rng, BATCH))
+        opt.zero_grad()
         loss.backward()
         opt.step()
         smoothed = loss.item() if smoothed is None else 0.95 * smoothed + 0.05 * loss.item()

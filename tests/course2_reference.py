@@ -426,17 +426,3 @@ def optimization(
         "train_accuracy": accuracy(forward3(X, params)[0], Y),
         "test_accuracy": None,
     }
-
-
-# --- where the tests find data.mat ------------------------------------------------------------
-
-
-def find_data_mat_folder():
-    """The folder holding data.mat for the tests (the package's rule, ``data.locate``), or None
-    when ``TINYGRAD_EDU_DATA`` does not lead to it."""
-    from tinygrad_edu.data import find_dataset_dir
-
-    try:
-        return str(find_dataset_dir(("data.mat",), "course2"))
-    except FileNotFoundError:
-        return None

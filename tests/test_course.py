@@ -24,24 +24,17 @@ import pytest
 from tinygrad_edu import cli, course
 from tinygrad_edu.data import DATA_ENV_VAR, load_catvnoncat, planar_flower
 
-try:
-    from threadpoolctl import threadpool_limits
-except ImportError:  # optional: only makes the cat models faster on small, busy machines
-    threadpool_limits = None
-
 REL = 1e-9  # engine vs oracle, relative, at every recorded iteration
 SIX_DECIMALS = 6e-7  # the course prints "%f"
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_blas_thread():
-    """One BLAS thread: on a busy 2-core machine OpenBLAS threads wait on each other (5-50x
-    slower products). The results are the same."""
-    if threadpool_limits is None:
-        yield
-    else:
-        with threadpool_limits(limits=1, user_api="blas"):
-            yield
+# The full reproductions are `slow` (pytest -m "not slow" skips them). Each shares its oracle
+# run with tests/test_course_reference.py through the `once` fixture (tests/conftest.py), and an
+# xdist group keeps the tests that share it in one worker under -n auto --dist loadgroup.
+LOGISTIC = pytest.mark.xdist_group("course1-logistic-regression")
+PLANAR = pytest.mark.xdist_group("course1-planar")
+SWEEP = pytest.mark.xdist_group("course1-planar-sweep")
+TWO_LAYER = pytest.mark.xdist_group("course1-two-layer")
+DEEP = pytest.mark.xdist_group("course1-deep")
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +73,14 @@ def run_cli(capsys, *argv):
 # --- week 2: logistic regression -----------------------------------------------------------------
 
 
-def test_logistic_regression_reproduces_the_course(cat, data_dir):
+@pytest.mark.slow
+@LOGISTIC
+def test_logistic_regression_reproduces_the_course(cat, data_dir, once):
     engine = course.logistic_regression(data_dir)
-    oracle = ref.logistic_regression(cat.train_x, cat.train_y, cat.test_x, cat.test_y)
+    oracle = once(
+        "course1.logistic_regression",
+        lambda: ref.logistic_regression(cat.train_x, cat.train_y, cat.test_x, cat.test_y),
+    )
     assert list(engine.costs) == [*range(0, 2000, 100), 1999]
     assert_costs_match(engine.costs, oracle["costs"])
     assert engine.costs[0] == pytest.approx(0.693147, abs=SIX_DECIMALS)  # published
@@ -103,10 +101,12 @@ def flower():
     return planar_flower(seed=1)
 
 
-def test_planar_reproduces_the_course(flower):
+@pytest.mark.slow
+@PLANAR
+def test_planar_reproduces_the_course(flower, once):
     X, Y = flower
     engine = course.planar()
-    oracle = ref.planar(X, Y)
+    oracle = once("course1.planar", lambda: ref.planar(X, Y))
     assert list(engine.costs) == [*range(0, 10000, 1000), 9999]
     assert_costs_match(engine.costs, oracle["costs"], upto=7000)
     # after 7000: within the spread one-ulp changes of the initial weights produce (module doc)
@@ -117,6 +117,7 @@ def test_planar_reproduces_the_course(flower):
     assert engine.network[0].W.shape == oracle["params"]["W1"].shape == (4, 2)
 
 
+@pytest.mark.slow
 def test_planar_run_amplifies_a_one_ulp_change_after_7000(flower):
     """Why the planar check above is loose after 7000: the course's own formulas (the oracle)
     move by far more than 1e-9 from a one-ulp change of W1[0, 0]."""
@@ -130,13 +131,18 @@ def test_planar_run_amplifies_a_one_ulp_change_after_7000(flower):
     assert abs(costs_nudged[8000] - costs[8000]) / costs[8000] > 1e-7
 
 
-def test_planar_sweep_reproduces_the_course(flower):
+@pytest.mark.slow
+@SWEEP
+def test_planar_sweep_reproduces_the_course(flower, once):
     X, Y = flower
     published = {1: 67.5, 2: 67.25, 3: 90.75, 4: 90.5, 5: 91.25}  # % after 5000 iterations
     results = course.planar_sweep(sizes=tuple(published))
     assert list(results) == list(published)
     for n_h, engine in results.items():
-        oracle = ref.planar(X, Y, n_h=n_h, num_iterations=5000)
+        oracle = once(
+            f"course1.planar_sweep.{n_h}",
+            lambda n_h=n_h: ref.planar(X, Y, n_h=n_h, num_iterations=5000),
+        )
         assert_costs_match(engine.costs, oracle["costs"])
         assert 100 * engine.train_accuracy == pytest.approx(published[n_h]), f"n_h = {n_h}"
         assert engine.network[0].W.shape == (n_h, 2)
@@ -145,13 +151,18 @@ def test_planar_sweep_reproduces_the_course(flower):
 # --- week 4: two-layer and deep cat models -------------------------------------------------------
 
 
-def test_two_layer_reproduces_the_course_through_the_command_line(cat, data_dir, capsys):
+@pytest.mark.slow
+@TWO_LAYER
+def test_two_layer_reproduces_the_course_through_the_command_line(cat, data_dir, capsys, once):
     code, out, _ = run_cli(capsys, "two-layer", "--data", data_dir, "--json")
     assert code == 0
     report = json.loads(out)  # one JSON object and nothing else on stdout
     assert list(report) == ["model", "costs", "train_accuracy", "test_accuracy"]
     assert report["model"] == "two-layer"
-    oracle = ref.two_layer(cat.train_x, cat.train_y, X_test=cat.test_x, Y_test=cat.test_y)
+    oracle = once(
+        "course1.two_layer",
+        lambda: ref.two_layer(cat.train_x, cat.train_y, X_test=cat.test_x, Y_test=cat.test_y),
+    )
     costs = {int(i): c for i, c in report["costs"].items()}
     assert list(costs) == [*range(0, 2500, 100), 2499]
     assert_costs_match(costs, oracle["costs"])
@@ -161,12 +172,17 @@ def test_two_layer_reproduces_the_course_through_the_command_line(cat, data_dir,
 
 
 @pytest.fixture(scope="module")
-def deep_runs(cat, data_dir):
+def deep_runs(cat, data_dir, once):
     engine = course.deep(data_dir)
-    oracle = ref.l_layer(cat.train_x, cat.train_y, X_test=cat.test_x, Y_test=cat.test_y)
+    oracle = once(
+        "course1.l_layer",
+        lambda: ref.l_layer(cat.train_x, cat.train_y, X_test=cat.test_x, Y_test=cat.test_y),
+    )
     return engine, oracle
 
 
+@pytest.mark.slow
+@DEEP
 def test_deep_reproduces_the_course(deep_runs):
     engine, oracle = deep_runs
     assert list(engine.costs) == [*range(0, 2500, 100), 2499]
@@ -177,6 +193,8 @@ def test_deep_reproduces_the_course(deep_runs):
     assert 100 * engine.test_accuracy == pytest.approx(80.0)  # published
 
 
+@pytest.mark.slow
+@DEEP
 def test_deep_weights_equal_the_course_element_for_element(deep_runs):
     engine, oracle = deep_runs
     linears = [engine.network[i] for i in (0, 2, 4, 6)]
@@ -203,6 +221,8 @@ def test_deep_initial_weights_are_the_courses():
 # --- the command line ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
+@DEEP
 def test_cli_json_prefix_of_a_short_deep_run_matches_the_full_run(deep_runs, data_dir, capsys):
     engine, _ = deep_runs
     code, out, _ = run_cli(capsys, "deep", "--data", data_dir, "--iterations", "101", "--json")

@@ -22,6 +22,7 @@ import time
 import course2_reference as ref
 import numpy as np
 import pytest
+from course_data import data_folder
 
 from tinygrad_edu import cli
 from tinygrad_edu.course import course2
@@ -62,12 +63,9 @@ def moons():
 
 @pytest.fixture(scope="module")
 def data_dir():
-    """The folder holding data.mat (``course2_reference.find_data_mat_folder``)."""
+    """The folder holding data.mat."""
     pytest.importorskip("scipy.io")
-    folder = ref.find_data_mat_folder()
-    if folder is None:
-        pytest.skip(f"set {DATA_ENV_VAR} to a folder holding data.mat (or course2/data.mat)")
-    return folder
+    return str(data_folder("course2"))
 
 
 @pytest.fixture(scope="module")

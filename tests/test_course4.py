@@ -97,8 +97,11 @@ def test_shapes_as_the_assignment_prints_them(ours):
 
 
 def test_cli_plot_of_a_run_without_costs_is_a_one_line_error(tmp_path, capsys):
-    code, _, err = run_cli(capsys, "conv-step-by-step", "--plot", str(tmp_path / "c.png"))
-    assert code == 1 and "no costs to plot" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as stop:  # a usage error, before anything runs
+        run_cli(capsys, "conv-step-by-step", "--plot", str(tmp_path / "c.png"))
+    out, err = capsys.readouterr()
+    assert stop.value.code == 2 and "no cost curve" in err and "Traceback" not in err
+    assert out == "" and len(err.strip().splitlines()) == 1
 
 
 def test_cli_prints_one_line_per_value(capsys):
@@ -188,7 +191,7 @@ def test_cnn_digits_without_scikit_learn_says_how_to_install_it(monkeypatch, cap
 
     monkeypatch.setattr(builtins, "__import__", no_sklearn)
     code, _, err = run_cli(capsys, "cnn-digits", "--iterations", "1")
-    assert code == 2
+    assert code == 1  # a missing package is a run-time error; 2 is for the command line
     assert 'pip install "tinygrad_edu[digits]"' in err
 
 
@@ -210,3 +213,20 @@ def test_load_digits_layouts_split_and_scaling():
         data.load_digits(layout="CHW")
     with pytest.raises(ValueError, match=r"test_fraction in \(0, 1\)"):
         data.load_digits(test_fraction=1.0)
+
+
+def test_flattened_digits_are_the_same_split_for_linear_models():
+    """Course 2's softmax example and course 4's CNN share one loader and one split."""
+    pytest.importorskip("sklearn")
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    from tinygrad_edu import data
+
+    images = data.load_digits()
+    X_train, y_train, X_test, y_test = data.load_digits(flatten=True)  # unpacks
+    assert X_train.shape == (1438, 64) and X_test.shape == (359, 64)
+    np.testing.assert_array_equal(X_train, images.train_x.reshape(1438, 64))
+    np.testing.assert_array_equal(y_test, images.test_y)
+    bunch = sklearn_digits()  # row by row, as scikit-learn's own flattened digits.data
+    order = np.random.RandomState(1).permutation(1797)
+    np.testing.assert_array_equal(X_test, bunch.data[order[:359]] / 16.0)

@@ -17,10 +17,11 @@ import json
 import course5_reference as ref
 import numpy as np
 import pytest
+from course_data import data_folder
 
 from tinygrad_edu import cli
 from tinygrad_edu.course import course5
-from tinygrad_edu.data import DATA_ENV_VAR, find_data_file, load_dinos
+from tinygrad_edu.data import DATA_ENV_VAR, load_dinos
 
 REL = 1e-12  # step-by-step values: engine vs oracle
 
@@ -138,10 +139,7 @@ def test_forward_functions_accept_arrays_and_match_nn_rnn_with_the_courses_weigh
 
 @pytest.fixture(scope="module")
 def dinos_dir():
-    try:
-        return find_data_file("dinos.txt", "dinos", None).parent
-    except FileNotFoundError:
-        pytest.skip(f"set {DATA_ENV_VAR} to a folder holding dinos.txt (or dinos/dinos.txt)")
+    return data_folder("dinos")
 
 
 @pytest.fixture(scope="module")
@@ -173,10 +171,10 @@ def test_missing_data_says_where_it_looked(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv(DATA_ENV_VAR, raising=False)
     with pytest.raises(FileNotFoundError, match=f"{DATA_ENV_VAR} is not set"):
         load_dinos()
-    with pytest.raises(FileNotFoundError, match=r"dinos/dinos.txt"):
+    with pytest.raises(FileNotFoundError, match=rf"lacks dinos.txt, and neither {tmp_path}/dinos"):
         load_dinos(tmp_path)
     assert cli.main(["course", "dinosaurus", "--data", str(tmp_path)]) == 2
-    assert "load_dinos: expected dinos.txt" in capsys.readouterr().err
+    assert "load_dinos: expected a folder holding dinos.txt" in capsys.readouterr().err
 
 
 def test_unit_tests_equal_the_hand_written_course_code(unit_values):

@@ -26,9 +26,8 @@ import test_course_reference as reference
 import tinygrad_edu as tg
 from tinygrad_edu.course import course1
 
-# The cat data and the one-BLAS-thread setting, as the reference tests load them.
+# The cat data, as the reference tests load it (tests/conftest.py pins BLAS to one thread).
 cat = reference.cat
-_one_blas_thread = reference._one_blas_thread
 DEEP_COSTS = reference.DEEP_COSTS
 
 # =================================================================================================

@@ -15,24 +15,10 @@ import pytest
 
 from tinygrad_edu.data import DATA_ENV_VAR, load_catvnoncat, planar_flower
 
-try:
-    from threadpoolctl import threadpool_limits
-except ImportError:  # optional: only makes the cat models faster on small machines
-    threadpool_limits = None
-
 SIX_DECIMALS = 6e-7  # the course prints "%f": 5e-7 rounding, plus float noise
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_blas_thread():
-    """One BLAS thread. On a busy 2-core machine OpenBLAS's threads wait on each other and the
-    (7, 12288) @ (12288, 209) products ran 5-50x slower (84 s instead of 20 s for the 2-layer
-    model). The results are the same."""
-    if threadpool_limits is None:
-        yield
-    else:
-        with threadpool_limits(limits=1, user_api="blas"):
-            yield
+# The oracle runs are `slow` (pytest -m "not slow" skips them) and shared with
+# tests/test_course.py through the `once` fixture and the same xdist groups (tests/conftest.py).
 
 
 def _timed(train, *args, **kwargs):
@@ -74,8 +60,13 @@ LOGISTIC_COSTS = {  # the course's printout, model(..., num_iterations=2000, lea
 }  # fmt: skip
 
 
-def test_logistic_regression_matches_the_course(cat):
-    result = _timed(ref.logistic_regression, cat.train_x, cat.train_y, cat.test_x, cat.test_y)
+@pytest.mark.slow
+@pytest.mark.xdist_group("course1-logistic-regression")
+def test_logistic_regression_matches_the_course(cat, once):
+    result = once(
+        "course1.logistic_regression",
+        lambda: _timed(ref.logistic_regression, cat.train_x, cat.train_y, cat.test_x, cat.test_y),
+    )
     assert list(result["costs"]) == [*range(0, 2000, 100), 1999]  # every 100 and the last
     _assert_costs(result["costs"], LOGISTIC_COSTS)
     assert result["train_accuracy"] == pytest.approx(99.04306220095694, abs=1e-9)
@@ -93,21 +84,29 @@ PLANAR_COSTS = {  # the course's printout, nn_model(X, Y, n_h=4, num_iterations=
 # 8000): float rounding differences between machines are amplified.
 
 
-def test_planar_matches_the_course(flower):
+@pytest.mark.slow
+@pytest.mark.xdist_group("course1-planar")
+def test_planar_matches_the_course(flower, once):
     X, Y = flower
-    result = _timed(ref.planar, X, Y)
+    result = once("course1.planar", lambda: _timed(ref.planar, X, Y))
     _assert_costs(result["costs"], PLANAR_COSTS)
     assert list(result["costs"]) == [*range(0, 10000, 1000), 9999]
     assert result["train_accuracy"] == 90.75
     assert result["params"]["W1"].shape == (4, 2) and result["params"]["b2"].shape == (1, 1)
 
 
-def test_planar_hidden_layer_sweep_matches_the_course(flower):
+@pytest.mark.slow
+@pytest.mark.xdist_group("course1-planar-sweep")
+def test_planar_hidden_layer_sweep_matches_the_course(flower, once):
     X, Y = flower
     expected = {1: 67.5, 2: 67.25, 3: 90.75, 4: 90.5, 5: 91.25}  # 5000 iterations each
     start = time.perf_counter()
     got = {
-        n_h: ref.planar(X, Y, n_h=n_h, num_iterations=5000)["train_accuracy"] for n_h in expected
+        n_h: once(
+            f"course1.planar_sweep.{n_h}",
+            lambda n_h=n_h: ref.planar(X, Y, n_h=n_h, num_iterations=5000),
+        )["train_accuracy"]
+        for n_h in expected
     }
     print(f"planar sweep: {time.perf_counter() - start:.1f} s")
     assert got == expected
@@ -129,15 +128,27 @@ DEEP_COSTS = {  # the course's printout, L_layer_model(..., (12288, 20, 7, 5, 1)
 }  # fmt: skip
 
 
-def test_two_layer_matches_the_course(cat):
-    result = _timed(ref.two_layer, cat.train_x, cat.train_y, X_test=cat.test_x, Y_test=cat.test_y)
+@pytest.mark.slow
+@pytest.mark.xdist_group("course1-two-layer")
+def test_two_layer_matches_the_course(cat, once):
+    result = once(
+        "course1.two_layer",
+        lambda: _timed(
+            ref.two_layer, cat.train_x, cat.train_y, X_test=cat.test_x, Y_test=cat.test_y
+        ),
+    )
     _assert_costs(result["costs"], TWO_LAYER_COSTS, tol=1e-9)
     assert result["train_accuracy"] == 100.0
     assert result["test_accuracy"] == 72.0
 
 
-def test_l_layer_matches_the_course(cat):
-    result = _timed(ref.l_layer, cat.train_x, cat.train_y, X_test=cat.test_x, Y_test=cat.test_y)
+@pytest.mark.slow
+@pytest.mark.xdist_group("course1-deep")
+def test_l_layer_matches_the_course(cat, once):
+    result = once(
+        "course1.l_layer",
+        lambda: _timed(ref.l_layer, cat.train_x, cat.train_y, X_test=cat.test_x, Y_test=cat.test_y),
+    )
     _assert_costs(result["costs"], DEEP_COSTS)
     assert result["train_accuracy"] == pytest.approx(98.5645933014, abs=1e-8)
     assert result["test_accuracy"] == 80.0

@@ -409,3 +409,102 @@ def test_validate_xy_rejects_bad_labels_lengths_empty_and_types():
         validate_xy(np.zeros((2, 5)), np.zeros(5), axis=1)
     with pytest.raises(TypeError, match="numeric array for Y, got dtype <U3"):
         validate_xy(np.zeros((2, 2)), np.array([["cat", "dog"]]))
+
+
+# --- issue 11: declared shapes are checked before reading; SHA256SUMS only ever warns ----------
+
+
+def _declare(h5py, folder, split, key, shape, dtype="u1"):
+    """Replace ``key`` in the split's file by a chunked dataset that declares ``shape`` and
+    stores no data: a few KB on disk, however large the shape."""
+    name = CAT_FILES[0] if split == "train" else CAT_FILES[1]
+    with h5py.File(folder / name, "a") as f:
+        del f[key]
+        f.create_dataset(key, shape=shape, dtype=dtype, chunks=(1,) + tuple(shape[1:]))
+    return folder / name
+
+
+@pytest.mark.parametrize(
+    ("split", "key", "shape", "dtype"),
+    [
+        ("train", "train_set_x", (10**8, 64, 64, 3), "u1"),  # 1.12 TiB as float64
+        ("train", "train_set_x", (20_000, 64, 64, 3), "u1"),  # 2 GB as float64
+        ("test", "test_set_x", (51, 64, 64, 3), "f8"),
+        ("train", "train_set_y", (10**9,), "i8"),
+        ("test", "list_classes", (10**7,), "S7"),
+    ],
+)
+def test_declared_shapes_are_checked_before_reading(make_data, h5py, split, key, shape, dtype):
+    import tracemalloc
+
+    folder, _ = make_data()
+    path = _declare(h5py, folder, split, key, shape, dtype)
+    assert path.stat().st_size < 100_000
+    tracemalloc.start()
+    try:
+        msg = _load_error(folder)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(path) in msg and key in msg and str(shape) in msg, msg
+    assert "not read" in msg
+    assert peak < 50 * 2**20
+
+
+@pytest.mark.parametrize("dtype", ["S5", [("r", "u1"), ("g", "u1")]])
+def test_non_numeric_images_are_refused_before_reading(make_data, h5py, dtype):
+    folder, _ = make_data()
+    path = _declare(h5py, folder, "train", "train_set_x", (3, 64, 64, 3), np.dtype(dtype))
+    msg = _load_error(folder)
+    assert str(path) in msg and "expected numbers in train_set_x" in msg
+
+
+def test_the_courses_own_sizes_load(make_data):
+    rng = np.random.default_rng(1)
+    folder, _ = make_data(
+        train_set_x=rng.integers(0, 256, (209, 64, 64, 3), dtype=np.uint8),
+        train_set_y=rng.integers(0, 2, 209),
+    )
+    assert load_catvnoncat(folder).train_x.shape == (12288, 209)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Käse".encode("latin-1") + b"  train_catvnoncat.h5\n",  # not UTF-8
+        b"\xff\xfe\x00\x00binary\x00junk\x80",
+        bytes(range(256)) * 3,
+    ],
+    ids=["latin-1", "utf-32-bom-junk", "all-bytes"],
+)
+def test_sha256sums_that_is_not_utf8_only_warns(make_data, content):
+    folder, _ = make_data()
+    (folder / "SHA256SUMS").write_bytes(content)
+    with pytest.warns(UserWarning, match="SHA256SUMS to be text"):
+        data = load_catvnoncat(folder)
+    assert data.train_x.shape == (12288, 3)
+
+
+def test_non_utf8_sha256sums_still_checks_its_readable_lines(make_data):
+    folder, _ = make_data()
+    lines = b"\xff\xfe junk line\n" + b"0" * 64 + b"  train_catvnoncat.h5\n"
+    (folder / "SHA256SUMS").write_bytes(lines)
+    with pytest.warns(UserWarning) as record:
+        load_catvnoncat(folder)
+    messages = [str(w.message) for w in record]
+    assert any("to be text" in m for m in messages)
+    assert any("expected SHA256 0000" in m for m in messages)
+
+
+def test_huge_or_malformed_sha256sums_only_warn_or_are_ignored(make_data, recwarn):
+    folder, _ = make_data()
+    (folder / "SHA256SUMS").write_bytes(b"# comment\n" * 200_000)  # 2 MB
+    with pytest.warns(UserWarning, match="short SHA256SUMS file"):
+        load_catvnoncat(folder)
+    (folder / "SHA256SUMS").write_text("nothex  train_catvnoncat.h5\nabc\n\n  \n")
+    recwarn.clear()
+    load_catvnoncat(folder)
+    assert not [w for w in recwarn if "SHA256" in str(w.message)]
+    (folder / "SHA256SUMS").unlink()
+    (folder / "SHA256SUMS").mkdir()  # a folder of that name: nothing to check
+    load_catvnoncat(folder)

@@ -4,9 +4,9 @@ generator), data.mat through scipy, and where TINYGRAD_EDU_DATA finds files of s
 import os
 import shutil
 
-import course2_reference as ref
 import numpy as np
 import pytest
+from course_data import data_folder
 
 from tinygrad_edu import data
 from tinygrad_edu.data import DATA_ENV_VAR
@@ -47,11 +47,8 @@ def test_layouts_are_checked():
 
 @pytest.fixture
 def course2_folder():
-    folder = ref.find_data_mat_folder()
-    if folder is None:
-        pytest.skip(f"set {DATA_ENV_VAR} to a folder holding data.mat (or course2/data.mat)")
     pytest.importorskip("scipy.io")
-    return folder
+    return str(data_folder("course2"))
 
 
 def test_data_mat_is_read_as_the_course_reads_it(course2_folder):
@@ -84,7 +81,7 @@ def test_tinygrad_edu_data_may_be_the_folder_its_parent_or_a_sibling(
 
 
 def test_a_missing_data_mat_says_where_it_looked(tmp_path, monkeypatch):
-    with pytest.raises(FileNotFoundError, match="none of .*course2 holds it"):
+    with pytest.raises(FileNotFoundError, match="lacks data.mat, and neither .*course2 nor .*"):
         data.load_2d_dataset(tmp_path)
     monkeypatch.delenv(DATA_ENV_VAR, raising=False)
     with pytest.raises(FileNotFoundError, match=f"no data_dir was passed and {DATA_ENV_VAR}"):

@@ -1,35 +1,26 @@
 """Every example in ``examples/`` runs (with few iterations) and shows what its docstring says.
 
 Examples are scripts whose names start with a digit, so they are imported by path. The cat
-examples skip without ``TINYGRAD_EDU_DATA``.
+and dinosaur examples skip without ``TINYGRAD_EDU_DATA``.
 """
 
-import importlib.util
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from course_data import EXAMPLES, data_folder
+from course_data import load_example as load
 
 from tinygrad_edu.data import DATA_ENV_VAR
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ALL = sorted(EXAMPLES.glob("[0-9][0-9]_*.py"))
 
 needs_cats = pytest.mark.skipif(
     not os.environ.get(DATA_ENV_VAR),
     reason=f"set {DATA_ENV_VAR}=DIR (the folder holding the course's cat files)",
 )
-
-
-def load(name: str):
-    (path,) = EXAMPLES.glob(f"{name}*.py")
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_examples_are_numbered_in_the_courses_order():
@@ -178,7 +169,7 @@ def test_12_softmax_digits(capsys):
     pytest.importorskip("sklearn")
     accuracies = load("12").main(num_iterations=60, show_errors=1)
     out = capsys.readouterr().out
-    assert "Cost after iteration 0: 2.602702" in out
+    assert "Cost after iteration 0: 2.603370" in out
     assert accuracies["test"] > 0.8
     assert "predicted" in out and "@" in out  # a wrong digit, drawn
 
@@ -221,10 +212,6 @@ def test_21_cnn_digits_trains_and_draws(tmp_path, capsys):
 def test_22_identity_block_matches_loops_and_shortcuts_carry_the_identity(capsys):
     from op_cases_conv import np_conv2d
 
-    from tinygrad_edu import nn
-
-    if not hasattr(nn, "BatchNorm2d"):  # course 2's layer; this example runs once it is merged
-        pytest.skip("nn.BatchNorm2d is not in this tree yet")
     A, results = load("22").main(depth=3)
     # The block by hand: all-ones filters (no bias), inference batch norm Z / sqrt(1 + 0.001).
     X = np.concatenate([np.full((1, 3, 4, 4), v) for v in (-1.0, 1.0, 3.0)])
@@ -239,3 +226,44 @@ def test_22_identity_block_matches_loops_and_shortcuts_carry_the_identity(capsys
     assert results[True]["output equals the input"] and results[True]["dJ/dX equals dJ/dA"]
     assert results[False]["output all zeros"] and results[False]["dJ/dX all zeros"]
     assert "3 residual blocks, gamma3 = 0: output equals the input: True" in capsys.readouterr().out
+
+
+# --- course 5 (Dinosaur Island's examples skip without dinos.txt) -------------------------------
+
+
+@pytest.fixture(scope="module")
+def dinos_dir():
+    return data_folder("dinos")
+
+
+def test_30_autograd_equals_the_courses_backward_for_the_rnn_and_the_lstm(capsys):
+    same = load("30").main()
+    assert len(same) == 15 and all(same.values()), same
+    out = capsys.readouterr().out
+    assert "a_next[4] = [ 0.59584544  0.18141802" in out
+    assert 'gradients["dWax"][3][1] = 11.2641044965' in out
+
+
+def test_31_prints_the_courses_start_and_samples_at_three_temperatures(dinos_dir, capsys):
+    result, by_temperature = load("31").main(num_iterations=1, data_dir=dinos_dir)
+    out = capsys.readouterr().out
+    assert "Iteration: 0, Loss: 23.087336\n\nNkzxwtdmfqoeyhsqwasjkjvu" in out
+    assert list(by_temperature) == [0.5, 1.0, 1.5]
+    assert all(len(names) == 6 for names in by_temperature.values())
+
+
+def test_32_transformer_learns_from_a_few_steps(dinos_dir, capsys):
+    report = load("32").main(steps=30, data_dir=dinos_dir, print_every=10)
+    assert abs(report["held_out_before"] - 3.2958) < 0.05  # log(27): uniform at first
+    assert report["held_out_after"] < report["held_out_before"] - 0.5
+    assert len(report["names"]) == 10
+    assert "held-out loss" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_32_transformer_full_run_generalizes_and_invents_names(dinos_dir):
+    report = load("32").main(data_dir=dinos_dir)
+    assert report["held_out_after"] < 1.9  # nats per character on names never trained on
+    assert sum(report["in_training_list"]) <= 5  # mostly new names, not copies
+    assert sum(name.endswith(("saurus", "don", "ops", "tor", "titan", "us")) for name in
+               report["names"]) >= 5  # fmt: skip

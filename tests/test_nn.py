@@ -271,6 +271,13 @@ def test_custom_init_function():
     assert layer.W.data.tolist() == [[1.0] * 3] * 2 and layer.init == "ones"
     with pytest.raises(ValueError, match=r"expected init to return W of shape \(n_out, n_in\)"):
         nn.Linear(3, 2, init=lambda n_out, n_in, rng=None, dtype=None: np.ones((n_in, n_out)))
+    # Conv2d draws W as (C_out, C_in * kh * kw) with the same initializers, then reshapes it
+    conv = nn.Conv2d(2, 4, 3, init=ones)
+    assert conv.W.shape == (4, 2, 3, 3) and conv.init == "ones" and conv.W.data.min() == 1.0
+    with pytest.raises(ValueError, match=r"Conv2d: expected init to return W of shape .*\(4, 18\)"):
+        nn.Conv2d(2, 4, 3, init=lambda n_out, n_in, rng=None, dtype=None: np.ones((n_in, n_out)))
+    with pytest.raises(ValueError, match="Conv2d: expected init to be one of"):
+        nn.Conv2d(2, 4, 3, init="kaiming")
 
 
 def test_float32_layers_stay_float32():

@@ -1,16 +1,22 @@
 """The training loop (``tinygrad_edu.train``): fit against a numpy gradient descent written here,
 the course's printout, progress display, input validation, predict and accuracy."""
 
+import gc
 import io
+import os
 import re
+import signal
+import sys
+import time
 
 import numpy as np
 import pytest
 
 from tinygrad_edu import losses, nn
+from tinygrad_edu.engine import is_grad_enabled
 from tinygrad_edu.optim import SGD
 from tinygrad_edu.tensor import Tensor
-from tinygrad_edu.train import History, accuracy, fit, predict
+from tinygrad_edu.train import History, TrainingInterrupted, accuracy, fit, predict
 
 
 def sigmoid(Z):
@@ -345,3 +351,491 @@ def test_accuracy_shape_errors_hint_at_rank_1_and_transposes():
 def test_history_defaults():
     history = History()
     assert history.costs == {} and history.all_costs == [] and not history.stopped_early
+
+
+# --- issue 11: Ctrl-C, labels the loss accepts, multi-class, mini-batches -------------------------
+
+
+def three_layer_model(seed=0):
+    rng = np.random.RandomState(seed)
+    return nn.Sequential(
+        nn.Linear(3, 8, init="course_small", rng=rng), nn.Tanh(),
+        nn.Linear(8, 8, init="course_small", rng=rng), nn.Tanh(),
+        nn.Linear(8, 1, init="course_small", rng=rng), nn.Sigmoid(),
+    )  # fmt: skip
+
+
+class LayerByLayerSGD:
+    """Plain gradient descent (with momentum), updating one parameter after another and calling
+    ``during(step, k)`` after the k-th: where a Ctrl-C could tear a step."""
+
+    def __init__(self, params, lr=0.5, momentum=0.9, during=None):
+        self.params, self.lr, self.momentum, self.during = list(params), lr, momentum, during
+        self.velocity = [np.zeros_like(p.data) for p in self.params]
+        self.steps = 0
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        for k, (p, v) in enumerate(zip(self.params, self.velocity, strict=True)):
+            v *= self.momentum
+            if self.during is not None:
+                self.during(self.steps, k)  # between the two halves of the velocity update too
+            v += p.grad
+            p.data = p.data - self.lr * v
+            if self.during is not None:
+                self.during(self.steps, k)
+        self.steps += 1
+
+
+def reference_trajectory(X, Y, steps):
+    """Parameters and velocities after each number of completed steps, and the costs."""
+    model = three_layer_model()
+    opt = LayerByLayerSGD(model.parameters())
+    snapshots = [([p.data.copy() for p in opt.params], [v.copy() for v in opt.velocity])]
+    costs = []
+    for _ in range(steps):
+        J = losses.binary_cross_entropy(model(Tensor(X)), Tensor(Y))
+        costs.append(J.item())
+        opt.zero_grad()
+        J.backward()
+        opt.step()
+        snapshots.append(([p.data.copy() for p in opt.params], [v.copy() for v in opt.velocity]))
+    return snapshots, costs
+
+
+def assert_state_is_step(opt, snapshots, steps, label):
+    params, velocity = snapshots[steps]
+    for k, p in enumerate(opt.params):
+        np.testing.assert_array_equal(p.data, params[k], err_msg=f"{label}: parameter {k}")
+        np.testing.assert_array_equal(opt.velocity[k], velocity[k], err_msg=f"{label}: v{k}")
+
+
+@pytest.fixture(autouse=True)
+def _python_handles_ctrl_c():
+    """Python's own SIGINT handler for every test here, whatever the test runner inherited: a
+    process started in the background (``cmd &`` in a script, nohup, some CI runners) ignores
+    SIGINT, and then no Ctrl-C reaches fit at all."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+class interrupted:  # noqa: N801 (used like pytest.raises)
+    """``with interrupted() as info:`` expects fit to raise TrainingInterrupted; a plain
+    KeyboardInterrupt fails the test instead of stopping the test run."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, err, tb):
+        assert kind is not None, "fit was not interrupted"
+        assert isinstance(err, TrainingInterrupted), f"{kind.__name__} instead"
+        self.value = err
+        return True
+
+
+def sigint():
+    signal.raise_signal(signal.SIGINT)  # delivered as a real Ctrl-C is: to the handler
+
+
+@pytest.mark.parametrize("at_step", [0, 1, 7])
+def test_ctrl_c_inside_a_step_completes_that_step(at_step, capsys):
+    """A Ctrl-C between two parameters' updates (or inside one's velocity update) waits for the
+    step to finish: every parameter and velocity is at step at_step + 1, none at at_step."""
+    X, Y = toy_data()
+    snapshots, costs = reference_trajectory(X, Y, at_step + 1)
+    for k_stop in range(6):
+        for half in range(2):
+            calls = []
+
+            def during(step, k, k_stop=k_stop, half=half, calls=calls):
+                calls.append((step, k))
+                if step == at_step and k == k_stop and calls.count((step, k)) == half + 1:
+                    sigint()
+
+            model = three_layer_model()
+            opt = LayerByLayerSGD(model.parameters(), during=during)
+            with interrupted() as info:
+                fit(model, losses.binary_cross_entropy, X, Y, optimizer=opt, num_iterations=50)
+            history = info.value.history
+            label = f"SIGINT at step {at_step}, parameter {k_stop}, half {half}"
+            assert history.steps == at_step + 1 and history.interrupted, label
+            assert_state_is_step(opt, snapshots, at_step + 1, label)
+            assert history.all_costs == costs[: at_step + 1], label
+    err = capsys.readouterr().err
+    assert "fit: interrupted (Ctrl-C) in iteration" in err and ".history" in err
+
+
+@pytest.mark.parametrize("where", ["forward", "loss", "backward"])
+def test_ctrl_c_outside_a_step_stops_at_once_with_the_last_completed_step(where):
+    X, Y = toy_data()
+    snapshots, costs = reference_trajectory(X, Y, 6)
+    for at in (0, 3, 5):
+        model = three_layer_model()
+        opt = LayerByLayerSGD(model.parameters())
+        calls = [0]
+
+        def forward_then_maybe_interrupt(X_in, model=model, calls=calls, at=at):
+            out = model(X_in)
+            if where == "forward" and calls[0] == at:
+                sigint()
+            calls[0] += 1
+            return out
+
+        def loss(A, Yt, calls=calls, at=at):
+            J = losses.binary_cross_entropy(A, Yt)
+            if where == "loss" and calls[0] - 1 == at:
+                raise KeyboardInterrupt  # raised by code, not a signal: also handled
+            if where == "backward" and calls[0] - 1 == at:
+                J = J + (A * 0).sum().__class__(0.0)  # a graph node whose backward we hook
+            return J
+
+        if where == "backward":
+            real_backward = Tensor.backward
+
+            def backward(self, *args, calls=calls, at=at, real_backward=real_backward, **kwargs):
+                if calls[0] - 1 == at:
+                    sigint()
+                return real_backward(self, *args, **kwargs)
+
+            patch = pytest.MonkeyPatch()
+            patch.setattr(Tensor, "backward", backward)
+        try:
+            with interrupted() as info:
+                fit(forward_then_maybe_interrupt, loss, X, Y, optimizer=opt, num_iterations=50)
+        finally:
+            if where == "backward":
+                patch.undo()
+        history = info.value.history
+        assert history.steps == at, (where, at)
+        assert_state_is_step(opt, snapshots, at, f"{where} at {at}")
+        assert history.all_costs == costs[: len(history.all_costs)]
+
+
+def _count_lines(run):
+    """Run ``run()`` under a tracer; return how many line events it executes."""
+    count = [0]
+
+    def tracer(frame, event, arg):
+        if event == "line":
+            count[0] += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        run()
+    finally:
+        sys.settrace(None)
+    return count[0]
+
+
+def test_ctrl_c_at_every_moment_of_a_training_run_never_tears_a_step():
+    """A real SIGINT raised after the k-th executed line of fit (its loop, the forward and
+    backward passes, the engine, the optimizer: every line of every function it calls), for k
+    spread over three whole iterations: each interrupted model equals the reference after
+    exactly history.steps updates, every parameter and velocity alike."""
+    X, Y = toy_data(m=20)
+    steps = 3
+    snapshots, costs = reference_trajectory(X, Y, steps)
+
+    def train(opt, model):
+        return fit(model, losses.binary_cross_entropy, X, Y, optimizer=opt,
+                   num_iterations=steps, file=io.StringIO())  # fmt: skip
+
+    model = three_layer_model()
+    total = _count_lines(lambda: train(LayerByLayerSGD(model.parameters()), model))
+    moments = sorted(set(np.linspace(0, total - 1, 400).astype(int)))
+    landed = []
+    for k in moments:
+        model = three_layer_model()
+        opt = LayerByLayerSGD(model.parameters())
+        seen = [0]
+
+        def tracer(frame, event, arg, k=k, seen=seen):
+            if event == "line":
+                seen[0] += 1
+                if seen[0] == k:
+                    sys.settrace(None)
+                    signal.raise_signal(signal.SIGINT)
+                    return None
+            return tracer
+
+        sys.settrace(tracer)
+        try:
+            history = train(opt, model)
+        except TrainingInterrupted as err:
+            history = err.history
+            landed.append(history.steps)
+        except KeyboardInterrupt:  # before training started (fit checking its arguments)
+            history = History()
+            landed.append("before")
+        finally:
+            sys.settrace(None)
+        label = f"SIGINT after line {k} of {total}"
+        assert_state_is_step(opt, snapshots, history.steps, label)
+        assert history.all_costs == costs[: len(history.all_costs)]
+        assert is_grad_enabled() and gc.isenabled(), f"{label}: grad mode or gc left off"
+    assert len(landed) >= 0.9 * len(moments)  # a SIGINT after fit's last line lands nowhere
+    assert {0, 1, 2, 3} <= set(landed) and landed.count("before") < 0.1 * len(landed)
+
+
+def test_ctrl_c_from_another_thread_at_random_times_never_tears_a_step():
+    """Real SIGINTs from a timer thread (as a terminal delivers Ctrl-C: asynchronously), at
+    random times during fit: every model equals the reference after history.steps updates."""
+    import threading
+
+    X, Y = toy_data(m=60)
+    steps = 60
+    snapshots, costs = reference_trajectory(X, Y, steps)
+    start = time.perf_counter()
+    model = three_layer_model()
+    fit(model, losses.binary_cross_entropy, X, Y,
+        optimizer=LayerByLayerSGD(model.parameters()), num_iterations=steps)  # fmt: skip
+    duration = time.perf_counter() - start
+    rng = np.random.default_rng(0)
+    interrupted_counts = []
+
+    def ctrl_c(signum, frame):  # Python's default handler, but only while fit's guard is on
+        if signal.getsignal(signal.SIGINT) is not ctrl_c:
+            raise KeyboardInterrupt
+
+    # A signal handler's exception raised inside a garbage-collector callback (hypothesis
+    # installs one) is "unraisable": Python drops it. Without collections, none is lost.
+    previous = signal.signal(signal.SIGINT, ctrl_c)
+    gc.disable()
+    try:
+        for trial in range(40):
+            model = three_layer_model()
+            opt = LayerByLayerSGD(model.parameters())
+            timer = threading.Timer(rng.uniform(0, 0.7 * duration), os.kill,
+                                    (os.getpid(), signal.SIGINT))  # fmt: skip
+            timer.start()
+            try:
+                history = fit(model, losses.binary_cross_entropy, X, Y, optimizer=opt,
+                              num_iterations=steps, file=io.StringIO())  # fmt: skip
+            except KeyboardInterrupt as err:
+                assert isinstance(err, TrainingInterrupted), "a plain KeyboardInterrupt"
+                history = err.history
+                interrupted_counts.append(history.steps)
+            finally:
+                timer.join()
+            assert_state_is_step(opt, snapshots, history.steps, f"trial {trial}")
+            assert history.all_costs == costs[: len(history.all_costs)]
+    finally:
+        gc.enable()
+        signal.signal(signal.SIGINT, previous)
+    assert interrupted_counts  # (how many land depends on the machine's load)
+
+
+def test_sigint_handler_is_restored_and_threads_are_left_alone():
+    before = signal.getsignal(signal.SIGINT)
+    X, Y = toy_data()
+    fit(logistic_model(), losses.binary_cross_entropy, X, Y, lr=0.1, num_iterations=3)
+    assert signal.getsignal(signal.SIGINT) is before
+    model = logistic_model()
+    with interrupted():
+        fit(model, losses.binary_cross_entropy, X, Y, lr=0.1, num_iterations=3,
+            callback=lambda i, cost: sigint())  # fmt: skip
+    assert signal.getsignal(signal.SIGINT) is before
+    import threading
+
+    results = []
+    thread = threading.Thread(
+        target=lambda: results.append(
+            fit(logistic_model(), losses.binary_cross_entropy, X, Y, lr=0.1, num_iterations=5)
+        )
+    )
+    thread.start()
+    thread.join()
+    assert len(results[0].all_costs) == 5
+
+
+def test_interrupted_fit_is_a_keyboard_interrupt_that_stops_a_sweep():
+    X, Y = toy_data()
+    trained = []
+    with pytest.raises(KeyboardInterrupt):
+        for lr in (0.1, 0.2, 0.3):
+            model = logistic_model()
+            trained.append(lr)
+            fit(model, losses.binary_cross_entropy, X, Y, lr=lr, num_iterations=20,
+                callback=lambda i, cost: i == 4 and sigint())  # fmt: skip
+    assert trained == [0.1]
+
+
+def numpy_softmax_regression(X, y, C, lr, num_iterations):
+    """Softmax regression by hand: Z = X W^T + b, cost = -mean log softmax(Z)[y]."""
+    m, n = X.shape
+    W, b, costs = np.zeros((C, n)), np.zeros(C), []
+    Y = np.eye(C)[y]
+    for _ in range(num_iterations):
+        Z = X @ W.T + b
+        Z = Z - Z.max(axis=1, keepdims=True)
+        P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+        costs.append(-np.mean(np.log(P[np.arange(m), y])))
+        dZ = (P - Y) / m
+        W, b = W - lr * dZ.T @ X, b - lr * dZ.sum(axis=0)
+    return W, b, costs
+
+
+def ten_class_data(m=50, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((m, 4))
+    y = (rng.integers(0, 10, m) + (X[:, 0] > 0) * 3) % 10
+    return X, y
+
+
+@pytest.mark.parametrize("label_form", ["int64", "int32", "uint8", "one-hot"])
+def test_fit_accepts_the_labels_cross_entropy_accepts(label_form):
+    X, y = ten_class_data()
+    labels = np.eye(10)[y] if label_form == "one-hot" else y.astype(label_form)
+    model = nn.Linear(4, 10, init="zeros")
+    history = fit(model, losses.cross_entropy, X, labels, lr=0.5, num_iterations=30)
+    W, b, costs = numpy_softmax_regression(X, y, 10, 0.5, 30)
+    assert history.all_costs == pytest.approx(costs, rel=1e-12)
+    np.testing.assert_allclose(model.W.data, W, rtol=1e-10, atol=1e-14)
+
+
+def test_fit_with_integer_labels_for_bce_still_converts_them():
+    X, Y = toy_data()
+    as_float = fit(logistic_model(), losses.binary_cross_entropy, X, Y, lr=0.1, num_iterations=5)
+    as_int = fit(
+        logistic_model(), losses.binary_cross_entropy, X, Y.astype(np.int64), lr=0.1,
+        num_iterations=5,
+    )  # fmt: skip
+    assert as_int.all_costs == as_float.all_costs
+
+
+def test_predict_is_the_argmax_for_several_outputs_and_accuracy_compares_classes():
+    X, y = ten_class_data(m=80)
+    model = nn.Linear(4, 10, init="zeros")
+    fit(model, losses.cross_entropy, X, y, lr=0.5, num_iterations=200)
+    predictions = predict(model, X)
+    Z = model(Tensor(X)).data
+    assert predictions.shape == (80,) and predictions.dtype == np.int64
+    np.testing.assert_array_equal(predictions, Z.argmax(axis=1))
+    expected = np.mean(Z.argmax(axis=1) == y)
+    assert accuracy(predictions, y) == expected
+    assert accuracy(predictions, np.eye(10)[y]) == expected  # one-hot labels
+    assert accuracy(predictions, y.reshape(-1, 1)) == expected  # a column of labels
+    assert 0.2 < expected < 1.0
+
+
+def test_predict_in_the_course_layout_and_its_axis_errors():
+    W = Tensor(np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]))  # 3 classes, n_x = 2
+
+    def course_layout_model(X):  # X (n_x, m) -> Z (C, m)
+        return W @ X
+
+    X = np.array([[2.0, 0.0, -1.0, 0.5], [0.0, 3.0, -1.0, 0.1]])  # (2, 4)
+    np.testing.assert_array_equal(predict(course_layout_model, X, axis=-1), [0, 1, 2, 0])
+    with pytest.raises(ValueError, match=r"the 2 examples of X along axis 0.*pass axis=-1"):
+        predict(course_layout_model, X)  # axis=0 is for batch-first data
+    # one output in the course's layout (1, m) stays a threshold, whatever the axis
+    assert predict(lambda X: X[:1], X).tolist() == [[1.0, 0.0, 0.0, 0.0]]  # A > 0.5 strictly
+
+
+def test_predict_of_a_single_example_with_several_classes():
+    model = nn.Linear(3, 5, init="zeros")
+    model.b.data = np.array([0.0, 0.0, 4.0, 0.0, 0.0])
+    assert predict(model, np.ones((1, 3))).tolist() == [2]
+
+
+def numpy_minibatch_logistic_regression(X, Y, lr, epochs, batch_size, seed):
+    """Course 2's model() loop for logistic regression, in its layout and with its seeding."""
+    X, Y = X.T, Y.T
+    n, m = X.shape
+    w, b, costs = np.zeros((n, 1)), 0.0, []
+    for _ in range(epochs):
+        seed = seed + 1
+        np.random.seed(seed)
+        permutation = list(np.random.permutation(m))
+        Xs, Ys = X[:, permutation], Y[:, permutation]
+        cost_total = 0.0
+        for k in range(0, m, batch_size):
+            Xb, Yb = Xs[:, k : k + batch_size], Ys[:, k : k + batch_size]
+            A = sigmoid(w.T @ Xb + b)
+            cost_total += np.sum(-Yb * np.log(A) - (1 - Yb) * np.log(1 - A))
+            mb = Xb.shape[1]
+            dw, db = Xb @ (A - Yb).T / mb, np.sum(A - Yb) / mb
+            w, b = w - lr * dw, b - lr * db
+        costs.append(cost_total / m)
+    return w, b, costs
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 8, 30, 64])
+def test_minibatches_replay_course_2s_random_mini_batches(batch_size):
+    X, Y = toy_data(m=30)
+    model = logistic_model()
+    history = fit(
+        model, losses.binary_cross_entropy, X, Y, lr=0.3, batch_size=batch_size, epochs=12,
+        shuffle="course", seed=10, print_every=5,
+    )  # fmt: skip
+    w, b, costs = numpy_minibatch_logistic_regression(X, Y, 0.3, 12, batch_size, 10)
+    assert history.all_costs == pytest.approx(costs, rel=1e-12)
+    assert list(history.costs) == [0, 5, 10, 11] and history.unit == "epoch"
+    assert history.steps == 12 * -(-30 // batch_size)
+    np.testing.assert_allclose(model[0].W.data, w.T, rtol=1e-10)
+
+
+def test_minibatches_print_per_epoch_and_leave_the_global_rng_alone(capsys):
+    X, Y = toy_data(m=30)
+    np.random.seed(123)
+    fit(logistic_model(), losses.binary_cross_entropy, X, Y, lr=0.3, batch_size=8, epochs=3,
+        shuffle="course", print_every=1, print_cost=True)  # fmt: skip
+    assert np.random.rand() == np.random.RandomState(123).rand()
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [f"Cost after epoch {e}" for e in range(3)]
+
+
+def test_shuffling_is_seedable():
+    X, Y = toy_data(m=40)
+
+    def run(**kwargs):
+        model = logistic_model()
+        fit(model, losses.binary_cross_entropy, X, Y, lr=0.3, batch_size=8, epochs=3, **kwargs)
+        return model[0].W.data.copy()
+
+    np.testing.assert_array_equal(run(seed=1), run(seed=1))
+    np.testing.assert_array_equal(
+        run(seed=np.random.default_rng(5)), run(seed=np.random.default_rng(5))
+    )
+    assert not np.array_equal(run(seed=1), run(seed=2))
+    np.testing.assert_array_equal(run(shuffle=False), run(shuffle=False, seed=99))
+
+
+def test_full_batch_epochs_equal_iterations():
+    X, Y = toy_data()
+    by_epochs = fit(logistic_model(), losses.binary_cross_entropy, X, Y, lr=0.1, epochs=20,
+                    shuffle=False)  # fmt: skip
+    by_iterations = fit(logistic_model(), losses.binary_cross_entropy, X, Y, lr=0.1,
+                        num_iterations=20)  # fmt: skip
+    assert by_epochs.all_costs == pytest.approx(by_iterations.all_costs, rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"num_iterations": 5, "epochs": 2}, ValueError, "num_iterations .* or epochs"),
+        ({"batch_size": 0}, ValueError, "batch_size to be a positive int"),
+        ({"batch_size": 4, "epochs": 0}, ValueError, "epochs to be a positive int"),
+        ({"batch_size": 4, "shuffle": "yes"}, ValueError, "shuffle=True, False or 'course'"),
+        ({"batch_size": 4, "shuffle": "course", "seed": 1.5}, TypeError, "int seed"),
+    ],
+)
+def test_minibatch_arguments_are_checked(kwargs, error, match):
+    X, Y = toy_data()
+    with pytest.raises(error, match=match):
+        fit(logistic_model(), losses.binary_cross_entropy, X, Y, lr=0.1, **kwargs)
+
+
+def test_ctrl_c_during_minibatches_keeps_the_epochs_so_far():
+    X, Y = toy_data(m=30)
+    model = logistic_model()
+    with interrupted() as info:
+        fit(model, losses.binary_cross_entropy, X, Y, lr=0.3, batch_size=8, epochs=10,
+            callback=lambda epoch, cost: epoch == 2 and sigint(), file=io.StringIO())  # fmt: skip
+    history = info.value.history
+    assert len(history.all_costs) == 3 and history.steps == 12 and history.unit == "epoch"

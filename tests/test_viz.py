@@ -304,6 +304,106 @@ def test_collapse_draws_one_box_per_layer_of_the_4_layer_model():
         assert re.search(rf"{a} -> {b}\b", collapsed), f"no edge {a} -> {b}"
 
 
+def _boxes_and_edges(source):
+    """``({node: title}, [(a, b), ...])``: a collapsed drawing's boxes and the edges between."""
+    titles = dict(re.findall(r"^\s*(layer\d+) \[label=<<B>(.*?)</B>", source, flags=re.M))
+    edges = re.findall(r"^\s*(layer\d+) -> (layer\d+)", source, flags=re.M)
+    return titles, edges
+
+
+def _assert_a_chain(source, expected_titles):
+    """The boxes, in this order, joined left to right by one edge each and nothing else."""
+    titles, edges = _boxes_and_edges(source)
+    by_title = {title: node for node, title in titles.items()}
+    assert sorted(titles.values()) == sorted(expected_titles), titles
+    chain = [by_title[title] for title in expected_titles]
+    assert sorted(edges) == sorted(zip(chain[:-1], chain[1:], strict=True)), edges
+
+
+def _box_ops(J, model):
+    """``{box title: [op names]}`` of ``to_dot(J, collapse=model)``."""
+    order = viz_graph._walk(J)
+    member, groups = viz_graph._assign_groups(order, model)
+    ops = {label: [] for label, _ in groups}
+    for t in order:
+        if t._op is not None and id(t) in member:
+            ops[groups[member[id(t)]][0]].append(t._op.name)
+    return ops
+
+
+def test_collapse_draws_the_digits_cnn_left_to_right():
+    """Pooling has no parameters but is a module of the model: a box of its own between the
+    convolutions; a convolution's padding and windows are in its box, the flatten in fc's."""
+    course4 = pytest.importorskip("tinygrad_edu.course.course4")
+    losses = pytest.importorskip("tinygrad_edu.losses")
+    rng = np.random.RandomState(0)
+    model = course4.DigitsCNN(rng=rng)
+    J = losses.cross_entropy(model(tg.Tensor(rng.rand(4, 1, 8, 8))), np.array([1, 2, 3, 4]))
+    J.backward()
+    source = viz.to_dot(J, collapse=model).source
+    _assert_a_chain(
+        source,
+        ["conv1: Conv2d", "pool1: MaxPool2d", "conv2: Conv2d", "pool2: MaxPool2d",
+         "fc: Linear 128 → 10", "after the layers"],
+    )  # fmt: skip
+    ops = _box_ops(J, model)
+    assert ops["pool1"] == ops["pool2"] == ["im2col", "reshape", "window_max"]
+    assert ops["conv2"][:3] == ["reshape", "pad", "im2col"] and ops["conv2"][-1] == "relu"
+    assert ops["fc"][0] == "reshape"  # the flatten
+    assert "getitem" in ops["output"] and "window_max" not in ops["output"]
+
+
+def test_collapse_draws_an_lstm_model_left_to_right():
+    """The recurrent layer's steps, gates and stacked output in its own box."""
+    nn = pytest.importorskip("tinygrad_edu.nn")
+    losses = pytest.importorskip("tinygrad_edu.losses")
+    rng = np.random.RandomState(0)
+
+    class CharLSTM(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(27, 8, rng=rng)
+            self.lstm = nn.LSTM(8, 16)
+            self.head = nn.Linear(16, 27, rng=rng)
+
+        def forward(self, idx):  # (T, N) -> logits (T * N, 27)
+            out, _ = self.lstm(self.embed(idx))
+            T, N, H = out.shape
+            return self.head(out.reshape(T * N, H))
+
+    model = CharLSTM()
+    J = losses.cross_entropy(model(rng.randint(0, 27, (5, 2))), rng.randint(0, 27, 10))
+    J.backward()
+    source = viz.to_dot(J, collapse=model).source
+    _assert_a_chain(
+        source, ["embed: Embedding", "lstm: LSTM", "head: Linear 16 → 27", "after the layers"]
+    )
+    ops = _box_ops(J, model)
+    assert ops["lstm"].count("sigmoid") == 5 and ops["lstm"].count("tanh") == 10  # 5 steps
+    assert "concatenate" in ops["lstm"]  # the stacked outputs
+
+
+def test_collapse_gives_a_batch_norm_its_normalization_and_dropout_a_box():
+    nn = pytest.importorskip("tinygrad_edu.nn")
+    losses = pytest.importorskip("tinygrad_edu.losses")
+    rng = np.random.RandomState(0)
+    model = nn.Sequential(
+        nn.Linear(6, 5, rng=rng), nn.BatchNorm1d(5), nn.ReLU(), nn.Dropout(0.5, rng=rng),
+        nn.Linear(5, 1, rng=rng),
+    )  # fmt: skip
+    model.train()
+    J = losses.binary_cross_entropy_with_logits(model(rng.rand(8, 6)), np.ones((8, 1)))
+    J.backward()
+    source = viz.to_dot(J, collapse=model).source
+    _assert_a_chain(
+        source,
+        ["layer 1: Linear 6 → 5", "layer 2: BatchNorm1d", "Dropout",
+         "layer 3: Linear 5 → 1", "after the layers"],
+    )  # fmt: skip
+    ops = _box_ops(J, model)
+    assert ops["layer 1"][-1] == "add" and ops["layer 2"][-1] == "relu"  # Z, then BN -> ReLU
+
+
 def test_collapse_with_a_mapping_of_parameter_lists():
     rng = np.random.RandomState(0)
     X = tg.Tensor(rng.rand(3, 5), name="X")  # the course's layout: X (n_x, m)

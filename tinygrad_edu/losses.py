@@ -298,7 +298,8 @@ def l2_regularization(params: Module | Any, lambd: float, m: int) -> Tensor:
 def one_hot(labels: Any, num_classes: int | None = None, *, axis: int = -1, dtype=np.float64):
     """Integer class labels as one-hot rows (or columns): ``[2, 0] -> [[0, 0, 1], [1, 0, 0]]``.
 
-    The course's ``convert_to_one_hot(Y, C)`` gives ``(C, m)``, classes in rows: pass
+    ``Tensor.one_hot`` (PyTorch's, int64) as a float target, in the course's layout if asked. The
+    course's ``convert_to_one_hot(Y, C)`` gives ``(C, m)``, classes in rows: pass
     ``axis=0``. The result is a constant Tensor (labels have no gradient), e.g. the
     probability targets of ``cross_entropy``.
 
@@ -319,24 +320,17 @@ def one_hot(labels: Any, num_classes: int | None = None, *, axis: int = -1, dtyp
     >>> one_hot(np.array([[1, 0]]), 2, axis=0).shape     # the course's (C, m)
     (2, 2)
     """
-    op = "one_hot"
-    raw = labels.data if isinstance(labels, Tensor) else np.asarray(labels)
-    if raw.dtype.kind == "f" and raw.size and np.array_equal(raw, np.round(raw)):
-        raw = raw.astype(np.int64)  # labels stored as floats (e.g. a Tensor of them)
-    if raw.dtype.kind not in "iub":
-        raise TypeError(f"{op}: expected integer class labels, got dtype {raw.dtype}.")
-    if raw.ndim == 2 and 1 in raw.shape:
-        raw = raw.reshape(-1)
-    if num_classes is None:
-        num_classes = int(raw.max()) + 1 if raw.size else 0
-    if raw.size and (raw.min() < 0 or raw.max() >= num_classes):
+    if axis not in (0, -1):
         raise ValueError(
-            f"{op}: expected labels in [0, {num_classes}), got values in [{raw.min()}, "
-            f"{raw.max()}]."
+            f"one_hot: expected axis -1 (classes last) or 0 (classes first), got {axis}."
         )
-    out = np.eye(num_classes, dtype=dtype)[raw.astype(np.intp)]  # (..., C)
+    raw = labels.data if isinstance(labels, Tensor) else np.asarray(labels)
+    if raw.dtype.kind == "b":
+        raw = raw.astype(np.int64)  # True/False labels are classes 1 and 0
+    if raw.ndim == 2 and 1 in raw.shape:
+        raw = raw.reshape(-1)  # the course's Y (1, m) or (m, 1)
+    # Tensor.one_hot checks the labels (whole numbers in [0, num_classes)) and encodes them
+    out = Tensor(raw).one_hot(-1 if num_classes is None else num_classes, dtype=dtype).data
     if axis == 0:
-        out = np.moveaxis(out, -1, 0)  # (C, ...)
-    elif axis != -1:
-        raise ValueError(f"{op}: expected axis -1 (classes last) or 0 (classes first), got {axis}.")
-    return Tensor(np.ascontiguousarray(out))
+        out = np.ascontiguousarray(np.moveaxis(out, -1, 0))  # (C, ...)
+    return Tensor(out)

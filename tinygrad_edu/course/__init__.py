@@ -30,7 +30,7 @@ The cat models need the course's ``train_catvnoncat.h5`` and ``test_catvnoncat.h
 """
 
 from tinygrad_edu.course.cli import add_parser, run
-from tinygrad_edu.course.common import CourseResult, SweepResult, percent
+from tinygrad_edu.course.common import CourseResult, SweepResult, ValuesResult, has_curve, percent
 from tinygrad_edu.course.course1 import (
     SWEEP_SIZES,
     deep,
@@ -56,10 +56,12 @@ __all__ = [
     "DinosaurusResult",
     "StepByStepResult",
     "SweepResult",
+    "ValuesResult",
     "add_parser",
     "deep",
     "deep_network",
     "dinosaurus",
+    "has_curve",
     "logistic_regression",
     "percent",
     "planar",

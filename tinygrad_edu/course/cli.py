@@ -3,29 +3,47 @@
 Layer: ``course``. Every run in ``MODELS`` is a function that trains and returns a result with
 ``to_json()``, ``summary_lines()`` and ``curves()``; this module passes it the options it accepts
 (``data_dir``, ``num_iterations``, ``learning_rate``, ``print_cost``, ``progress``) and prints.
+
+Every argument, and the ``--plot`` target, is checked before training starts; errors are one
+line, exit status 2 for the command line and 1 for what happens while running. ``--json`` prints
+strict JSON: a cost that became NaN or infinite is ``null`` there, and ``non_finite`` says which
+and what it was. Ctrl-C stops with the costs so far (printed, and in ``--json`` and ``--plot``),
+exit status 130. Training uses as many BLAS threads as the machine has idle cores (``--threads``
+sets it; ``OPENBLAS_NUM_THREADS`` and friends are respected).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
 import inspect
 import json
+import math
+import os
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
-from tinygrad_edu import data
+from tinygrad_edu import data, train
 from tinygrad_edu.course.registry import MODELS
 
+PLOT_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "webp", "tif", "tiff", "eps", "ps")
+THREAD_ENV_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
-def _positive(kind: type) -> Callable[[str], Any]:
+
+def _number(kind: type, what: str) -> Callable[[str], Any]:
+    """An argparse type: a finite number > 0 of ``kind`` (``inf`` and ``nan`` are refused)."""
+
     def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not (math.isfinite(value) and value > 0):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
         return value
 
     parse.__name__ = kind.__name__
@@ -34,7 +52,7 @@ def _positive(kind: type) -> Callable[[str], Any]:
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``course NAME [--data DIR] [--iterations N] [--learning-rate LR] [--json]
-    [--plot FILE]`` on the ``tinygrad-edu`` command line."""
+    [--plot FILE] [--threads N]`` on the ``tinygrad-edu`` command line."""
     parser = subparsers.add_parser(
         "course",
         help="reproduce one of the course's models with autograd",
@@ -53,14 +71,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--iterations",
-        type=_positive(int),
+        type=_number(int, "a whole number of iterations >= 1"),
         metavar="N",
         default=None,
         help="number of iterations (default: the course's)",
     )
     parser.add_argument(
         "--learning-rate",
-        type=_positive(float),
+        type=_number(float, "a finite learning rate > 0, such as 0.0075"),
         metavar="LR",
         default=None,
         help="learning rate (default: the course's)",
@@ -74,12 +92,37 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         default=None,
         help="save the cost curve to FILE (.png, .svg, .pdf; needs matplotlib)",
     )
+    parser.add_argument(
+        "--threads",
+        type=_number(int, "a whole number of threads >= 1"),
+        metavar="N",
+        default=None,
+        help="BLAS threads for the matrix products (default: the idle cores, at most 4)",
+    )
     parser.set_defaults(run=run)
     return parser
 
 
+def check_run_options(fn: Callable[..., Any], args: argparse.Namespace) -> None:
+    """Refuse, before running, an option that the run ``args.name`` cannot honour: ``--plot`` on
+    a run without a cost curve (``common.has_curve``). A usage error: one line on stderr, exit
+    status 2 (``SystemExit``, as argparse's own errors)."""
+    from tinygrad_edu.course.common import has_curve
+
+    if args.plot and not has_curve(fn):
+        print(
+            f"tinygrad-edu course {args.name}: error: --plot: {args.name} computes the "
+            f"assignment's values without training, so it has no cost curve to draw; drop --plot "
+            f"(--json gives the values).",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+
+
 def _options(fn: Callable[..., Any], args: argparse.Namespace) -> dict[str, Any]:
-    """The command-line options that ``fn`` accepts, under its parameter names."""
+    """The command-line options that ``fn`` accepts, under its parameter names (after
+    ``check_run_options``)."""
+    check_run_options(fn, args)
     params = inspect.signature(fn).parameters
     takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
     wanted = {
@@ -98,31 +141,180 @@ def _options(fn: Callable[..., Any], args: argparse.Namespace) -> dict[str, Any]
     return options
 
 
+class UsageError(Exception):
+    """A command-line argument that cannot work (exit status 2)."""
+
+
+def check_plot_target(text: str) -> Path:
+    """Refuse, before any training, a ``--plot`` target that cannot be written.
+
+    Raises:
+        UsageError: a folder, an unknown or missing suffix, a folder path through a file, or a
+            place where no file can be created (the reason is the system's).
+        ImportError: matplotlib is not installed.
+    """
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise UsageError(f"--plot: expected an image file, got the folder {text!r}; pass e.g. "
+                         f"{str(path / 'costs.png')!r}")  # fmt: skip
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in PLOT_FORMATS:
+        got = f"'.{suffix}'" if suffix else "no suffix"
+        raise UsageError(
+            f"--plot: expected a file name ending in .png, .svg or .pdf (or "
+            f"{', '.join('.' + f for f in PLOT_FORMATS[3:])}), got {text!r} ({got})"
+        )
+    if importlib.util.find_spec("matplotlib") is None:
+        raise ImportError('--plot: cost curves need matplotlib: pip install "tinygrad_edu[plot]"')
+    folder = path.parent
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(
+            f"--plot: cannot write {text!r}: {str(existing)!r} is a file, not a folder"
+        )
+    try:  # the only reliable test of "can a file be created there" is to create one
+        if existing == folder:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".tinygrad-edu-plot-"):
+                pass
+        else:
+            os.rmdir(tempfile.mkdtemp(dir=existing, prefix=".tinygrad-edu-plot-"))
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise UsageError(f"--plot: cannot write {text!r}: {reason} ({existing})") from None
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError(f"--plot: cannot write {text!r}: permission denied")
+    return path
+
+
+def blas_threads(requested: int | None = None) -> int | None:
+    """The BLAS threads for a training run; None leaves BLAS alone.
+
+    ``requested`` (``--threads``) wins; an ``OPENBLAS_NUM_THREADS``-like variable is the user's
+    choice and is kept (None). Otherwise: the cores that are idle (cores minus the 1-minute load
+    average), between 1 and 4. The course's products are small: extra threads gain little on a
+    quiet machine, and on a busy one OpenBLAS's threads spin waiting for each other and make
+    training 2 to 50 times slower.
+    """
+    if requested is not None:
+        return requested
+    if any(os.environ.get(name) for name in THREAD_ENV_VARS):
+        return None
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on every system
+        load = 0.0
+    return max(1, min(4, int(cores - load)))
+
+
+@contextlib.contextmanager
+def limit_blas_threads(threads: int | None) -> Iterator[None]:
+    """Run the block with ``threads`` BLAS threads (via threadpoolctl, when installed)."""
+    if threads is None:
+        yield
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=threads, user_api="blas"):
+        yield
+
+
+def strict_json(report: dict[str, Any]) -> str:
+    """The report as strict JSON (RFC 8259 has no NaN or Infinity): non-finite numbers become
+    ``null`` and ``non_finite`` maps their dotted paths to what they were.
+
+    >>> strict_json({"costs": {"0": 0.69, "1": float("nan")}})
+    '{"costs": {"0": 0.69, "1": null}, "non_finite": {"costs.1": "NaN"}}'
+    """
+    found: dict[str, str] = {}
+
+    def clean(value: Any, where: str) -> Any:
+        if isinstance(value, dict):
+            return {k: clean(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [clean(v, f"{where}.{i}") for i, v in enumerate(value)]
+        if isinstance(value, float) and not math.isfinite(value):
+            found[where] = (
+                "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+            )
+            return None
+        return value
+
+    cleaned = clean(report, "")
+    if found:
+        cleaned["non_finite"] = found
+    return json.dumps(cleaned, allow_nan=False)
+
+
+def _interrupted_report(name: str, history: train.History) -> dict[str, Any]:
+    return {
+        "model": name,
+        "costs": {str(i): c for i, c in history.costs.items()},
+        "interrupted": True,
+        "iterations_completed": history.steps,
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     """Train the model ``args.name`` and report it; returns the exit code."""
-    name = args.name
-    fn = MODELS[name]
+    prog = f"tinygrad-edu course {args.name}"
+    fn = MODELS[args.name]
+
+    def fail(message: object, code: int) -> int:
+        print(f"{prog}: error: {' '.join(str(message).split())}", file=sys.stderr)
+        return code
+
     try:
-        result = fn(**_options(fn, args))
-    except (FileNotFoundError, ImportError) as err:  # no data, or no optional reader for it
-        print(f"tinygrad-edu course {name}: {err}", file=sys.stderr)
-        return 2
+        plot = check_plot_target(args.plot) if args.plot else None
+    except UsageError as err:
+        return fail(err, 2)
+    except ImportError as err:
+        return fail(err, 1)
+    try:
+        with limit_blas_threads(blas_threads(args.threads)):
+            result = fn(**_options(fn, args))
+    except FileNotFoundError as err:  # no data folder, or it lacks the files: the argument
+        return fail(err, 2)
+    except (ImportError, ValueError) as err:  # no reader for the data, or a damaged file
+        return fail(err, 1)
+    except train.TrainingInterrupted as err:
+        history = err.history
+        if args.json:
+            print(strict_json(_interrupted_report(args.name, history)))
+        if plot is not None and history.all_costs:
+            from tinygrad_edu.viz import plot_costs
+
+            plot_costs(history.all_costs, plot, title=f"{args.name}: cost (interrupted)")
+        shown = where = ""
+        if history.costs:
+            last = max(history.costs)
+            shown = f"; last recorded cost {history.costs[last]:f} at iteration {last}"
+        if plot is not None and history.all_costs:
+            where = f" and the cost curve is in {plot}"
+        print(
+            f"{prog}: interrupted (Ctrl-C) after {history.steps} iterations{shown}; the costs "
+            f"so far were printed{where}.",
+            file=sys.stderr,
+        )
+        return 130
     if args.json:
-        print(json.dumps(result.to_json()))
+        print(strict_json(result.to_json()))
     else:
         for line in result.summary_lines():
             print(line)
-    if args.plot:
+    sys.stdout.flush()  # the results are out before the plot is written, whatever happens to it
+    if plot is not None:
+        from tinygrad_edu.viz import plot_costs  # matplotlib is optional: import when asked
+
         try:
-            from tinygrad_edu.viz import plot_costs  # matplotlib is optional: import when asked
-        except ImportError as err:
-            print(f"tinygrad-edu course {name}: --plot: {err}", file=sys.stderr)
-            return 1
-        try:
-            plot_costs(result.curves(), args.plot, title=f"{name}: cost per iteration")
-        except (ImportError, ValueError) as err:  # no matplotlib, or a run without costs
-            print(f"tinygrad-edu course {name}: --plot: {err}", file=sys.stderr)
-            return 1
+            plot_costs(result.curves(), plot, title=f"{args.name}: cost per iteration")
+        except ValueError as err:  # a run without costs to draw
+            return fail(f"--plot: {err}", 1)
         if not args.json:
             print(f"Cost curve written to {args.plot}")
         for what, path in getattr(result, "extra_pictures", lambda _: [])(args.plot):

@@ -14,6 +14,21 @@ from typing import Any
 from tinygrad_edu import nn
 
 
+def has_curve(run: Callable[..., Any]) -> bool:
+    """Whether a course run trains, so that ``--plot`` has a cost curve to draw.
+
+    A run that only computes an assignment's values (``conv-step-by-step``, ``rnn-step-by-step``,
+    ``gradient-check``) declares ``has_curve = False`` on its function; the command line then
+    refuses ``--plot`` before running it.
+
+    >>> def values(**_): ...
+    >>> values.has_curve = False
+    >>> has_curve(values), has_curve(lambda **_: None)
+    (False, True)
+    """
+    return bool(getattr(run, "has_curve", True))
+
+
 def percent(fraction: float) -> str:
     """A percentage as the course prints it (99.04306220095694 %), minus float noise: 249/400
     gives 62.25 %, not 62.25000000000001 % (100 * 0.6225 is not exact in binary).
@@ -24,6 +39,28 @@ def percent(fraction: float) -> str:
     value = 100 * fraction
     short = float(f"{value:.12g}")
     return f"{short if abs(short - value) <= 4 * math.ulp(value) else value} %"
+
+
+@dataclass
+class ValuesResult:
+    """What a run returns that computes an assignment's values without training (its function
+    declares ``has_curve = False``): the values, keyed as ``--json`` prints them.
+
+    Attributes:
+        values: ``{key: value}`` in the assignment's order; arrays as nested lists.
+        model: the run's name, e.g. ``"conv-step-by-step"``.
+    """
+
+    values: dict[str, Any]
+    model: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"model": ..., key: value, ...}``."""
+        return {"model": self.model, **self.values}
+
+    def curves(self) -> dict:
+        """Nothing to plot: no training happens."""
+        return {}
 
 
 @dataclass

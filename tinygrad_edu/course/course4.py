@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_edu import data, losses, nn, optim
-from tinygrad_edu.course.common import CourseResult
+from tinygrad_edu.course.common import CourseResult, ValuesResult
 from tinygrad_edu.engine import no_grad
 from tinygrad_edu.nn import functional as F  # noqa: N812 (PyTorch's spelling)
 from tinygrad_edu.tensor import Tensor
@@ -124,15 +124,10 @@ def pool_backward(
 
 
 @dataclass
-class StepByStepResult:
-    """The values of the week 1 fixtures, keyed as ``--json`` prints them."""
+class StepByStepResult(ValuesResult):
+    """The values of the week 1 fixtures, keyed as ``--json`` prints them (shapes as lists)."""
 
-    values: dict[str, Any]
     model: str = "conv-step-by-step"
-
-    def to_json(self) -> dict[str, Any]:
-        """``{"model": ..., key: value}``; arrays as nested lists, shapes as lists."""
-        return {"model": self.model, **self.values}
 
     def summary_lines(self) -> list[str]:
         """One line per value, as the assignment prints them."""
@@ -144,10 +139,6 @@ class StepByStepResult:
             text = np.array2string(np.asarray(value), precision=8, separator=", ")
             lines.append(f"{key} = {text}" if "\n" not in text else f"{key} =\n{text}")
         return lines
-
-    def curves(self) -> dict:
-        """No training here, so no cost curve."""
-        return {}
 
 
 def conv_step_by_step(**show: Any) -> StepByStepResult:
@@ -259,39 +250,6 @@ class DigitsCNN(nn.Module):
         return self.fc(P2.flatten(1))  # (m, 128) -> (m, 10)
 
 
-class _Adam:
-    """Adam (Kingma and Ba), course 2's update: v = b1 v + (1 - b1) dW, s = b2 s + (1 - b2) dW^2,
-    W -= lr * v_hat / (sqrt(s_hat) + eps), bias-corrected. Kept here until ``optim`` has it."""
-
-    def __init__(self, params, lr: float, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.params, self.lr, self.beta1, self.beta2, self.eps = list(params), lr, beta1, beta2, eps
-        self.v = [np.zeros_like(p.data) for p in self.params]
-        self.s = [np.zeros_like(p.data) for p in self.params]
-        self.t = 0
-
-    def step(self) -> None:
-        self.t += 1
-        c1, c2 = 1 - self.beta1**self.t, 1 - self.beta2**self.t
-        for p, v, s in zip(self.params, self.v, self.s, strict=True):
-            if p.grad is None:
-                continue
-            v *= self.beta1
-            v += (1 - self.beta1) * p.grad
-            s *= self.beta2
-            s += (1 - self.beta2) * p.grad**2
-            p.data = p.data - self.lr * (v / c1) / (np.sqrt(s / c2) + self.eps)
-
-    def zero_grad(self) -> None:
-        for p in self.params:
-            p.grad = None
-
-
-def _make_adam(params, lr: float):
-    """``optim.Adam`` once the optimizers have it; the update above until then."""
-    adam = getattr(optim, "Adam", None)
-    return adam(params, lr=lr) if adam is not None else _Adam(params, lr)
-
-
 def _accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray, batch: int = 512) -> float:
     with no_grad():
         hits = sum(
@@ -354,7 +312,7 @@ def cnn_digits(
     """
     digits = data.load_digits(seed=seed)
     model = DigitsCNN(rng=np.random.RandomState(seed))
-    optimizer = _make_adam(model.parameters(), learning_rate)
+    optimizer = optim.Adam(model.parameters(), lr=learning_rate)
     order = np.random.RandomState(seed)
     costs: dict[int, float] = {}
     all_costs: list[float] = []
@@ -395,6 +353,8 @@ def cnn_digits(
         test_images=digits.test_x,
     )
 
+
+conv_step_by_step.has_curve = False  # values, not a training: nothing for --plot to draw
 
 MODELS: dict[str, Callable[..., Any]] = {
     "conv-step-by-step": conv_step_by_step,

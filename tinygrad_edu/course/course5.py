@@ -34,6 +34,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from tinygrad_edu import data, optim
+from tinygrad_edu.course.common import ValuesResult
 from tinygrad_edu.engine import no_grad
 from tinygrad_edu.nn import functional
 from tinygrad_edu.tensor import Tensor, concatenate, stack
@@ -179,7 +180,7 @@ def _pick(grad: np.ndarray, *index: int) -> float | list[float]:
 
 
 @dataclass
-class StepByStepResult:
+class StepByStepResult(ValuesResult):
     """The values of "Building your Recurrent Neural Network - Step by Step".
 
     Attributes:
@@ -188,13 +189,8 @@ class StepByStepResult:
         seconds: time taken.
     """
 
-    values: dict[str, Any]
-    seconds: float = 0.0
     model: str = "rnn-step-by-step"
-
-    def to_json(self) -> dict[str, Any]:
-        """``{"model": "rnn-step-by-step", <key>: <value>, ...}``."""
-        return {"model": self.model, **self.values}
+    seconds: float = 0.0
 
     def summary_lines(self) -> list[str]:
         """One line per value, as the course prints them (``a_next[4] = [...]``)."""
@@ -210,10 +206,6 @@ class StepByStepResult:
                 base, index = _course_index(name)
                 lines.append(f"{function}: {base}{index} = {_show(value)}")
         return lines
-
-    def curves(self) -> dict[str, list[float]]:
-        """Nothing to plot: no training happens here."""
-        return {}
 
 
 def _split_key(key: str) -> tuple[str, str]:
@@ -391,6 +383,8 @@ def clip(gradients: dict[str, np.ndarray], max_value: float) -> dict[str, np.nda
 
     Clipping each element keeps one exploding step through time from throwing the weights far
     away (exploding gradients); it changes the direction of the step, unlike clipping the norm.
+    On tensors, ``optim.clip_grad_value_(params, max_value)`` does the same to each ``.grad``
+    (``optimize`` uses it).
 
     >>> g = {"dWax": np.array([[-12.0, 3.0]]), "db": np.array([[7.0]])}
     >>> clip(g, 5)["dWax"].tolist(), g["db"].tolist()
@@ -514,7 +508,8 @@ def optimize(
     for p in params:
         p.grad = None
     loss.backward()
-    gradients = clip({"d" + k: parameters[k].grad for k in PARAMETER_NAMES}, 5)
+    optim.clip_grad_value_(params, 5)  # the course's clip(gradients, 5): each element in [-5, 5]
+    gradients = {"d" + k: parameters[k].grad for k in PARAMETER_NAMES}
     optim.SGD(params, lr=learning_rate).step()  # W = W - lr * dW, the course's update
     return loss.item(), gradients, a_last.data
 
@@ -715,6 +710,8 @@ def dinosaurus(
         seconds=seconds,
     )
 
+
+rnn_step_by_step.has_curve = False  # values, not a training: nothing for --plot to draw
 
 MODELS: dict[str, Callable[..., Any]] = {
     "rnn-step-by-step": rnn_step_by_step,

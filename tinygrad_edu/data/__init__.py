@@ -19,24 +19,40 @@ course's formulas do; ``"batch"`` puts them in rows, ``X (m, n_x)`` and ``Y (m, 
 layers expect.
 
 The data location is never built in: pass a folder (``data_dir=...``, ``--data DIR`` on a command
-line) or set the ``TINYGRAD_EDU_DATA`` environment variable; either may hold the files itself or
-be a parent folder with one subfolder per data set (``catvnoncat/``, ``course2/``, ``dinos/``).
+line) or set the ``TINYGRAD_EDU_DATA`` environment variable; either may hold the files itself, be
+a parent folder with one subfolder per data set (``catvnoncat/``, ``course2/``, ``dinos/``), or be
+one data set's folder with the others beside it: one rule for every loader (`find_dataset_dir`).
 h5py is imported only when the cat files are read (``pip install "tinygrad_edu[data]"``);
 scikit-learn and scipy only for course 2's data (``pip install "tinygrad_edu[course2]"``).
 """
 
 from tinygrad_edu.data.batches import minibatches, validate_xy
 from tinygrad_edu.data.cats import CAT_FILES, IMAGE_SHAPE, CatData, find_data_dir, load_catvnoncat
-from tinygrad_edu.data.course2 import Course2Data, load_2d_dataset, load_circles, load_moons
+from tinygrad_edu.data.course2 import (
+    MAT_FILE,
+    Course2Data,
+    load_2d_dataset,
+    load_circles,
+    load_moons,
+)
 from tinygrad_edu.data.digits import DigitsData, load_digits
 from tinygrad_edu.data.dinos import DINOS_FILE, CharData, find_data_file, load_dinos
 from tinygrad_edu.data.files import DATA_ENV_VAR
 from tinygrad_edu.data.locate import find_dataset_dir
 from tinygrad_edu.data.planar import planar_flower
 
+DATA_SETS: dict[str, tuple[str, ...]] = {
+    "catvnoncat": CAT_FILES,
+    "course2": (MAT_FILE,),
+    "dinos": (DINOS_FILE,),
+}
+"""The data sets read from files, by folder name (``catvnoncat``, ``course2``, ``dinos``): the
+files each needs. ``find_dataset_dir(DATA_SETS[name], name)`` finds any of them."""
+
 __all__ = [
     "CAT_FILES",
     "DATA_ENV_VAR",
+    "DATA_SETS",
     "DINOS_FILE",
     "IMAGE_SHAPE",
     "CatData",

@@ -14,15 +14,22 @@ import numpy as np
 
 from tinygrad_edu.data.batches import _check_xy
 from tinygrad_edu.data.files import DATA_ENV_VAR, LAYOUTS, _check_sha256sums
+from tinygrad_edu.data.locate import find_dataset_dir
 
 CAT_FILES = ("train_catvnoncat.h5", "test_catvnoncat.h5")
 IMAGE_SHAPE = (64, 64, 3)
+# The course's files hold 209 training and 50 test images. Shapes are checked against these
+# before anything is read, so a small file that declares 10^8 images fails at once instead of
+# allocating terabytes; smaller files (a subset, or tests' synthetic files) are fine.
+COURSE_EXAMPLES = {"train": 209, "test": 50}
+_MAX_CLASSES = 16  # list_classes holds 2 names; a few more are still readable, 10^6 are not
 _FIX_HINT = (
     f"Pass --data DIR (data_dir=DIR in Python) or set {DATA_ENV_VAR}=DIR, where DIR is the folder "
     f"holding {CAT_FILES[0]} and {CAT_FILES[1]} (the 'datasets' folder of the course's week 2 and "
     "week 4 assignments)."
 )
 _REDOWNLOAD_HINT = "The file is damaged or is not the course's; copy it again from the course."
+CAT_DATASET = "catvnoncat"  # the cats' folder in a parent data folder
 
 
 # ---------------------------------------------------------------------------------------------
@@ -75,7 +82,8 @@ def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     """Return the folder holding the cat vs non-cat files.
 
     Looks at ``data_dir`` if given, else at the ``TINYGRAD_EDU_DATA`` environment variable;
-    never at a built-in location.
+    never at a built-in location: that folder, its ``catvnoncat/`` subfolder or a ``catvnoncat/``
+    folder beside it (every data set's rule: see ``data.locate``).
 
     Args:
         data_dir: Folder holding ``train_catvnoncat.h5`` and ``test_catvnoncat.h5``.
@@ -94,29 +102,7 @@ def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
         FileNotFoundError: find_data_dir: expected a folder holding train_catvnoncat.h5 and \
 test_catvnoncat.h5, got /no/such/dir (the data_dir argument), which does not exist. Pass --data ...
     """
-    if data_dir is not None:
-        source = "the data_dir argument"
-    elif os.environ.get(DATA_ENV_VAR):
-        data_dir, source = os.environ[DATA_ENV_VAR], f"the {DATA_ENV_VAR} environment variable"
-    else:
-        raise FileNotFoundError(
-            f"find_data_dir: expected a folder holding {CAT_FILES[0]} and {CAT_FILES[1]}, got "
-            f"none: no data_dir was passed and {DATA_ENV_VAR} is not set. {_FIX_HINT}"
-        )
-    path = Path(data_dir).expanduser()
-    wanted = f"find_data_dir: expected a folder holding {CAT_FILES[0]} and {CAT_FILES[1]}"
-    if not path.exists():
-        problem = "which does not exist"
-    elif not path.is_dir():
-        problem = "which is a file, not a folder (pass the folder that holds the files)"
-    else:
-        missing = [name for name in CAT_FILES if not (path / name).is_file()]
-        if not missing:
-            return path
-        if all((path / "catvnoncat" / name).is_file() for name in CAT_FILES):
-            return path / "catvnoncat"  # a parent data folder (see data.locate)
-        problem = f"which lacks {' and '.join(missing)}"
-    raise FileNotFoundError(f"{wanted}, got {path} ({source}), {problem}. {_FIX_HINT}")
+    return find_dataset_dir(CAT_FILES, CAT_DATASET, data_dir, op="find_data_dir", hint=_FIX_HINT)
 
 
 def load_catvnoncat(
@@ -212,6 +198,7 @@ def _read_split(h5py, path: Path, split: str) -> tuple[np.ndarray, np.ndarray, t
                     f"{op}: expected datasets {required} in {path}, got {found} (missing "
                     f"{missing}). Is this the course's {path.name}? {_REDOWNLOAD_HINT}"
                 )
+            _check_declared(f[x_key], f[y_key], f.get("list_classes"), split, path)
             x, y = f[x_key][()], f[y_key][()]
             raw_classes = f["list_classes"][()] if split == "test" else ()
     except OSError as err:
@@ -242,6 +229,42 @@ def _read_split(h5py, path: Path, split: str) -> tuple[np.ndarray, np.ndarray, t
             f"{_REDOWNLOAD_HINT}"
         )
     return x, y, classes
+
+
+def _check_declared(x_set, y_set, classes_set, split: str, path: Path) -> None:
+    """Check the shapes and types a file declares against the course's, before reading them."""
+    op, most = "load_catvnoncat", COURSE_EXAMPLES[split]
+    x_name, y_name = f"{split}_set_x in {path}", f"{split}_set_y in {path}"
+    for dataset, name in ((x_set, x_name), (y_set, y_name)):
+        dtype = dataset.dtype
+        if dtype.kind not in "biuf" or dtype.itemsize > 8:
+            raise ValueError(
+                f"{op}: expected numbers in {name}, got dtype {dtype}. {_REDOWNLOAD_HINT}"
+            )
+    shape = x_set.shape
+    if shape is None or len(shape) != 4 or tuple(shape[1:]) != IMAGE_SHAPE:
+        raise ValueError(
+            f"{op}: expected {x_name} of shape (N, 64, 64, 3), got {shape}. {_REDOWNLOAD_HINT}"
+        )
+    if shape[0] > most:
+        gib = shape[0] * int(np.prod(IMAGE_SHAPE)) * 8 / 2**30
+        raise ValueError(
+            f"{op}: expected {x_name} of shape ({most}, 64, 64, 3) as in the course (at most "
+            f"{most} images), got a declared shape {shape} ({gib:,.2f} GiB as float64); "
+            f"not read. {_REDOWNLOAD_HINT}"
+        )
+    if y_set.shape is None or len(y_set.shape) != 1 or y_set.shape[0] > most:
+        raise ValueError(
+            f"{op}: expected {y_name} of shape (N,) with N <= {most} as in the course, got "
+            f"{y_set.shape} (declared; not read). {_REDOWNLOAD_HINT}"
+        )
+    if classes_set is not None and split == "test":
+        shape, dtype = classes_set.shape, classes_set.dtype
+        if shape is None or len(shape) != 1 or shape[0] > _MAX_CLASSES or dtype.itemsize > 256:
+            raise ValueError(
+                f"{op}: expected list_classes in {path} of shape (2,) (the names 'non-cat' and "
+                f"'cat'), got a declared shape {shape} of {dtype}; not read. {_REDOWNLOAD_HINT}"
+            )
 
 
 def _preprocess(

@@ -8,19 +8,20 @@ values 0..16, ten classes. scikit-learn is an optional extra, imported only here
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 DIGITS_SHAPE = (8, 8)
 
 
-@dataclass
-class DigitsData:
-    """A seeded train/test split of the digits.
+class DigitsData(NamedTuple):
+    """A seeded train/test split of the digits; unpacks as ``train_x, train_y, test_x, test_y``
+    (as course 2's ``Course2Data``).
 
     Attributes:
-        train_x: ``(m_train, 1, 8, 8)`` (NCHW) or ``(m_train, 8, 8, 1)`` (NHWC), in [0, 1].
+        train_x: ``(m_train, 1, 8, 8)`` (NCHW) or ``(m_train, 8, 8, 1)`` (NHWC), in [0, 1];
+            ``(m_train, 64)`` flattened (one row of pixels per example, row by row).
         train_y: ``(m_train,)`` integer labels 0..9.
         test_x: the held-out images, as ``train_x``.
         test_y: their labels.
@@ -33,9 +34,17 @@ class DigitsData:
 
 
 def load_digits(
-    *, test_fraction: float = 0.2, seed: int = 1, layout: str = "NCHW", dtype=np.float64
+    *,
+    test_fraction: float = 0.2,
+    seed: int = 1,
+    layout: str = "NCHW",
+    flatten: bool = False,
+    dtype=np.float64,
 ) -> DigitsData:
     """The 1,797 digits, pixels divided by 16, split once by a seeded permutation.
+
+    Every model on the digits uses this split (course 2's softmax regression with
+    ``flatten=True``, course 4's CNN with images), so their test accuracies compare.
 
     Args:
         test_fraction: the share of examples held out, in (0, 1); 0.2 holds out 359.
@@ -43,6 +52,8 @@ def load_digits(
             alone).
         layout: ``"NCHW"`` (batch, channel, height, width: ``nn.Conv2d``'s) or ``"NHWC"`` (the
             course's channels-last images).
+        flatten: each image as a row of 64 pixels, ``X (m, 64)``, for ``nn.Linear`` layers
+            (``layout`` is then ignored).
         dtype: float64 (default) or float32.
 
     Returns:
@@ -70,7 +81,10 @@ def load_digits(
     bunch = sklearn_digits()
     images = bunch.images.astype(dtype) / 16.0  # (1797, 8, 8), pixels 0..16 -> [0, 1]
     labels = bunch.target.astype(np.int64)
-    images = images[:, np.newaxis] if layout == "NCHW" else images[..., np.newaxis]
+    if flatten:
+        images = images.reshape(len(images), -1)  # (1797, 64), as scikit-learn's digits.data
+    else:
+        images = images[:, np.newaxis] if layout == "NCHW" else images[..., np.newaxis]
     order = np.random.RandomState(seed).permutation(len(labels))
     n_test = round(test_fraction * len(labels))
     test, train = order[:n_test], order[n_test:]

@@ -4,10 +4,11 @@ Layer: ``data``. ``load_dinos`` reads ``dinos.txt`` (1,536 names, one per line) 
 ``open(...).read().lower()``, the vocabulary is the sorted set of its characters (``'\\n'`` = 0,
 ``'a'`` = 1 ... ``'z'`` = 26) and the names are its lines, stripped.
 
-Where the file is found (``find_data_file``): the folder (or file) passed as ``data_dir``, else
-``$TINYGRAD_EDU_DATA``; in that folder itself, in its ``dinos/`` subfolder (a folder holding every
-data set: ``catvnoncat/``, ``course2/``, ``dinos/``), or in a ``dinos/`` folder beside it (when the
-variable points at another data set's folder, such as ``catvnoncat/``).
+Where the file is found: the folder (or file) passed as ``data_dir``, else ``$TINYGRAD_EDU_DATA``;
+in that folder itself, in its ``dinos/`` subfolder (a folder holding every data set:
+``catvnoncat/``, ``course2/``, ``dinos/``), or in a ``dinos/`` folder beside it (when the variable
+points at another data set's folder, such as ``catvnoncat/``): every data set's rule
+(``data.locate``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tinygrad_edu.data.files import DATA_ENV_VAR, _check_sha256sums
+from tinygrad_edu.data.files import _check_sha256sums
+from tinygrad_edu.data.locate import find_dataset_dir
 
 __all__ = ["DINOS_FILE", "CharData", "find_data_file", "load_dinos"]
 
@@ -28,9 +30,9 @@ def find_data_file(
 ) -> Path:
     """Find one of the course's data files: ``filename``, kept in a folder named ``folder``.
 
-    Looks at ``data_dir`` if given, else at ``$TINYGRAD_EDU_DATA`` (never at a built-in place):
-    the path itself if it is the file, then ``<path>/filename``, ``<path>/folder/filename`` and
-    ``<path>/../folder/filename``.
+    Looks at ``data_dir`` if given, else at ``$TINYGRAD_EDU_DATA`` (never at a built-in place),
+    by every data set's rule (``data.locate.find_dataset_dir``): the file itself, or
+    ``<path>/filename``, ``<path>/folder/filename``, ``<path>/../folder/filename``.
 
     Args:
         filename: e.g. ``"dinos.txt"``.
@@ -42,39 +44,15 @@ def find_data_file(
         The file's path.
 
     Raises:
-        FileNotFoundError: nothing given, or no candidate exists; the message lists the places
-            looked at and how to point to the file.
+        FileNotFoundError: nothing given, or no candidate exists; the message (one line) names
+            the folders looked in and how to point to the file.
 
     >>> find_data_file("dinos.txt", "dinos", "/no/such/dir")
     Traceback (most recent call last):
     ...
-    FileNotFoundError: data: expected dinos.txt in /no/such/dir (the data_dir argument), ...
+    FileNotFoundError: data: expected a folder holding dinos.txt, got /no/such/dir (the data_dir ...
     """
-    hint = (
-        f"Pass --data DIR (data_dir=DIR in Python) or set {DATA_ENV_VAR}=DIR, where DIR holds "
-        f"{filename} (or a {folder}/ folder holding it)."
-    )
-    if data_dir is not None:
-        source = "the data_dir argument"
-    elif os.environ.get(DATA_ENV_VAR):
-        data_dir, source = os.environ[DATA_ENV_VAR], f"the {DATA_ENV_VAR} environment variable"
-    else:
-        raise FileNotFoundError(
-            f"{op}: expected {filename}, got no folder: no data_dir was passed and "
-            f"{DATA_ENV_VAR} is not set. {hint}"
-        )
-    path = Path(data_dir).expanduser()
-    if path.is_file() and path.name == filename:
-        return path
-    candidates = [path / filename, path / folder / filename, path.parent / folder / filename]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    looked = ", ".join(str(c) for c in candidates)
-    raise FileNotFoundError(
-        f"{op}: expected {filename} in {path} ({source}), its {folder}/ subfolder or a {folder}/ "
-        f"folder beside it; none of {looked} exists. {hint}"
-    )
+    return find_dataset_dir((filename,), folder, data_dir, op=op) / filename
 
 
 @dataclass(frozen=True, repr=False)

@@ -46,6 +46,7 @@ from tinygrad_edu.nn.init import (
     init_he,
     init_xavier,
     init_zeros,
+    initial_weights,
 )
 from tinygrad_edu.nn.linear import Linear
 from tinygrad_edu.nn.module import Buffer, LoadResult, ModelSummary, Module, Parameter
@@ -90,4 +91,5 @@ __all__ = [
     "init_he",
     "init_xavier",
     "init_zeros",
+    "initial_weights",
 ]

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_edu.nn import functional as F  # noqa: N812 (PyTorch's spelling)
-from tinygrad_edu.nn.init import INITIALIZERS
+from tinygrad_edu.nn.init import initial_weights
 from tinygrad_edu.nn.module import Module, Parameter, _as_tensor, _check_size
 from tinygrad_edu.tensor import Tensor
 
@@ -114,24 +114,10 @@ class Conv2d(Module):
             self.padding: tuple[int, int] | str = padding
         else:
             self.padding = F._pair(padding, "padding", op, low=0)
-        if callable(init):
-            init_fn, self.init = init, getattr(init, "__name__", "custom")
-        elif init in INITIALIZERS:
-            init_fn, self.init = INITIALIZERS[init], init
-        else:
-            raise ValueError(
-                f"{op}: expected init to be one of {sorted(INITIALIZERS)} or a function "
-                f"(n_out, n_in, rng, dtype) -> array, got {init!r}."
-            )
         kh, kw = self.kernel_size
         shape = (self.out_channels, self.in_channels // self.groups, kh, kw)
-        fan_in = shape[1] * kh * kw
-        W = np.asarray(init_fn(self.out_channels, fan_in, rng=rng, dtype=dtype))
-        if W.shape != (self.out_channels, fan_in):
-            raise ValueError(
-                f"{op}: expected init to return an array of shape (n_out, n_in) = "
-                f"{(self.out_channels, fan_in)}, got {W.shape}."
-            )
+        fan_in = shape[1] * kh * kw  # W is drawn as (C_out, fan_in), then reshaped
+        W, self.init = initial_weights(op, init, self.out_channels, fan_in, rng=rng, dtype=dtype)
         self.W = Parameter(W.reshape(shape), name="W")  # (C_out, C_in / groups, kh, kw)
         self.b = Parameter(np.zeros(self.out_channels, dtype=W.dtype), name="b") if bias else None
 

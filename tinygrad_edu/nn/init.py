@@ -78,3 +78,36 @@ INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
     "he": init_he,
     "xavier": init_xavier,
 }
+
+
+def initial_weights(
+    op: str, init: str | Callable, n_out: int, n_in: int, *, rng=None, dtype=np.float64
+) -> tuple[np.ndarray, str]:
+    """A layer's ``W (n_out, n_in)`` from ``init`` (a name in ``INITIALIZERS`` or a function
+    ``(n_out, n_in, rng, dtype) -> array``), and the name to keep as the layer's ``init``.
+
+    ``n_in`` is the fan-in: a convolution passes ``C_in * kh * kw`` and reshapes ``W``.
+
+    Raises:
+        ValueError: an unknown name, or a function that returns another shape.
+
+    >>> W, name = initial_weights("Linear", "zeros", 2, 3)
+    >>> W.shape, name
+    ((2, 3), 'zeros')
+    """
+    if callable(init):
+        init_fn, name = init, getattr(init, "__name__", "custom")
+    elif init in INITIALIZERS:
+        init_fn, name = INITIALIZERS[init], init
+    else:
+        raise ValueError(
+            f"{op}: expected init to be one of {sorted(INITIALIZERS)} or a function "
+            f"(n_out, n_in, rng, dtype) -> array, got {init!r}."
+        )
+    W = np.asarray(init_fn(n_out, n_in, rng=rng, dtype=dtype))
+    if W.shape != (n_out, n_in):
+        raise ValueError(
+            f"{op}: expected init to return W of shape (n_out, n_in) = {(n_out, n_in)}, got "
+            f"{W.shape}."
+        )
+    return W, name

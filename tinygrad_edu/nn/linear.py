@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu.nn.init import INITIALIZERS
+from tinygrad_edu.nn.init import initial_weights
 from tinygrad_edu.nn.module import Module, Parameter, _as_tensor, _check_size
 from tinygrad_edu.tensor import Tensor
 
@@ -49,21 +49,7 @@ class Linear(Module):
         super().__init__()
         self.n_in = _check_size("Linear", n_in, "n_in")
         self.n_out = _check_size("Linear", n_out, "n_out")
-        if callable(init):
-            init_fn, self.init = init, getattr(init, "__name__", "custom")
-        elif init in INITIALIZERS:
-            init_fn, self.init = INITIALIZERS[init], init
-        else:
-            raise ValueError(
-                f"Linear: expected init to be one of {sorted(INITIALIZERS)} or a function "
-                f"(n_out, n_in, rng, dtype) -> array, got {init!r}."
-            )
-        W = np.asarray(init_fn(self.n_out, self.n_in, rng=rng, dtype=dtype))
-        if W.shape != (self.n_out, self.n_in):
-            raise ValueError(
-                f"Linear: expected init to return W of shape (n_out, n_in) = "
-                f"{(self.n_out, self.n_in)}, got {W.shape}."
-            )
+        W, self.init = initial_weights("Linear", init, self.n_out, self.n_in, rng=rng, dtype=dtype)
         self.W = Parameter(W, name="W")  # (n_out, n_in)
         self.b = Parameter(np.zeros(self.n_out, dtype=W.dtype), name="b")  # (n_out,)
 

@@ -41,6 +41,16 @@ _ATOM = re.compile(r"[\w.]+")
 
 # Ops that end a layer when collapsing by module: the course's layer is [LINEAR -> ACTIVATION].
 _ACTIVATIONS = frozenset({"relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax"})
+# Ops that only move, pad or copy values: between two layers, they go to the layer that uses them
+# (a convolution's padding and windows, the flatten before a Linear layer).
+_SHAPE_OPS = frozenset(
+    {"reshape", "transpose", "broadcast_to", "getitem", "concatenate", "pad", "im2col", "astype"}
+)
+# Parameter-free modules whose ops go to a neighbour's box, not a box of their own: an activation
+# to the layer before it, a flatten to the layer after it.
+_NO_BOX_MODULES = frozenset(
+    {"relu", "leakyrelu", "sigmoid", "tanh", "softmax", "logsoftmax", "flatten"}
+)
 
 # Values of arrays with at most this many elements are printed in full; larger ones are summarised.
 _TINY = 6
@@ -277,36 +287,191 @@ def _groups(collapse: Any) -> list[tuple[str, Any]]:
     return out
 
 
+def _post_dominators(order: list[Tensor], consumers: dict[int, list[Tensor]]):
+    """Each tensor's immediate post-dominator: the first tensor that every path from it to the
+    root passes through (None above the root). Returns ``(ipdom, depth)`` keyed by ``id``."""
+    ipdom: dict[int, Tensor | None] = {}
+    depth: dict[int, int] = {}
+
+    def lca(a: Tensor | None, b: Tensor | None) -> Tensor | None:
+        while a is not b:
+            if a is None or b is None:
+                return None
+            if depth[id(a)] >= depth[id(b)]:
+                a = ipdom[id(a)]
+            else:
+                b = ipdom[id(b)]
+        return a
+
+    for t in reversed(order):  # consumers come before the tensors they consume
+        cs = consumers.get(id(t), [])
+        dom = cs[0] if cs else None
+        for c in cs[1:]:
+            dom = lca(dom, c)
+        ipdom[id(t)] = dom
+        depth[id(t)] = 0 if dom is None else depth[id(dom)] + 1
+    return ipdom, depth, lca
+
+
 def _assign_groups(order: list[Tensor], collapse: Any) -> tuple[dict[int, int], list]:
     """Which box (an index into the returned ``[(label, module or None), ...]``) holds each tensor.
 
-    A layer's box holds its parameters and the ops computed from them, up to and including the
-    first activation (relu, sigmoid, tanh, ...): the course's [LINEAR -> ACTIVATION]. An op that
-    mixes two unfinished layers stays outside. Every op computed after the layers (the cost)
-    goes into one last box, whose module is None.
+    A layer (a child module with parameters) owns the ops that compute with its parameters and
+    depend on no later layer, up to its output: the activation applied to that output (the
+    course's [LINEAR -> ACTIVATION]), or, for a layer with several outputs (a recurrent layer's
+    steps), every op up to where they join (the stacked sequence). The parameter-free ops between
+    two layers (pooling, dropout, a batch norm's normalization) go to the box of the layer that
+    uses them, or to a box of their own when the model declares parameter-free modules between
+    the two (``pool1 = nn.MaxPool2d(2)``); ops that only reshape, pad or pick windows always go to
+    the layer that uses them. The ops after the last layer (the cost) form one last box, whose
+    module is None. Boxes follow the data: no arrow points back into an earlier box.
     """
     groups = _groups(collapse)
-    member: dict[int, int] = {}
+    layers = len(groups)
+    member: dict[int, Any] = {}
     for index, (_, module) in enumerate(groups):
         for _, param in _module_params(module):
             member.setdefault(id(param), index)
-    closed: set[int] = set()  # ids of activation outputs: nothing after them joins their layer
-    for t in order:
-        if t._op is None or id(t) in member:
+    ops = [t for t in order if t._op is not None]
+    consumers: dict[int, list[Tensor]] = {}
+    for t in ops:
+        for parent in t._parents:
+            consumers.setdefault(id(parent), []).append(t)
+
+    # Ops computed from one layer's parameters alone (W.T, b.reshape) are that layer's.
+    derived: set[int] = set()
+    for t in ops:
+        owners = {member.get(id(p)) for p in t._parents}
+        if len(owners) == 1 and None not in owners:
+            member[id(t)] = owners.pop()
+            derived.add(id(t))
+    # Layers in the order the data meets them (the first op that uses a layer's parameters with
+    # other values; on a tie, as an embedding's output meets the next layer's weights, the layer
+    # whose parameters were read first); an op comes from the last layer it depends on.
+    position = {id(t): i for i, t in enumerate(order)}
+    first: dict[int, int] = {}
+    read: dict[int, int] = {}
+    direct: dict[int, set[int]] = {}  # the layers whose parameters an op uses itself
+    for t in ops:
+        if id(t) in derived:
+            read.setdefault(member[id(t)], position[id(t)])
             continue
-        open_groups = {member[id(p)] for p in t._parents if id(p) in member and id(p) not in closed}
-        if len(open_groups) == 1:
-            member[id(t)] = open_groups.pop()
-            if t._op.name in _ACTIVATIONS:
-                closed.add(id(t))
-    rest = len(groups)
-    for t in order:
-        if t._op is not None and id(t) not in member:
-            if any(id(p) in member for p in t._parents):
-                member[id(t)] = rest
-    if rest in member.values():
+        used = {member[id(p)] for p in t._parents if id(p) in member}
+        direct[id(t)] = used
+        for g in used:
+            first.setdefault(g, position[id(t)])
+            read.setdefault(g, position[id(t)])
+
+    def rank(g: int) -> tuple[int, int]:
+        return first.get(g, len(order) + g), read.get(g, len(order) + g)
+
+    source: dict[int, int] = {}
+    for t in ops:
+        if id(t) not in derived:
+            came = [member[id(p)] if id(p) in member else source.get(id(p)) for p in t._parents]
+            came = [g for g in came if g is not None]
+            if came:
+                source[id(t)] = max(came, key=rank)
+    # A layer's core: the ops from it that lead to a use of its own parameters.
+    for t in reversed(ops):
+        g = source.get(id(t))
+        if g is not None and (
+            g in direct[id(t)] or any(member.get(id(c)) == g for c in consumers.get(id(t), []))
+        ):
+            member[id(t)] = g
+    # Its output: the activation right after an output, or where several outputs join.
+    ipdom, _, lca = _post_dominators(order, consumers)
+    for g in range(layers):
+        exits = [
+            t
+            for t in ops
+            if member.get(id(t)) == g
+            and id(t) not in derived
+            and any(member.get(id(c)) != g for c in consumers.get(id(t), []))
+        ]
+        for e in exits:
+            cs = consumers[id(e)]
+            if len(cs) == 1 and cs[0]._op.name in _ACTIVATIONS and id(cs[0]) not in member:
+                member[id(cs[0])] = g
+        if len(exits) > 1:
+            joint = exits[0]
+            for e in exits[1:]:
+                joint = lca(joint, e)
+            if joint is not None and id(joint) not in member and source.get(id(joint)) == g:
+                stack = [joint]
+                member[id(joint)] = g
+                while stack:
+                    for parent in stack.pop()._parents:
+                        if id(parent) not in member and source.get(id(parent)) == g:
+                            member[id(parent)] = g
+                            stack.append(parent)
+    # The rest, from the cost back: each op goes to the nearest layer it leads to.
+    between = _parameter_free_children(collapse, groups)
+    target: dict[int, int | None] = {}  # the layer each op leads to (None: only the cost)
+    for t in reversed(ops):
+        cs = consumers.get(id(t), [])
+        if id(t) in member:
+            box = member[id(t)]
+            target[id(t)] = box if isinstance(box, int) else box[2]
+            continue
+        leads = [target[id(c)] for c in cs if target.get(id(c)) is not None]
+        h = min(leads, key=rank) if leads else None
+        target[id(t)] = h
+        g = source.get(id(t))
+        moves = t._op.name in _SHAPE_OPS and all(member.get(id(c)) == h for c in cs)
+        if h is not None and moves:
+            member[id(t)] = h  # padding, windows, a flatten: the layer that uses them
+        elif g is None:
+            continue  # depends on no layer: drawn as it is
+        elif h is None:
+            member[id(t)] = ("output", None, None)
+        elif between.get((g, h)):
+            member[id(t)] = ("between", g, h)
+        else:
+            member[id(t)] = h  # e.g. a batch norm's normalization: the layer that uses it
+
+    # Number the boxes: the layers, then the parameter-free boxes in data order, then the cost.
+    keys = sorted({b for b in member.values() if isinstance(b, tuple) and b[0] == "between"},
+                  key=lambda b: (rank(b[1]), rank(b[2])))  # fmt: skip
+    index = {key: layers + i for i, key in enumerate(keys)}
+    for _, g, h in keys:  # "pool1: MaxPool2d"; "Dropout" for a Sequential's "2"
+        named = [
+            (name if not name.isdigit() else type(m).__name__, m) for name, m in between[(g, h)]
+        ]
+        if len(named) == 1 and named[0][0] != type(named[0][1]).__name__:
+            groups.append(named[0])
+        else:
+            groups.append((", ".join(name for name, _ in named), [m for _, m in named]))
+    out = layers + len(keys)
+    final: dict[int, int] = {}
+    for key, box in member.items():
+        final[key] = box if isinstance(box, int) else index.get(box, out)
+    if out in final.values():
         groups.append(("output", None))
-    return member, groups
+    return final, groups
+
+
+def _parameter_free_children(collapse: Any, groups: list) -> dict[tuple[int, int], list]:
+    """``{(g, h): [(name, module), ...]}``: the modules without parameters that the model
+    declares between its layers g and h (``pool1`` between ``conv1`` and ``conv2``); not
+    activations or flattens, whose ops join a neighbouring layer."""
+    if isinstance(collapse, Mapping):
+        return {}
+    children = _children(collapse)
+    layer_at = {}
+    for position, (_, child) in enumerate(children):
+        for g, (_, module) in enumerate(groups):
+            if module is child:
+                layer_at[g] = position
+    out: dict[tuple[int, int], list] = {}
+    for g, start in layer_at.items():
+        for h, stop in layer_at.items():
+            out[(g, h)] = [
+                (str(name), child)
+                for name, child in children[start + 1 : stop]
+                if not _module_params(child) and type(child).__name__.lower() not in _NO_BOX_MODULES
+            ]
+    return out
 
 
 # -------------------------------------------------------------------------------------------------
@@ -509,9 +674,11 @@ def to_dot(
             as the course draws backpropagation.
         collapse: an ``nn.Module`` (one box per child layer that has parameters) or a mapping
             ``{label: module or list of parameter tensors}``; each box holds the layer's
-            parameters and its ops up to its activation, and the ops after the last layer (the
-            cost) form one more box. Constants and unnamed data that only feed boxes are left
-            out.
+            parameters and its ops up to its activation (a recurrent layer: all its steps), the
+            parameter-free ops between layers go to the layer that uses them or, for the
+            model's own parameter-free modules (pooling, dropout), to a box of their own, and the
+            ops after the last layer (the cost) form one more box: the boxes read left to right.
+            Constants and unnamed data that only feed boxes are left out.
         max_nodes: above this many boxes the picture would be unreadable: a single summary node
             (op counts, parameters, a hint) is drawn instead.
         rankdir: graphviz layout direction, ``"LR"`` (left to right, the default) or ``"TB"``.

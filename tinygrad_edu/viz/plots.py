@@ -143,7 +143,9 @@ def plot_costs(
     for label, run in runs:
         xs, ys = _as_curve(run, step)
         if not xs:
-            raise ValueError(f"plot_costs: run {label or ''!s} has no costs to plot.")
+            raise ValueError(
+                f"plot_costs: {f'run {label}' if label else 'the run'} has no costs to plot."
+            )
         ax.plot(xs, ys, label=label, marker="." if len(xs) <= 30 else None)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -32,6 +32,7 @@ from tinygrad_edu.viz.graph import (
     _broadcast_axes,
     _clean,
     _describe,
+    _module_params,
     _names_from,
     _num,
 )
@@ -600,7 +601,7 @@ def _course_names(nodes: list[Tensor], member: dict[int, int], groups: list) -> 
 
     names: dict[int, str] = {}
     for index, (_, module) in enumerate(groups):
-        if module is None:
+        if module is None or not _module_params(module):  # the cost, or pooling between layers
             continue
         k = index + 1
         members = [i for i, t in enumerate(nodes) if member.get(id(t)) == index]
