@@ -1,7 +1,7 @@
 """Switches that find mistakes: creation sites, strict broadcasting, anomaly detection, log(0).
 
 Layer: ``debug``, just above ``ops`` (it reads op names, shapes and saved arrays; imports numpy and
-the standard library only). The tensor layer and the engine read one flag, ``_plain``, per op;
+the standard library only). The tensor layer reads one module global, ``_departed``, per op;
 every check here runs only while a switch is on, so a training run pays nothing for them.
 
 Each switch works as a call (on for the rest of the program) and as a ``with`` block (on inside
@@ -56,10 +56,10 @@ class _Switches(threading.local):
     """Per-thread state that every op reads: grad mode and the debug switches.
 
     Class attributes are the defaults each new thread starts from; an assignment through
-    ``_state`` changes the current thread only, and must go through ``_set`` (which keeps
-    ``active`` and the process-wide ``_plain`` up to date). ``grad_enabled`` belongs to the
-    engine's ``no_grad``/``enable_grad``; it lives here so that all per-thread state is in one
-    object.
+    ``_state`` changes the current thread only, and must go through ``_set`` or
+    ``_set_grad_enabled`` (which keep ``active`` and the process-wide ``_departed`` up to date).
+    ``grad_enabled`` belongs to the engine's ``no_grad``/``enable_grad``; it lives here so that all
+    per-thread state is in one object.
     """
 
     grad_enabled = True
@@ -67,38 +67,39 @@ class _Switches(threading.local):
     strict = False
     anomaly = False
     active = False  # sites or strict or anomaly
-    counted = False  # this thread is counted in ``_departed``
 
 
 _state = _Switches()
 
 # The hot path's one read. Reading an attribute of a thread-local object costs about 400 CPU
 # instructions more than reading a module global (callgrind), and an op read two of them: about
-# 5% of a small op. So the tensor layer reads ``_plain``, True while *every* thread records
-# plainly (grad mode on, no debug switch on), and looks at its own thread's ``_state`` only when
-# it is False. ``_departed`` counts the threads whose state is not plain (under ``_lock``);
-# ``_defaults_plain`` says whether new threads start plain (TINYGRAD_EDU_DEBUG unset). A
-# thread that ends with a switch left on (a call, not a ``with`` block) keeps ``_plain`` False:
-# ops then take the slower path, with the same results.
-_plain = True
-_departed = 0
-_defaults_plain = True
-_lock = threading.Lock()
+# 5% of a small op. So the tensor layer reads ``_departed``, the set of threads whose state is not
+# plain (grad mode off or a debug switch on; by ``threading.get_ident()``), and looks at its own
+# thread's ``_state`` only when the set is not empty. ``_ENVIRONMENT`` stays in the set while
+# TINYGRAD_EDU_DEBUG turns switches on for every new thread. A thread that ends with a switch
+# left on (a call, not a ``with`` block) stays in the set until a thread with its identifier
+# returns to plain recording: ops take the slower path meanwhile, with the same results.
+#
+# No lock: ``set.add`` and ``set.discard`` are single steps under the GIL and idempotent, and the
+# membership is recomputed from the thread's state on every change, so a Ctrl-C (KeyboardInterrupt)
+# landing anywhere in between can leave at most an extra member (the slower path), never a missing
+# one. (A ``with lock:`` block is not safe here: an interrupt right after the acquire leaks the
+# lock, and the next backward pass deadlocks.)
+_departed: set = set()
+_ENVIRONMENT = "TINYGRAD_EDU_DEBUG"
 
 
 def _set_grad_enabled(enabled: bool) -> bool:
     """Set this thread's grad mode; return the previous one (``no_grad``, ``backward``: the lean
     form of ``_set(grad_enabled=...)``, run once or twice per training step)."""
-    global _plain, _departed
     state = _state
     previous = state.grad_enabled
-    state.grad_enabled = enabled
-    departed = not enabled or state.active
-    if departed != state.counted:
-        with _lock:
-            _departed += 1 if departed else -1
-            state.counted = departed
-            _plain = _defaults_plain and _departed == 0
+    if enabled and not state.active:
+        state.grad_enabled = True  # the state first, then the set: never plain by mistake
+        _departed.discard(threading.get_ident())
+    else:
+        _departed.add(threading.get_ident())
+        state.grad_enabled = enabled
     return previous
 
 
@@ -109,9 +110,10 @@ def _set(
     grad_enabled: bool | None = None,
 ) -> None:
     """Change the current thread's switches given (None: leave as is); recompute ``active`` and
-    the process-wide ``_plain``."""
-    global _plain, _departed
+    the process-wide ``_departed``."""
     state = _state
+    ident = threading.get_ident()
+    _departed.add(ident)  # while the state changes (removed below if it ends plain)
     if sites is not None:
         state.sites = bool(sites)
     if strict is not None:
@@ -121,12 +123,8 @@ def _set(
     if grad_enabled is not None:
         state.grad_enabled = bool(grad_enabled)
     state.active = state.sites or state.strict or state.anomaly
-    departed = state.active or not state.grad_enabled
-    if departed != state.counted:
-        with _lock:
-            _departed += 1 if departed else -1
-            state.counted = departed
-            _plain = _defaults_plain and _departed == 0
+    if state.grad_enabled and not state.active:
+        _departed.discard(ident)
 
 
 class _Restore:
@@ -575,7 +573,6 @@ def warn_log_of_zero(x: np.ndarray) -> None:
 
 
 def _from_environment() -> None:
-    global _defaults_plain, _plain
     wanted = {w.strip() for w in os.environ.get("TINYGRAD_EDU_DEBUG", "").split(",") if w.strip()}
     unknown = wanted - {"sites", "strict", "anomaly"}
     if unknown:
@@ -590,10 +587,11 @@ def _from_environment() -> None:
     _Switches.strict = "strict" in wanted
     _Switches.anomaly = "anomaly" in wanted
     _Switches.active = bool(wanted & {"sites", "strict", "anomaly"})
+    if _Switches.active:
+        _departed.add(_ENVIRONMENT)
+    else:
+        _departed.discard(_ENVIRONMENT)
     _set(sites="sites" in wanted, strict="strict" in wanted, anomaly="anomaly" in wanted)
-    with _lock:
-        _defaults_plain = not _Switches.active
-        _plain = _defaults_plain and _departed == 0
 
 
 _from_environment()

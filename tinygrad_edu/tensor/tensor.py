@@ -140,8 +140,8 @@ def _array_result(op: ops.Function, data: Any) -> np.ndarray:
 
 def _recording(op: ops.Function, parents: tuple, data: np.ndarray, wanted: bool) -> bool:
     """Whether to record ``op`` (``wanted``: an input requires grad), when some thread has left
-    plain recording (``debug._plain`` is False): this thread's grad mode decides, and its debug
-    switches (sites, strict broadcasting, anomaly detection) run their checks."""
+    plain recording (``debug._departed`` is not empty): this thread's grad mode decides, and its
+    debug switches (sites, strict broadcasting, anomaly detection) run their checks."""
     record = wanted and _state.grad_enabled
     if _state.active:
         debug.after_forward(op, parents, data, record)
@@ -153,7 +153,7 @@ def _finish(op: ops.Function, parents: tuple, data, wanted: bool) -> Tensor:
     requires grad) and grad mode is on."""
     if type(data) is not np.ndarray:  # numpy returns scalars for 0-d results; keep arrays
         data = _array_result(op, data)
-    record = wanted if debug._plain else _recording(op, parents, data, wanted)
+    record = _recording(op, parents, data, wanted) if debug._departed else wanted
     out = _new(Tensor)
     out.data = data
     out._grad = None
@@ -199,10 +199,10 @@ def _run2(op: ops.Function, x: Tensor, y: Tensor) -> Tensor:
         raise ValueError(op.describe_error([x.data.shape, y.data.shape], err)) from None
     if type(data) is not np.ndarray:  # numpy returns scalars for 0-d results; keep arrays
         data = _array_result(op, data)
-    if debug._plain:  # every thread records plainly: no thread-local read (see debug._plain)
-        record = x.requires_grad or y.requires_grad
-    else:
+    if debug._departed:  # some thread left plain recording: read this thread's state
         record = _recording(op, (x, y), data, x.requires_grad or y.requires_grad)
+    else:  # every thread records plainly: no thread-local read (see debug._departed)
+        record = x.requires_grad or y.requires_grad
     out = _new(Tensor)
     out.data = data
     out._grad = None
@@ -235,7 +235,10 @@ def _run1(op: ops.Function, x: Tensor) -> Tensor:
         raise ValueError(op.describe_error([x.data.shape], err)) from None
     if type(data) is not np.ndarray:  # numpy returns scalars for 0-d results; keep arrays
         data = _array_result(op, data)
-    record = x.requires_grad if debug._plain else _recording(op, (x,), data, x.requires_grad)
+    if debug._departed:  # some thread left plain recording: read this thread's state
+        record = _recording(op, (x,), data, x.requires_grad)
+    else:
+        record = x.requires_grad
     out = _new(Tensor)
     out.data = data
     out._grad = None
