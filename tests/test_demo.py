@@ -54,6 +54,7 @@ def test_without_the_graphviz_program_dot_files_and_a_note(tmp_path, monkeypatch
     assert (tmp_path / "pictures" / "J.dot").exists()
     assert "apt-get install graphviz" in text
     assert "J = 33" in (tmp_path / "pictures" / "J.dot").read_text()
+    assert "J.html" not in {p.name for p in files} or "no picture of the graph" in text
 
 
 @pytest.mark.skipif(not os.environ.get("TINYGRAD_EDU_DATA"), reason="set TINYGRAD_EDU_DATA")

@@ -84,6 +84,8 @@ def _explore(tensor: Tensor, path: Path, file: TextIO, **kwargs: Any) -> list[Pa
         _say(file, f"  no interactive page: {err}")
         return []
     _say(file, f"  wrote {written}  (open it in a browser: step through forward and backward)")
+    if shutil.which("dot") is None:  # the page then has the steps and node buttons only
+        _say(file, "  (without the graphviz program 'dot' the page has no picture of the graph)")
     return [written]
 
 
