@@ -618,7 +618,7 @@ class Tensor:
             raise RuntimeError(
                 f"{what}: expected a tensor that records no gradient, got the result of "
                 f"'{self._op.name}' with requires_grad=True while gradients are recorded; changing "
-                f"it in place would corrupt the graph. Use the out-of-place form (x = x + y)."
+                f"it in place would corrupt the graph. {self._out_of_place(what)}"
             )
         if isinstance(value, Tensor):
             if value.requires_grad and _state.grad_enabled:
@@ -629,6 +629,21 @@ class Tensor:
                 )
             return value.data
         return value
+
+    @staticmethod
+    def _out_of_place(what: str) -> str:
+        """How to write the in-place change ``what`` out of place, for a tensor in the graph."""
+        if what == "setitem":
+            return (
+                "To set elements, build a new tensor: x = tg.where(mask, value, x) (or "
+                "x.masked_fill(mask, value)), mask a boolean array, True where to write."
+            )
+        if what == "copy_":  # also fill_ and zero_
+            return "Use a new tensor instead (x = tg.full_like(x, value), or x = other)."
+        if what == "clip_":
+            return "Use the out-of-place form (x = x.clip(lo, hi))."
+        symbol = {"sub_": "-", "mul_": "*", "div_": "/"}.get(what, "+")
+        return f"Use the out-of-place form (x = x {symbol} y)."
 
     def _apply_(self, what: str, ufunc, other) -> Tensor:
         value = self._write(what, other)
