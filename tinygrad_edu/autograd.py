@@ -95,6 +95,7 @@ def grad(
                 f"grad: input {i} (shape {t.shape}) does not require grad, so no gradient "
                 f"reaches it. Create it with requires_grad=True."
             )
+    seeds: list[Any]
     if grad_outputs is None:
         seeds = [None] * len(outs)
     else:

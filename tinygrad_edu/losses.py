@@ -272,6 +272,7 @@ def l2_regularization(params: Module | Any, lambd: float, m: int) -> Tensor:
     1.75
     """
     op = "l2_regularization"
+    weights: list[Any]
     if isinstance(params, Module):
         weights = [p for p in params.parameters() if p.ndim >= 2]
     elif isinstance(params, Tensor):
@@ -287,11 +288,10 @@ def l2_regularization(params: Module | Any, lambd: float, m: int) -> Tensor:
         raise ValueError(f"{op}: expected lambd >= 0, got {lambd!r}.")
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
         raise ValueError(f"{op}: expected m, the number of examples, to be an int >= 1, got {m!r}.")
-    total = None
-    for W in weights:
-        W = _as_tensor(W)
-        squares = (W * W).sum()  # the course's np.sum(np.square(W))
-        total = squares if total is None else total + squares
+    squares = [(W * W).sum() for W in map(_as_tensor, weights)]  # np.sum(np.square(W)) each
+    total = squares[0]
+    for s in squares[1:]:
+        total = total + s
     return (1.0 / m * lambd / 2) * total  # the course's coefficient, in the course's order
 
 

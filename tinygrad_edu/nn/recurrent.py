@@ -351,7 +351,7 @@ class _SequenceBase(Module):
                 # Attribute names are PyTorch's parameter names (weight_ih_l0, ...): set by name,
                 # since they depend on the number of layers.
                 names = [f"weight_ih_l{layer}{suffix}", f"weight_hh_l{layer}{suffix}"]
-                shapes = [(G, n_in), (G, H)]
+                shapes: list[tuple[int, ...]] = [(G, n_in), (G, H)]
                 if bias:
                     names += [f"bias_ih_l{layer}{suffix}", f"bias_hh_l{layer}{suffix}"]
                     shapes += [(G,), (G,)]

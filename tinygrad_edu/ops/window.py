@@ -121,7 +121,7 @@ class Col2Im(Function):
             where = _window_slices(
                 self.shape, self.axes, self.kernel, self.stride, self.dilation, offset
             )
-            out[where] += x[(*lead, *offset)]
+            out[where] += x[lead + offset]
         return out
 
     def _tiled(self, x):

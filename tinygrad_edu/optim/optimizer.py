@@ -90,6 +90,7 @@ class Optimizer:
     """
 
     hyperparameters: tuple[str, ...] = ("lr",)
+    lr: float  # every optimizer has a learning rate (set by the subclass's __init__)
 
     def __init__(self, params: Iterable[Tensor]):
         self.params: list[Tensor] = _check_params(type(self).__name__, params)

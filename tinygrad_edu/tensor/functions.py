@@ -23,22 +23,35 @@ def _tensors(items: Sequence, op: str) -> tuple[Tensor, ...]:
     return tuple(t if isinstance(t, Tensor) else Tensor(t) for t in items)
 
 
-def concatenate(tensors: Sequence[Tensor], axis: int = 0, *, dim: int | None = None) -> Tensor:
+def _one_axis(axis: Any, ndim: int, op: str) -> int:
+    """The position of one axis (negative counts from the end), checked as reductions check it."""
+    axes = None if axis is None else ops.normalize_axis(axis, ndim, op)
+    if axes is None or len(axes) != 1:
+        raise TypeError(f"{op}: expected one int axis, got {axis!r}.")
+    return axes[0]
+
+
+def concatenate(
+    tensors: Sequence[Tensor], axis: int | None = 0, *, dim: int | None = None
+) -> Tensor:
     """Join tensors along an existing axis, as ``np.concatenate`` (``dim=`` is PyTorch's name
-    for ``axis=``; ``tg.cat`` is PyTorch's name for the function).
+    for ``axis=``; ``tg.cat`` is PyTorch's name for the function). ``axis=None`` joins the
+    flattened tensors, as numpy does.
 
     >>> concatenate([Tensor([1.0]), Tensor([2.0, 3.0])])
     Tensor([1., 2., 3.])
     """
     axis = axis if dim is None else dim
     parents = _tensors(tensors, "concatenate")
+    if axis is None:
+        parents, axis = tuple(t.reshape(-1) for t in parents), 0
     if any(t.ndim == 0 for t in parents):
         raise ValueError(
             f"concatenate: expected tensors with at least 1 dimension, got shapes "
             f"{[t.shape for t in parents]}; 0-d tensors (single numbers) have no axis to join "
             f"along. Use stack() to make a vector of them."
         )
-    (position,) = ops.normalize_axis(axis, parents[0].ndim, "concatenate")
+    position = _one_axis(axis, parents[0].ndim, "concatenate")
     return _run(ops.Concatenate(position), parents)
 
 
