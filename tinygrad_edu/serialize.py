@@ -391,7 +391,7 @@ def _read_arrays(f, path: str, file_size: int) -> dict[str, np.ndarray]:
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> np.ndarray:
     key = info.filename[:-4]
     with archive.open(info) as opened:
-        # Reading, ZipFile.open returns a ZipExtFile (typeshed types it as IO[bytes], without readinto).
+        # Reading, ZipFile.open returns a ZipExtFile (typeshed says IO[bytes], without readinto).
         member = cast(zipfile.ZipExtFile, opened)
         version = np.lib.format.read_magic(member)
         if version == (1, 0):

@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 
 from tinygrad_edu import nn
 
-
 _Run = TypeVar("_Run", bound=Callable[..., Any])
 
 

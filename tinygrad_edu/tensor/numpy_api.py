@@ -26,7 +26,15 @@ from typing import Any
 import numpy as np
 
 from tinygrad_edu import ops
-from tinygrad_edu.tensor.functions import _one_axis, concatenate, einsum, maximum, minimum, stack, where
+from tinygrad_edu.tensor.functions import (
+    _one_axis,
+    concatenate,
+    einsum,
+    maximum,
+    minimum,
+    stack,
+    where,
+)
 from tinygrad_edu.tensor.tensor import Tensor, _const, _leaf, _run2
 
 __all__ = ["FUNCTIONS", "UFUNCS", "array_function", "array_ufunc"]
@@ -161,7 +169,12 @@ UFUNCS: dict[np.ufunc, Callable[..., Tensor]] = {
 
 
 # The tensor method that does what ``ufunc.reduce`` does (np.add.reduce is a sum).
-_REDUCTIONS: dict[np.ufunc, str] = {np.add: "sum", np.maximum: "max", np.minimum: "min", np.multiply: "prod"}
+_REDUCTIONS: dict[np.ufunc, str] = {
+    np.add: "sum",
+    np.maximum: "max",
+    np.minimum: "min",
+    np.multiply: "prod",
+}
 
 
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
