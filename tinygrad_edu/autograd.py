@@ -77,6 +77,7 @@ def grad(
             ``create_graph``); an input is not used and ``allow_unused`` is False; the graph was
             released by an earlier backward.
         ValueError: a ``grad_outputs`` entry has the wrong shape, or the counts differ.
+        TypeError: an output or input that is not a Tensor.
 
     >>> import tinygrad_edu as tg
     >>> a, b = tg.Tensor(5.0, requires_grad=True), tg.Tensor(3.0, requires_grad=True)

@@ -192,6 +192,10 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
             floats), or ``(m, C)`` one-hot / probability rows.
         reduction: "mean" (default), "sum" or "none" (one loss per example).
 
+    Raises:
+        ValueError: logits not of shape ``(m, C)``, targets of another shape than ``(m,)`` or
+            ``(m, C)``, or class indices outside ``[0, C)``.
+
     >>> logits = Tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]], requires_grad=True)
     >>> round(cross_entropy(logits, np.array([0, 2])).item(), 6)
     0.669079
@@ -265,6 +269,9 @@ def l2_regularization(params: Module | Any, lambd: float, m: int) -> Tensor:
 
     Returns:
         A 0-d tensor to add to the cost.
+
+    Raises:
+        ValueError: no weight matrix to regularize, ``lambd < 0``, or ``m`` not an int >= 1.
 
     >>> from tinygrad_edu import nn
     >>> layer = nn.Linear(2, 1, init="zeros"); layer.W.data[:] = [[3.0, 4.0]]

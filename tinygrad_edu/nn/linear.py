@@ -56,7 +56,12 @@ class Linear(Module):
         self.b: Tensor = Parameter(np.zeros(self.n_out, dtype=W.dtype), name="b")
 
     def forward(self, A_prev: Any) -> Tensor:
-        """``Z = A_prev @ W.T + b``: ``(m, n_in) -> (m, n_out)``."""
+        """``Z = A_prev @ W.T + b``: ``(m, n_in) -> (m, n_out)``.
+
+        Raises:
+            ValueError: an input whose last axis is not ``n_in`` (the hint says when it is the
+                transposed, course layout).
+        """
         A_prev = _as_tensor(A_prev)
         if A_prev.ndim == 0 or A_prev.shape[-1] != self.n_in:
             hint = ""

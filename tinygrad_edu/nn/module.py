@@ -86,7 +86,11 @@ class Module:
         self.training = True
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """Compute the output; every module defines it."""
+        """Compute the output; every module defines it.
+
+        Raises:
+            NotImplementedError: the subclass does not define ``forward``.
+        """
         raise NotImplementedError(
             f"{type(self).__name__}.forward: expected the module to define forward(), got none. "
             f"Add a method 'def forward(self, X): ...' that returns the output."

@@ -578,7 +578,12 @@ class LSTM(_SequenceBase):
         return hs, (h, c)
 
     def forward(self, x: Any, state: tuple | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        """``(T, N, input_size) -> (T, N, D * H), ((L * D, N, H), (L * D, N, H))``."""
+        """``(T, N, input_size) -> (T, N, D * H), ((L * D, N, H), (L * D, N, H))``.
+
+        Raises:
+            ValueError: a ``state`` that is not a pair ``(h_0, c_0)``, or an input or state of the
+                wrong shape.
+        """
         if state is not None and (not isinstance(state, (tuple, list)) or len(state) != 2):
             raise ValueError(
                 f"LSTM: expected the state as a pair (h_0, c_0), got {type(state).__name__}."

@@ -98,7 +98,11 @@ class Optimizer:
         self.steps = 0
 
     def step(self) -> None:
-        """Update every parameter that has a gradient; parameters without one are left alone."""
+        """Update every parameter that has a gradient; parameters without one are left alone.
+
+        Raises:
+            NotImplementedError: the subclass does not define ``step``.
+        """
         raise NotImplementedError
 
     def zero_grad(self) -> None:

@@ -38,6 +38,10 @@ def concatenate(
     for ``axis=``; ``tg.cat`` is PyTorch's name for the function). ``axis=None`` joins the
     flattened tensors, as numpy does.
 
+    Raises:
+        ValueError: a 0-d tensor among them, or shapes that differ off ``axis``.
+        TypeError: ``axis`` is not one int (or None).
+
     >>> concatenate([Tensor([1.0]), Tensor([2.0, 3.0])])
     Tensor([1., 2., 3.])
     """
@@ -66,6 +70,9 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> 
 
 def stack(tensors: Sequence[Tensor], axis: int = 0, *, dim: int | None = None) -> Tensor:
     """Join tensors along a new axis, as ``np.stack`` (composite: unsqueeze + concatenate).
+
+    Raises:
+        ValueError: tensors of different shapes.
 
     >>> stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])], dim=1).shape
     (2, 2)
@@ -118,6 +125,7 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
 
     Raises:
         ValueError: the subscripts do not fit the operands (count, lengths, characters).
+        TypeError: ``subscripts`` is not a string.
 
     >>> A, B = Tensor([[1.0, 2.0], [3.0, 4.0]]), Tensor([[1.0], [1.0]])
     >>> einsum("ij,jk->ik", A, B)

@@ -72,7 +72,11 @@ class Explorer:
         self.title = title
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the page to ``path`` (a ``.html`` file, written whole or not at all)."""
+        """Write the page to ``path`` (a ``.html`` file, written whole or not at all).
+
+        Raises:
+            ValueError: ``path`` does not end in .html, or is a folder.
+        """
         path = Path(path)
         if path.suffix.lower() not in (".html", ".htm"):
             raise ValueError(f"explore: expected a .html file name, got {_clean(path.name)}.")
@@ -422,6 +426,11 @@ def explore(
 
     Returns:
         An ``Explorer`` (``.html``, ``.save(path)``).
+
+    Raises:
+        TypeError: ``tensor`` is not a Tensor.
+        RuntimeError: as ``backward_steps``: nothing to differentiate, or a non-scalar without
+            ``gradient``.
 
     >>> import tinygrad_edu as tg
     >>> a, b, c = (tg.Tensor(v, requires_grad=True) for v in (5.0, 3.0, 2.0))

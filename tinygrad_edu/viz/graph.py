@@ -684,6 +684,10 @@ def to_dot(
             (op counts, parameters, a hint) is drawn instead.
         rankdir: graphviz layout direction, ``"LR"`` (left to right, the default) or ``"TB"``.
 
+    Raises:
+        TypeError: ``tensor`` is not a Tensor.
+        ValueError: a ``rankdir`` other than 'LR', 'TB', 'RL' or 'BT'.
+
     >>> import tinygrad_edu as tg
     >>> a, b, c = (tg.Tensor(v, requires_grad=True) for v in (5.0, 3.0, 2.0))
     >>> u = b * c; v = a + u; J = 3 * v

@@ -285,6 +285,10 @@ def plot_mislabeled(
     Returns:
         The path of the written file, or the ``Figure`` when ``path`` is None.
 
+    Raises:
+        ValueError: not one prediction per label.
+        ImportError: matplotlib is not installed (the ``plot`` extra).
+
     >>> X = np.zeros((3, 4, 4, 3)); Y = np.array([1, 0, 1]); P = np.array([1, 1, 0])
     >>> fig = plot_mislabeled(X, Y, P, image_shape=(4, 4, 3))
     >>> [ax.get_title() for ax in fig.axes]

@@ -635,6 +635,12 @@ def backward_steps(
 
     Arguments as for ``trace_backward``.
 
+    Raises:
+        TypeError: ``tensor`` is not a Tensor.
+        RuntimeError: ``tensor`` does not require grad, or has more than one element and no
+            ``gradient`` is given (the message says what to pass).
+        ValueError: a ``gradient`` of another shape than ``tensor``.
+
     >>> import tinygrad_edu as tg
     >>> a, b = tg.Tensor(2.0, requires_grad=True), tg.Tensor(5.0, requires_grad=True)
     >>> trace = backward_steps(a * b, names={"a": a, "b": b})
