@@ -28,11 +28,10 @@ def planar_flower(
     Returns:
         ``(X, Y)``: X float64 points; Y uint8 labels (the course's dtype), the first half 0.
 
-    Example:
-
     Raises:
         ValueError: an unknown ``layout``, or ``m`` not an even number >= 2.
 
+    Example:
         >>> X, Y = planar_flower()
         >>> X.shape, Y.shape, Y.dtype, int(Y.sum()), round(float(X.sum()), 6)
         ((2, 400), (1, 400), dtype('uint8'), 200, 10.087983)
