@@ -5,14 +5,6 @@ import pytest
 
 import tinygrad_edu as tg
 
-# An engine bug (engine.py, the lead's): an op recorded before the process's first in-place write
-# gets no `clock`, so backward raises AttributeError 'clock' when one of these tests is the first
-# in-place test of a fresh process (random order, an xdist worker). In any other order they pass.
-# Remove this marker when engine.py sets the clock on every op.
-CLOCK_BUG = pytest.mark.xfail(
-    raises=AttributeError, strict=False, reason="engine: no op.clock before the first write"
-)
-
 
 def test_update_under_no_grad_keeps_the_same_parameter():
     w = tg.Tensor([1.0, 2.0], requires_grad=True)
@@ -45,7 +37,6 @@ def test_plain_data_is_updated_in_place():
     np.testing.assert_array_equal(alias.data, [1.5, 1.5, 1.5])
 
 
-@CLOCK_BUG
 def test_in_place_update_of_saved_data_is_caught_at_backward():
     X = tg.Tensor(np.ones((2, 2)))
     W = tg.Tensor(np.ones((2, 2)), requires_grad=True)
