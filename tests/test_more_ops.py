@@ -368,9 +368,9 @@ def test_axis_none_joins_flattened_tensors_and_split_says_it_needs_an_axis():
     np.testing.assert_array_equal(a.grad, [[1.0, 2.0]])
     np.testing.assert_array_equal(b.grad, [[3.0], [4.0]])
     for split in (np.split, np.array_split):
-        with pytest.raises(TypeError, match="expected one int axis, got None"):
+        with pytest.raises(TypeError, match="expected a single int axis, got None"):
             split(a, 2, axis=None)
-    with pytest.raises(TypeError, match=r"concatenate: expected one int axis, got \(0, 1\)"):
+    with pytest.raises(TypeError, match=r"concatenate: expected a single int axis, got \(0, 1\)"):
         tg.concatenate([a, a], axis=(0, 1))
 
 

@@ -14,21 +14,13 @@ from typing import Any
 import numpy as np
 
 from tinygrad_edu import ops
-from tinygrad_edu.tensor.tensor import Tensor, _const, _new_axis, _run
+from tinygrad_edu.tensor.tensor import Tensor, _const, _new_axis, _one_axis, _run
 
 
 def _tensors(items: Sequence, op: str) -> tuple[Tensor, ...]:
     if len(items) == 0:
         raise ValueError(f"{op}: expected at least one tensor, got an empty sequence.")
     return tuple(t if isinstance(t, Tensor) else Tensor(t) for t in items)
-
-
-def _one_axis(axis: Any, ndim: int, op: str) -> int:
-    """The position of one axis (negative counts from the end), checked as reductions check it."""
-    axes = None if axis is None else ops.normalize_axis(axis, ndim, op)
-    if axes is None or len(axes) != 1:
-        raise TypeError(f"{op}: expected one int axis, got {axis!r}.")
-    return axes[0]
 
 
 def concatenate(

@@ -26,16 +26,8 @@ from typing import Any
 import numpy as np
 
 from tinygrad_edu import ops
-from tinygrad_edu.tensor.functions import (
-    _one_axis,
-    concatenate,
-    einsum,
-    maximum,
-    minimum,
-    stack,
-    where,
-)
-from tinygrad_edu.tensor.tensor import Tensor, _const, _leaf, _run2
+from tinygrad_edu.tensor.functions import concatenate, einsum, maximum, minimum, stack, where
+from tinygrad_edu.tensor.tensor import Tensor, _const, _leaf, _one_axis, _run2
 
 __all__ = ["FUNCTIONS", "UFUNCS", "array_function", "array_ufunc"]
 
