@@ -100,13 +100,14 @@ def grad(
     if grad_outputs is None:
         seeds = [None] * len(outs)
     else:
-        seeds = _as_list(grad_outputs, "grad_outputs") if not isinstance(
-            grad_outputs, np.ndarray
-        ) else [grad_outputs]
+        seeds = (
+            _as_list(grad_outputs, "grad_outputs")
+            if not isinstance(grad_outputs, np.ndarray)
+            else [grad_outputs]
+        )
         if len(seeds) != len(outs):
             raise ValueError(
-                f"grad: expected one grad_outputs entry per output ({len(outs)}), got "
-                f"{len(seeds)}."
+                f"grad: expected one grad_outputs entry per output ({len(outs)}), got {len(seeds)}."
             )
     roots, gradients = [], []
     for out, seed in zip(outs, seeds, strict=True):
@@ -157,8 +158,7 @@ def hessian_vector_product(f: Callable[[Tensor], Tensor], x: Any, v: Any) -> np.
     direction = np.asarray(v.data if isinstance(v, Tensor) else v, dtype=point.dtype)
     if direction.shape != point.shape:
         raise ValueError(
-            f"hessian_vector_product: expected v of x's shape {point.shape}, got "
-            f"{direction.shape}."
+            f"hessian_vector_product: expected v of x's shape {point.shape}, got {direction.shape}."
         )
     y = f(point)
     if not isinstance(y, Tensor) or y.size != 1:

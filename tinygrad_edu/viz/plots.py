@@ -37,7 +37,6 @@ def new_figure(what: str, figsize: tuple[float, float] = (6.4, 4.2), **kwargs: A
     global _FIGURE
     Figure, FigureCanvasAgg = _matplotlib(what)  # noqa: N806 (matplotlib's class names)
     if _FIGURE is None:
-
         # mypy cannot check a base class imported at run time (matplotlib is optional).
         class InlineFigure(Figure):  # type: ignore[misc, valid-type]
             """A matplotlib ``Figure`` that shows itself in Jupyter without pyplot."""
