@@ -154,6 +154,7 @@ def cat(file: TextIO, out: Path, data_dir: str | None, iterations: int) -> list[
     _say(file, f"  data: {folder}: train {cats.train_x.shape}, test {cats.test_x.shape}")
     result = course.deep(folder, num_iterations=iterations, print_cost=True, progress=None,
                          file=file)  # fmt: skip
+    assert result.test_accuracy is not None  # the cat runs are evaluated on the test set
     _say(file, f"  train accuracy: {100 * result.train_accuracy:.1f}%   test accuracy: "
                f"{100 * result.test_accuracy:.1f}%   ({iterations} iterations, "
                f"{result.seconds:.1f} s)")  # fmt: skip

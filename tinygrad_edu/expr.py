@@ -77,9 +77,14 @@ class ExpressionError(ValueError):
         super().__init__(f"{where}{message}")
 
 
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
+
+
 def _column(text: str, node: ast.AST) -> int:
     """1-based character column of ``node`` (the parser counts UTF-8 bytes)."""
-    prefix = text.encode("utf-8", "surrogatepass")[: node.col_offset]
+    # Every node _refusal refuses has a position (the others, such as operator symbols, pass).
+    prefix = text.encode("utf-8", "surrogatepass")[: getattr(node, "col_offset", 0)]
     return len(prefix.decode("utf-8", "ignore")) + 1
 
 
@@ -183,7 +188,7 @@ def parse(text: str, variables: Collection[str] = ()) -> ast.Expression:
     bad = [(node, why) for node, why in bad if why]
     if bad:  # report the leftmost problem
         # ast.walk lists a node before its children: among equal positions the outer one wins
-        node, why = min(bad, key=lambda item: (item[0].lineno, item[0].col_offset))
+        node, why = min(bad, key=lambda item: _position(item[0]))
         raise ExpressionError(why, indent + _column(stripped, node))
     return tree
 
@@ -293,6 +298,7 @@ def _evaluate(text: str, values: Mapping[str, Any], name: str):
 
     def visit(node: ast.AST) -> Tensor:
         if isinstance(node, ast.Constant):
+            assert isinstance(node.value, (int, float)), "parse() refuses other constants"
             try:
                 number = float(node.value)
             except OverflowError:
@@ -315,6 +321,7 @@ def _evaluate(text: str, values: Mapping[str, Any], name: str):
             x, y = visit(node.left), visit(node.right)
             out = _OPERATORS[type(node.op)][1](x, y)
         else:  # ast.Call: parse() allowed only whitelisted functions of one argument
+            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             out = FUNCTIONS[node.func.id](visit(node.args[0]))
         if out.requires_grad and out.name is None:
             if len(key) <= MAX_NAME:
@@ -348,7 +355,7 @@ def _evaluate(text: str, values: Mapping[str, Any], name: str):
         root.backward(retain_grads=True)
     variables = dict(inputs)
     for t in computed.values():
-        if t.requires_grad and t.name not in variables:
+        if t.requires_grad and t.name is not None and t.name not in variables:
             variables[t.name] = t
     variables[root.name] = root
     return root, variables, texts
@@ -501,6 +508,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output == "-":
         print(viz.to_dot(root, backward_edges=args.backward_edges).source)
         return 0
+    assert path is not None  # set above whenever the output is not "-"
     try:
         if fmt == "html":
             written = viz.explore(root, names=variables).save(path)

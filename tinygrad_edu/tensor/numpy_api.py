@@ -27,7 +27,7 @@ import numpy as np
 
 from tinygrad_edu import ops
 from tinygrad_edu.tensor.functions import concatenate, einsum, maximum, minimum, stack, where
-from tinygrad_edu.tensor.tensor import Tensor, _const, _leaf, _run2
+from tinygrad_edu.tensor.tensor import Tensor, _const, _leaf, _one_axis, _run2
 
 __all__ = ["FUNCTIONS", "UFUNCS", "array_function", "array_ufunc"]
 
@@ -198,7 +198,12 @@ UFUNCS: dict[np.ufunc, Callable[..., Tensor]] = {
 
 
 # The tensor method that does what ``ufunc.reduce`` does (np.add.reduce is a sum).
-_REDUCTIONS = {np.add: "sum", np.maximum: "max", np.minimum: "min", np.multiply: "prod"}
+_REDUCTIONS: dict[np.ufunc, str] = {
+    np.add: "sum",
+    np.maximum: "max",
+    np.minimum: "min",
+    np.multiply: "prod",
+}
 
 
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
@@ -288,7 +293,7 @@ def _swapaxes(a: Any, axis1: int, axis2: int) -> Tensor:
     return t.transpose(tuple(perm))
 
 
-def _concatenate(arrays: Sequence, axis: int = 0, out: Any = None, **kwargs: Any) -> Tensor:
+def _concatenate(arrays: Sequence, axis: int | None = 0, out: Any = None, **kwargs: Any) -> Tensor:
     _refuse("concatenate", {"out": out, **kwargs})
     return concatenate(list(arrays), axis=axis)
 
@@ -306,7 +311,7 @@ def _split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
             "split: expected a tensor with at least 1 dimension, got a 0-d tensor (a single "
             "number), which has no axis to split along."
         )
-    (position,) = ops.normalize_axis(axis, t.ndim, "split")
+    position = _one_axis(axis, t.ndim, "split")
     n = t.shape[position]
     if np.ndim(indices_or_sections) == 0:
         sections = int(indices_or_sections)
@@ -429,7 +434,7 @@ def _array_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tens
     t = _tensor(ary)
     if np.ndim(indices_or_sections) != 0:
         return _split(t, indices_or_sections, axis)
-    (position,) = ops.normalize_axis(axis, t.ndim, "array_split")
+    position = _one_axis(axis, t.ndim, "array_split")
     n, sections = t.shape[position], int(indices_or_sections)
     if sections <= 0:
         raise ValueError(f"array_split: expected a number of sections > 0, got {sections}.")

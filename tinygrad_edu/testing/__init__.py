@@ -261,7 +261,8 @@ def gradcheck(
                                  atol, rtol, raise_exception, note)  # fmt: skip
     for i in checked:
         leaf = leaves[i]
-        ana = np.zeros_like(leaf.data) if analytic[i] is None else analytic[i]
+        given = analytic[i]
+        ana = np.zeros_like(leaf.data) if given is None else given
         flat_indices = _elements(leaf.size, elements, rng)
         num = _numerical_at(projected, leaves, i, flat_indices, eps)
         ana_flat = ana.reshape(-1)[flat_indices]
