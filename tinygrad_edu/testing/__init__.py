@@ -103,7 +103,8 @@ def _kink_hint(projected: Callable, leaves: list[Tensor], i: int, j: int, eps: f
             flat[j] = saved + step
             values.append(float(projected(*leaves).data.sum()))
         flat[j] = saved
-    return _kink_text(*values, eps)
+    minus, mid, plus = values
+    return _kink_text(minus, mid, plus, eps)
 
 
 def _kink_text(minus: float, mid: float, plus: float, eps: float, place: str = "there") -> str:
