@@ -81,6 +81,15 @@ class History:
         return self.all_costs[-1]
 
 
+def _interactive() -> bool:
+    """A REPL, ``python -i``, IPython or a notebook: where ``sys.last_value`` holds the exception
+    that stopped a cell (a script or the command line has no such thing)."""
+    if hasattr(sys, "ps1") or sys.flags.interactive:
+        return True
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None
+
+
 class TrainingInterrupted(KeyboardInterrupt):
     """Ctrl-C during `fit`, raised after the last completed update, with the history so far.
 
@@ -398,8 +407,8 @@ def fit(
             f"fit: interrupted (Ctrl-C) in {unit} {position[0]} of {total}. The model keeps the "
             f"parameters of the last completed update ({history.steps} update"
             f"{'s' * (history.steps != 1)}; an update is applied whole or not at all); the "
-            f"{len(history.all_costs)} cost(s) recorded so far are in the exception's .history "
-            f"(in a notebook: import sys; sys.last_value.history)."
+            f"{len(history.all_costs)} cost(s) recorded so far are in the exception's .history"
+            + (" (in a notebook: import sys; sys.last_value.history)." if _interactive() else ".")
         )
         notice = sys.stderr if file is None else file
         try:

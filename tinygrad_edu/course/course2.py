@@ -676,6 +676,11 @@ def _run(fn: Callable[..., Any], name: str, **fixed: Any) -> Callable[..., Any]:
     run.__name__ = run.__qualname__ = name.replace("-", "_")
     if not has_curve(fn):
         without_curve(run)
+    # The options this run uses (the command line refuses the others): only regularization reads
+    # the course's data file; a run without training has no iterations or learning rate.
+    run.__dict__["cli_options"] = (("data_dir",) if fn is regularization else ()) + (
+        ("num_iterations", "learning_rate") if has_curve(fn) else ()
+    )
     run.__doc__ = f"``tinygrad-edu course {name}``: {fn.__name__}({fixed})."
     return run
 

@@ -413,6 +413,56 @@ class Tensor:
     def __float__(self) -> float:
         return float(self.item())
 
+    # Python's number protocols on a tensor of one element, as PyTorch: int(t), operator.index(t)
+    # (integer tensors only), f"{t:.3f}", round(t, 3) (a tensor), abs(t) (recorded, as t.abs()).
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        """``operator.index(t)`` (a list index, ``range(t)``): integer tensors of one element only,
+        so that a float is never truncated silently into an index."""
+        if not (np.issubdtype(self.data.dtype, np.integer) and self.data.size == 1):
+            raise TypeError(
+                f"index: expected an integer tensor of one element, got dtype {self.data.dtype} "
+                f"and shape {self.data.shape}. Use int(t.item()) to truncate a number on purpose."
+            )
+        return int(self.data.reshape(-1)[0])
+
+    def __format__(self, spec: str) -> str:
+        """``f"{cost:.3f}"`` formats the number of a one-element tensor; ``f"{t}"`` is ``str(t)``.
+
+        >>> f"{Tensor(0.693147):.3f}"
+        '0.693'
+        """
+        if not spec:
+            return str(self)
+        if self.data.size != 1:
+            raise TypeError(
+                f"format: the spec {spec!r} applies to one number, got a tensor of shape "
+                f"{self.data.shape}. Format t.item() of a one-element tensor, or the whole array "
+                f"with np.array2string(t.data, precision=3)."
+            )
+        return format(self.item(), spec)
+
+    def __round__(self, ndigits: int | None = None) -> Tensor:
+        """``round(t)`` and ``round(t, n)``: a tensor rounded as ``t.round(n)`` (halves to even,
+        no gradient), as in PyTorch; ``round(t.item(), n)`` gives a Python number.
+
+        >>> round(Tensor([0.12345, 2.5]), 3)
+        Tensor([0.123, 2.5  ])
+        """
+        return self.round(0 if ndigits is None else ndigits)
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __trunc__(self) -> int:  # math.floor and math.ceil go through __float__
+        return int(self)
+
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         """``np.asarray(t)``: the values, for a tensor that records no gradient.
 
@@ -579,7 +629,7 @@ class Tensor:
             raise RuntimeError(
                 f"{what}: expected a tensor that records no gradient, got the result of "
                 f"'{self._op.name}' with requires_grad=True while gradients are recorded; changing "
-                f"it in place would corrupt the graph. Use the out-of-place form (x = x + y)."
+                f"it in place would corrupt the graph. {self._out_of_place(what)}"
             )
         if isinstance(value, Tensor):
             if value.requires_grad and _state.grad_enabled:
@@ -590,6 +640,21 @@ class Tensor:
                 )
             return value.data
         return value
+
+    @staticmethod
+    def _out_of_place(what: str) -> str:
+        """How to write the in-place change ``what`` out of place, for a tensor in the graph."""
+        if what == "setitem":
+            return (
+                "To set elements, build a new tensor: x = tg.where(mask, value, x) (or "
+                "x.masked_fill(mask, value)), mask a boolean array, True where to write."
+            )
+        if what == "copy_":  # also fill_ and zero_
+            return "Use a new tensor instead (x = tg.full_like(x, value), or x = other)."
+        if what == "clip_":
+            return "Use the out-of-place form (x = x.clip(lo, hi))."
+        symbol = {"sub_": "-", "mul_": "*", "div_": "/"}.get(what, "+")
+        return f"Use the out-of-place form (x = x {symbol} y)."
 
     def _apply_(self, what: str, ufunc, other) -> Tensor:
         value = self._write(what, other)
