@@ -337,5 +337,3 @@ CORE_CASES: list[Case] = [
           lambda c, x, y: torch.where(torch.as_tensor(c), x, y), diff=(1, 2)),
 ]
 # fmt: on
-
-

@@ -14,8 +14,8 @@ def test_update_under_no_grad_keeps_the_same_parameter():
         w -= 0.1 * w.grad
     assert w is before and w.requires_grad  # the PyTorch-style update no longer rebinds w
     np.testing.assert_allclose(w.data, [0.8, 1.6])
-    (w * w).sum().backward()  # and it still trains
-    assert w.grad is not None
+    (w * w).sum().backward()  # and it still trains: the new gradient 2w adds to the first
+    np.testing.assert_allclose(w.grad, [2.0 + 1.6, 4.0 + 3.2])
 
 
 def test_accumulating_a_loss_builds_the_graph():

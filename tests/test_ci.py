@@ -1,4 +1,5 @@
-"""CI runs what the README says, and the README's command installs what the tests need."""
+"""CI runs what the README says and the quality gates; the README's command installs what the
+tests need; pre-commit runs the same gates locally."""
 
 import re
 from pathlib import Path
@@ -15,15 +16,53 @@ def _readme_test_command() -> str:
     return re.search(r"```bash\n(.*?)\n```", section, flags=re.S)[1].strip()
 
 
+def _commands(script: str) -> list[str]:
+    """The script's command lines, without comments and blank lines."""
+    lines = [line.split(" #", 1)[0].strip() for line in script.splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 def _last_command(script: str) -> str:
-    lines = [line.strip() for line in script.splitlines()]
-    return [line for line in lines if line and not line.startswith("#")][-1]
+    return _commands(script)[-1]
+
+
+GATES = ["ruff check .", "ruff format --check .", "mypy"]
 
 
 def test_ci_runs_exactly_the_readmes_test_command():
     command = _readme_test_command()
     assert command.startswith('pip install -e ".[dev]" && python -m pytest')
     assert _last_command((ROOT / ".ci" / "run").read_text()) == command
+
+
+def test_ci_runs_the_quality_gates_after_installing_the_dev_extra():
+    commands = _commands((ROOT / ".ci" / "run").read_text())
+    assert commands[0] == "set -euo pipefail"  # any failing gate stops CI with its status
+    for gate in GATES:
+        assert gate in commands, f".ci/run does not run {gate!r}"
+    install = commands.index('pip install -q -e ".[dev]"')  # the dev extra brings ruff and mypy
+    assert all(install < commands.index(gate) for gate in GATES)
+    # a gate's status is not swallowed (set -e does not stop at `cmd || true` or `cmd; true`)
+    assert not [c for c in commands if any(c.startswith(g) and c != g for g in GATES)]
+    assert commands.count(_readme_test_command()) == 1
+
+
+def test_pre_commit_runs_the_same_gates():
+    yaml = pytest.importorskip("yaml")  # PyYAML comes with pre-commit (the dev extra)
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"]: (repo, hook) for repo in config["repos"] for hook in repo["hooks"]}
+    ruff_repo, _ = hooks["ruff-check"]
+    assert ruff_repo["repo"] == "https://github.com/astral-sh/ruff-pre-commit"
+    assert hooks["ruff-format"][1].get("args") == ["--check"]
+    mypy_repo, mypy = hooks["mypy"]
+    assert mypy_repo["repo"] == "local" and mypy["language"] == "system"
+    assert mypy["entry"] == "mypy" and mypy["pass_filenames"] is False  # [tool.mypy]'s files
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    dev = pyproject["project"]["optional-dependencies"]["dev"]
+    # pre-commit's ruff is the one the dev extra pins, so both format alike
+    assert f"ruff>={ruff_repo['rev'].removeprefix('v')},<" in " ".join(dev)
+    assert pyproject["tool"]["mypy"]["files"] == ["tinygrad_edu"]
 
 
 def test_ci_derandomizes_hypothesis():

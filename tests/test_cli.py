@@ -261,6 +261,7 @@ def test_ctrl_c_during_a_course_run_keeps_the_costs_and_exits_130():
     lines = err.strip().splitlines()
     assert lines[-1].startswith("tinygrad-edu course planar: interrupted (Ctrl-C) after ")
     assert "fit: interrupted (Ctrl-C)" in lines[0]  # fit's own notice
+    assert "last_value" not in err  # the notebook hint is for notebooks, not the command line
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child process")

@@ -293,19 +293,22 @@ def test_cli_with_a_wrong_data_folder_names_it(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "argv",
+    ("argv", "says"),
     [
-        ["nope"],
-        ["planar", "--iterations", "0"],
-        ["planar", "--iterations", "x"],
-        ["planar", "--learning-rate", "-1"],
+        (["nope"], "argument NAME: invalid choice: 'nope'"),
+        (["planar", "--iterations", "0"], "argument --iterations: expected a whole number"),
+        (["planar", "--iterations", "x"], "got 'x'"),
+        (["planar", "--learning-rate", "-1"], "argument --learning-rate: expected a finite"),
     ],
 )
-def test_cli_rejects_bad_arguments(argv, capsys):
+def test_cli_rejects_bad_arguments(argv, says, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["course", *argv])
     assert exit_info.value.code == 2
-    assert "error" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # one line that names the argument and the value, before anything is trained
+    assert err.startswith("tinygrad-edu course: error: ") and err.count("\n") == 1
+    assert says in err
 
 
 def test_cli_plot_writes_the_cost_curve(tmp_path, capsys):

@@ -95,8 +95,8 @@ def test_every_run_prints_json_and_plots_its_curve(name, tmp_path, capsys):
     target = tmp_path / "costs.png"
     # init-random's cost is inf until its first printed cost after 0: iteration 1000
     argv = [name, "--json", "--iterations", "1001" if name == "init-random" else "1"]
-    if name in WITHOUT_CURVE:
-        code, out, err = run(capsys, *argv)
+    if name in WITHOUT_CURVE:  # values, not a training: no iterations to set either
+        code, out, err = run(capsys, name, "--json")
     else:
         code, out, err = run(capsys, *argv, "--plot", str(target))
         assert code == 0 and target.stat().st_size > 0, err
@@ -113,3 +113,44 @@ def test_a_bad_data_folder_is_a_one_line_usage_error(name, tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     code, out, err = run(capsys, name, "--data", str(tmp_path / "empty"))
     assert_one_line_error(code, out, err, 2, str(tmp_path / "empty"), "lacks")
+
+
+# The runs that train (iterations and a learning rate apply): every run with a cost curve.
+TRAINED = set(MODELS) - WITHOUT_CURVE
+
+
+@pytest.mark.parametrize("name", sorted(WITHOUT_CURVE))
+@pytest.mark.parametrize("option", [["--iterations", "5"], ["--learning-rate", "0.1"]])
+def test_an_option_the_run_does_not_take_is_refused_before_it_runs(name, option, capsys):
+    code, out, err = run(capsys, name, *option)
+    assert_one_line_error(code, out, err, 2, f"course {name}: error: {option[0]}",
+                          "its options are --json, --threads")  # fmt: skip
+    assert out == ""  # nothing ran
+
+
+@pytest.mark.parametrize("name", sorted(set(MODELS) - READ_DATA))
+def test_data_is_refused_by_the_runs_that_read_no_files(name, tmp_path, capsys):
+    code, out, err = run(capsys, name, "--data", str(tmp_path))
+    assert_one_line_error(code, out, err, 2, "--data", "no data folder to read")
+    assert out == ""
+
+
+def test_the_refusal_names_the_options_the_run_takes(capsys):
+    code, out, err = run(capsys, "planar", "--data", ".")
+    options = "its options are --iterations, --learning-rate, --plot, --json"
+    assert_one_line_error(code, out, err, 2, options)
+
+
+def test_every_option_a_run_takes_reaches_it():
+    """The runs that train take --iterations and --learning-rate; the ones that read files --data
+    (course_cli.run_options is what the command line passes)."""
+    for name, fn in MODELS.items():
+        options = set(course_cli.run_options(fn))
+        assert ("num_iterations" in options) == (name in TRAINED), name
+        assert ("learning_rate" in options) == (name in TRAINED), name
+        assert ("data_dir" in options) == (name in READ_DATA), name
+
+
+def test_course_without_a_name_lists_the_names(capsys):
+    code, out, err = run(capsys)
+    assert_one_line_error(code, out, err, 2, "required: NAME", "choose from", "'gradient-check'")

@@ -54,6 +54,7 @@ def test_without_the_graphviz_program_dot_files_and_a_note(tmp_path, monkeypatch
     assert (tmp_path / "pictures" / "J.dot").exists()
     assert "apt-get install graphviz" in text
     assert "J = 33" in (tmp_path / "pictures" / "J.dot").read_text()
+    assert "J.html" not in {p.name for p in files} or "no picture of the graph" in text
 
 
 @pytest.mark.skipif(not os.environ.get("TINYGRAD_EDU_DATA"), reason="set TINYGRAD_EDU_DATA")
@@ -80,6 +81,27 @@ def test_the_subcommand(tmp_path, monkeypatch, capsys):
     args = parser.parse_args(["demo", "--out", str(tmp_path / "d"), "--iterations", "2"])
     assert args.run(args) == 0
     assert "J = 3v = 33" in capsys.readouterr().out
-    args = parser.parse_args(["demo", "--out", str(tmp_path / "d"), "--iterations", "0"])
-    assert args.run(args) == 1
-    assert "iterations" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # a usage error, as cli.md says: exit status 2
+        parser.parse_args(["demo", "--out", str(tmp_path / "d"), "--iterations", "0"])
+    assert stop.value.code == 2
+    assert "--iterations: expected a whole number of iterations >= 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["a file", "a folder inside a file"])
+def test_an_out_that_is_a_file_is_one_line_and_exit_2_before_any_work(
+    where, tmp_path, monkeypatch, capsys
+):
+    def no_work(*args, **kwargs):
+        raise AssertionError("the demo started")
+
+    monkeypatch.setattr(demo, "run_demo", no_work)
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    out = afile if where == "a file" else afile / "pictures"
+    parser = argparse.ArgumentParser(prog="tinygrad-edu")
+    demo.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["demo", "--out", str(out)])
+    assert args.run(args) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Errno" not in err
+    assert err.startswith("tinygrad-edu demo: error: --out: ") and str(out) in err

@@ -187,12 +187,26 @@ def test_leaf_grads_never_alias_each_other():
     np.testing.assert_array_equal(b.grad, np.ones(3))
 
 
-def test_graph_order_is_deterministic():
-    def build():
-        a, b, c = leaf(1.0, "a"), leaf(2.0, "b"), leaf(3.0, "c")
-        return [n.name or n.op for n in tg.engine.toposort((a * b + c * a) * b)]
+def test_graph_order_is_the_recorded_order_wherever_the_tensors_live():
+    # Parents in argument order, each node after its parents (post-order). Two builds compared
+    # with each other could agree by chance (a set's order follows memory addresses); the
+    # expected order cannot. The builds differ in creation order and in what else is allocated.
+    def build(reverse: bool, padding: int):
+        keep = [tg.Tensor(np.zeros(1)) for _ in range(padding)]  # other addresses
+        names = ["c", "b", "a"] if reverse else ["a", "b", "c"]
+        made = {name: leaf(1.0, name) for name in names}
+        a, b, c = made["a"], made["b"], made["c"]
+        ab, ca = a * b, c * a
+        s = ab + ca
+        J = s * b
+        ab.name, ca.name, s.name, J.name = "ab", "ca", "s", "J"
+        return tg.engine.toposort(J), keep
 
-    assert build() == build()
+    for reverse, padding in [(False, 0), (True, 0), (False, 37), (True, 1000)]:
+        order, _ = build(reverse, padding)
+        assert [n.name for n in order] == ["a", "b", "ab", "c", "ca", "s", "J"]
+        parents = [[p.name for p in n._parents] for n in order]
+        assert parents == [[], [], ["a", "b"], [], ["c", "a"], ["ab", "ca"], ["s", "b"]]
 
 
 def test_astype_casts_forward_and_casts_the_gradient_back():

@@ -142,8 +142,10 @@ def test_record_sites_call_and_context_forms():
         assert state.sites
     assert not state.sites and not state.active
     tg.record_sites()  # plain call: stays on
+    line = this_line(1)
     y = leaf(1.0) * 2
-    assert debug.creation_site(y) is not None
+    site = debug.creation_site(y)
+    assert (site.filename, site.lineno) == (HERE, line)
     tg.record_sites(False)
     assert debug.creation_site(leaf(1.0) * 2) is None
 

@@ -5,6 +5,7 @@ and dinosaur examples skip without ``TINYGRAD_EDU_DATA``.
 """
 
 import os
+import re
 import subprocess
 import sys
 
@@ -74,7 +75,30 @@ def test_02_graph_values_and_derivatives(capsys, tmp_path):
 def test_02_draws_the_graph_when_viz_is_available(tmp_path, capsys):
     pytest.importorskip("graphviz")
     load("02").main(tmp_path / "J.dot")  # DOT text needs no graphviz program
-    assert "33" in (tmp_path / "J.dot").read_text()
+    dot = (tmp_path / "J.dot").read_text()
+    # Each node's title line (bold, first) and gradient line (bold, red, last), by node id.
+    titles = dict(re.findall(r"^\s*(n\d+) \[label=<<B>([^<]*)</B>", dot, flags=re.M))
+    grads = dict(re.findall(r"^\s*(n\d+) \[label=<.*<B>(d\w+ = [^<]*)</B></FONT>>", dot, re.M))
+    drawn = {titles[n]: grads.get(n) for n in titles}
+    # the course's J = 3(a + bc), a=5, b=3, c=2: values and dJ/dx on the right nodes
+    assert drawn == {
+        "3": None,  # the constant: no gradient
+        "a = 5": "da = 3",
+        "b = 3": "db = 6",
+        "c = 2": "dc = 9",
+        "u = 6": "du = 3",
+        "v = 11": "dv = 3",
+        "J = 33": "dJ = 1",
+    }
+    edges = {(titles[x], titles[y]) for x, y in re.findall(r"^\s*(n\d+) -> (n\d+)", dot, re.M)}
+    assert edges == {
+        ("b = 3", "u = 6"),
+        ("c = 2", "u = 6"),
+        ("a = 5", "v = 11"),
+        ("u = 6", "v = 11"),
+        ("3", "J = 33"),
+        ("v = 11", "J = 33"),
+    }
 
 
 def test_02_runs_as_a_script():

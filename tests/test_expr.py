@@ -110,7 +110,7 @@ def test_nan_and_inf_are_results_not_crashes():
         ("a if b else c", 1, "if/else"),
         ("(a, b)", 1, "single number"),
         ("1.2.3", 4, "invalid syntax"),
-        ("3x + a", 1, "invalid syntax"),
+        ("3x + a", 1, "to multiply, write 3*x"),
         ("08 + a", 1, "invalid syntax"),
         ("a +", 4, "invalid syntax"),
         ("   a +* b", 7, "invalid syntax"),
@@ -381,7 +381,12 @@ def test_unused_values_are_warned_about(capsys):
     [
         ("3(a+b*c)", "multiplication needs *: write 3*(...), not 3(...)"),
         ("(a+b)(c+1)", "write (a + b)*(...)"),
-        ("a(b+c)", "unknown function 'a'"),
+        ("a(b+c)", "'a' is a variable, not a function; to multiply, write a*(...)"),
+        ("2a", "two terms side by side; to multiply, write 2*a"),
+        ("2 a", "write 2*a"),
+        ("(a+b)c", "write (a+b)*c"),
+        ("exp(a) b", "write exp(a)*b"),
+        ("a+2.5b", "write 2.5*b"),
     ],
 )
 def test_a_forgotten_star_is_named(text, hint, capsys):
@@ -415,3 +420,49 @@ def test_html_writes_the_interactive_page(tmp_path, capsys):
     assert code == 0, err
     page = (tmp_path / "J.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "dc = d(b * c)" in page
+
+
+def test_an_unknown_function_that_is_no_variable_only_lists_the_functions(capsys):
+    code, out, err = run_graph(["sin(a)", "--set", "a=1", "-o", "-"], capsys)
+    one_line_error(code, err, 2)
+    assert "unknown function 'sin'; allowed: exp, log, sqrt" in err
+    assert "multiply" not in err and "sin*" not in err
+
+
+def test_a_variable_given_twice_is_refused(capsys):
+    code, out, err = run_graph(["a*b", "--set", "a=3", "a=4", "b=1", "-o", "-"], capsys)
+    one_line_error(code, err, 2)
+    assert "--set: a is given twice (a=3 and a=4)" in err
+    code, out, err = run_graph(["a*b", "--set", "a=3", "b=1", "--set", "a=3", "-o", "-"], capsys)
+    assert code == 2 and "given twice" in err
+
+
+@pytest.mark.parametrize(
+    "argv, named",
+    [
+        (["log(a)", "--set", "a=-1"], "J = nan"),
+        (["a/b", "--set", "a=1", "b=0"], "dJ/da = inf, dJ/db = -inf, J = inf"),
+        (["sqrt(a)", "--set", "a=0"], "dJ/da = inf"),
+        (["log(a)", "--set", "a=0"], "dJ/da = inf, J = -inf"),
+    ],
+)
+def test_non_finite_values_and_gradients_get_one_warning_line(argv, named, capsys):
+    code, out, err = run_graph([*argv, "-o", "-"], capsys)
+    assert code == 0
+    warning = [line for line in err.splitlines() if "warning" in line]
+    assert len(warning) == 1 and f"warning: not finite: {named}." in warning[0], err
+
+
+def test_finite_results_have_no_warning(capsys):
+    code, out, err = run_graph(["3*(a + b*c)", "--set", "a=5", "b=3", "c=2", "-o", "-"], capsys)
+    assert code == 0 and "warning" not in err
+
+
+def test_html_without_the_dot_program_warns_that_the_page_has_no_picture(tmp_path, capsys,
+                                                                         monkeypatch):  # fmt: skip
+    monkeypatch.setenv("PATH", "")
+    code, out, err = run_graph(["a*b", "--set", "a=1", "b=2", "-o", str(tmp_path / "J.html")],
+                               capsys)  # fmt: skip
+    assert code == 0 and (tmp_path / "J.html").exists()
+    assert "warning: the graphviz program 'dot' is missing" in err
+    assert "no picture of the graph" in err and "apt-get install graphviz" in err

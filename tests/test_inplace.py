@@ -8,6 +8,7 @@ of a saved array. What is not: ``t.data[...] = v`` and other numpy writes (as in
 """
 
 import gc
+import re
 
 import numpy as np
 import pytest
@@ -215,3 +216,31 @@ def test_write_registry_forgets_dead_buffers():
     for _ in range(2000):
         tg.Tensor(np.ones(2)).add_(1.0)
     assert len(engine._written) < 500
+
+
+def test_setitem_on_a_result_in_the_graph_says_how_to_set_elements_out_of_place():
+    x = tg.Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    with pytest.raises(RuntimeError, match=r"tg\.where\(mask, value, x\).*masked_fill") as err:
+        y[0] = 0.0
+    assert len(str(err.value)) < 400  # short
+    mask = np.array([True, False, False])  # the suggested form works and keeps the graph
+    z = tg.where(mask, 0.0, y)
+    z.sum().backward()
+    np.testing.assert_array_equal(z.data, [0.0, 4.0, 6.0])
+    np.testing.assert_array_equal(x.grad, [0.0, 2.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    "write, hint",
+    [
+        (lambda y: y.mul_(2.0), "x = x * y"),
+        (lambda y: y.div_(2.0), "x = x / y"),
+        (lambda y: y.clip_(0.0, 1.0), "x = x.clip(lo, hi)"),
+        (lambda y: y.fill_(1.0), "tg.full_like(x, value)"),
+    ],
+)
+def test_each_in_place_write_on_a_result_names_its_own_out_of_place_form(write, hint):
+    y = tg.Tensor([1.0, 2.0], requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match=re.escape(hint)):
+        write(y)

@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from tinygrad_edu import losses, nn
+from tinygrad_edu import losses, nn, train
 from tinygrad_edu.engine import is_grad_enabled
 from tinygrad_edu.optim import SGD
 from tinygrad_edu.tensor import Tensor
@@ -839,3 +839,28 @@ def test_ctrl_c_during_minibatches_keeps_the_epochs_so_far():
             callback=lambda epoch, cost: epoch == 2 and sigint(), file=io.StringIO())  # fmt: skip
     history = info.value.history
     assert len(history.all_costs) == 3 and history.steps == 12 and history.unit == "epoch"
+
+
+def _interrupted_message(monkeypatch, interactive):
+    if interactive:
+        monkeypatch.setattr(sys, "ps1", ">>> ", raising=False)
+    else:
+        monkeypatch.delattr(sys, "ps1", raising=False)
+    model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
+    X, Y = np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[1.0], [0.0]])
+    notice = io.StringIO()
+    with pytest.raises(train.TrainingInterrupted) as err:
+        train.fit(model, losses.binary_cross_entropy, X, Y, lr=0.1, num_iterations=100,
+                  callback=lambda i, cost: i == 2 and signal.raise_signal(signal.SIGINT),
+                  file=notice)  # fmt: skip
+    return notice.getvalue(), str(err.value)
+
+
+def test_the_notebook_hint_after_ctrl_c_only_in_an_interactive_session(monkeypatch):
+    """sys.last_value exists at the Python prompt and in notebooks, not in a script or the
+    command line, which must not print the hint."""
+    notice, message = _interrupted_message(monkeypatch, interactive=False)
+    assert "fit: interrupted (Ctrl-C)" in notice and ".history" in notice
+    assert "last_value" not in notice + message
+    notice, message = _interrupted_message(monkeypatch, interactive=True)
+    assert "sys.last_value.history" in notice and "sys.last_value.history" in message

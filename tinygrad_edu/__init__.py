@@ -63,7 +63,7 @@ from tinygrad_edu.tensor import (
     zeros_like,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the one version source: pyproject.toml reads it (CHANGELOG.md)
 
 __all__ = [
     "Function",

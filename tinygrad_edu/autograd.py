@@ -77,6 +77,7 @@ def grad(
             ``create_graph``); an input is not used and ``allow_unused`` is False; the graph was
             released by an earlier backward.
         ValueError: a ``grad_outputs`` entry has the wrong shape, or the counts differ.
+        TypeError: an output or input that is not a Tensor.
 
     >>> import tinygrad_edu as tg
     >>> a, b = tg.Tensor(5.0, requires_grad=True), tg.Tensor(3.0, requires_grad=True)
@@ -95,16 +96,18 @@ def grad(
                 f"grad: input {i} (shape {t.shape}) does not require grad, so no gradient "
                 f"reaches it. Create it with requires_grad=True."
             )
+    seeds: list[Any]
     if grad_outputs is None:
         seeds = [None] * len(outs)
     else:
-        seeds = _as_list(grad_outputs, "grad_outputs") if not isinstance(
-            grad_outputs, np.ndarray
-        ) else [grad_outputs]
+        seeds = (
+            _as_list(grad_outputs, "grad_outputs")
+            if not isinstance(grad_outputs, np.ndarray)
+            else [grad_outputs]
+        )
         if len(seeds) != len(outs):
             raise ValueError(
-                f"grad: expected one grad_outputs entry per output ({len(outs)}), got "
-                f"{len(seeds)}."
+                f"grad: expected one grad_outputs entry per output ({len(outs)}), got {len(seeds)}."
             )
     roots, gradients = [], []
     for out, seed in zip(outs, seeds, strict=True):
@@ -155,8 +158,7 @@ def hessian_vector_product(f: Callable[[Tensor], Tensor], x: Any, v: Any) -> np.
     direction = np.asarray(v.data if isinstance(v, Tensor) else v, dtype=point.dtype)
     if direction.shape != point.shape:
         raise ValueError(
-            f"hessian_vector_product: expected v of x's shape {point.shape}, got "
-            f"{direction.shape}."
+            f"hessian_vector_product: expected v of x's shape {point.shape}, got {direction.shape}."
         )
     y = f(point)
     if not isinstance(y, Tensor) or y.size != 1:

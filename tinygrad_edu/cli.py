@@ -34,6 +34,14 @@ class OneLineParser(argparse.ArgumentParser):
     """argparse, with usage errors on one line that point to ``--help`` (exit status 2)."""
 
     def error(self, message: str) -> NoReturn:
+        required = "the following arguments are required: "
+        if message.startswith(required):  # list the choices, as for a wrong name
+            missing = message[len(required) :].split(", ")
+            for action in self._actions:
+                if (action.metavar or action.dest) in missing and action.choices:
+                    names = ", ".join(repr(name) for name in action.choices)
+                    message += f" (choose from {names})"
+                    break
         self.exit(2, f"{self.prog}: error: {message}. See '{self.prog} --help'.\n")
 
 

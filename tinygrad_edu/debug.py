@@ -30,6 +30,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Sequence
+from types import FrameType
 
 import numpy as np
 
@@ -138,9 +139,8 @@ class _Restore:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, *exc_info) -> bool:
-        self._undo()
-        return False
+    def __exit__(self, *exc_info) -> None:
+        self._undo()  # an exception inside the block goes on (None: not swallowed)
 
 
 def record_sites(enabled: bool = True) -> _Restore:
@@ -298,7 +298,8 @@ def creation_site(t) -> Site | None:
 
 def _user_stacklevel() -> int:
     """``stacklevel`` for ``warnings.warn`` called in this module that points at the user's line."""
-    level, frame = 1, sys._getframe(1)
+    level = 1
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame = frame.f_back
         level += 1

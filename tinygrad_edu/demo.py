@@ -84,6 +84,8 @@ def _explore(tensor: Tensor, path: Path, file: TextIO, **kwargs: Any) -> list[Pa
         _say(file, f"  no interactive page: {err}")
         return []
     _say(file, f"  wrote {written}  (open it in a browser: step through forward and backward)")
+    if shutil.which("dot") is None:  # the page then has the steps and node buttons only
+        _say(file, "  (without the graphviz program 'dot' the page has no picture of the graph)")
     return [written]
 
 
@@ -152,6 +154,7 @@ def cat(file: TextIO, out: Path, data_dir: str | None, iterations: int) -> list[
     _say(file, f"  data: {folder}: train {cats.train_x.shape}, test {cats.test_x.shape}")
     result = course.deep(folder, num_iterations=iterations, print_cost=True, progress=None,
                          file=file)  # fmt: skip
+    assert result.test_accuracy is not None  # the cat runs are evaluated on the test set
     _say(file, f"  train accuracy: {100 * result.train_accuracy:.1f}%   test accuracy: "
                f"{100 * result.test_accuracy:.1f}%   ({iterations} iterations, "
                f"{result.seconds:.1f} s)")  # fmt: skip
@@ -210,8 +213,40 @@ def run_demo(
     return written
 
 
+def _check_out(text: str) -> str | None:
+    """Why ``--out`` cannot be the pictures' folder (None: it can, and now exists). Checked
+    before any work, so that a wrong path never costs a training."""
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        return f"--out: expected a folder for the pictures, got {text!r}, which is a file"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        return f"--out: cannot create the folder {text!r}: {err.strerror or err}"
+    return None
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1 (a usage error otherwise, exit status 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of iterations >= 1, got {text!r}"
+        )
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     """The ``demo`` subcommand; returns the exit code."""
+    problem = _check_out(args.out)
+    if problem is not None:
+        print(
+            f"tinygrad-edu demo: error: {problem}; pass a new or existing folder.", file=sys.stderr
+        )
+        return 2
     try:
         run_demo(args.out, args.data, args.iterations)
     except (ValueError, RuntimeError) as err:
@@ -241,7 +276,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--iterations",
-        type=int,
+        type=_positive_int,
         default=None,
         metavar="N",
         help=f"training iterations (default: {PLANAR_ITERATIONS} for the planar network, "

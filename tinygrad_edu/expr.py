@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import numpy as np
 
 from tinygrad_edu import viz
+from tinygrad_edu.debug import LogOfZeroWarning, NonFiniteGradientWarning
 from tinygrad_edu.tensor import Tensor
 
 FUNCTIONS: dict[str, Callable[[Tensor], Tensor]] = {
@@ -75,14 +77,71 @@ class ExpressionError(ValueError):
         super().__init__(f"{where}{message}")
 
 
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
+
+
 def _column(text: str, node: ast.AST) -> int:
     """1-based character column of ``node`` (the parser counts UTF-8 bytes)."""
-    prefix = text.encode("utf-8", "surrogatepass")[: node.col_offset]
+    # Every node _refusal refuses has a position (the others, such as operator symbols, pass).
+    prefix = text.encode("utf-8", "surrogatepass")[: getattr(node, "col_offset", 0)]
     return len(prefix.decode("utf-8", "ignore")) + 1
 
 
-def parse(text: str) -> ast.Expression:
+_NUMBER_THEN_NAME = re.compile(
+    r"(?<![\w.])(\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)([A-Za-z_]\w*)"
+)
+
+
+def _operand_before(text: str) -> str:
+    """The operand that ends ``text``: a name, a number or a parenthesized group."""
+    text = text.rstrip()
+    if text.endswith(")"):
+        depth = 0
+        for i in range(len(text) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(text[i], 0)
+            if depth == 0:  # with the function's name, if it is a call: exp(a)
+                name = re.search(r"\w*$", text[:i])
+                return text[i - len(name.group()) if name else i :]
+        return ""
+    match = re.search(r"[\w.]+$", text)
+    return match.group() if match else ""
+
+
+def _operand_after(text: str) -> str:
+    """The operand that starts ``text``: a name, a number or a parenthesized group."""
+    if text.startswith("("):
+        depth = 0
+        for i, char in enumerate(text):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0:
+                return text[: i + 1]
+        return ""
+    match = re.match(r"[\w.]+", text)
+    return match.group() if match else ""
+
+
+def _missing_product(text: str, index: int, message: str) -> str:
+    """``2*a`` when the syntax error at ``index`` is two operands side by side (``2a``, ``2 a``,
+    ``(a + b)c``), else ''."""
+    if "decimal literal" in message:  # 2a: Python reads a malformed number
+        for match in _NUMBER_THEN_NAME.finditer(text):
+            if match.start() <= index < match.end():
+                return f"{match.group(1)}*{match.group(2)}"
+        return ""
+    if message != "invalid syntax" or index >= len(text):
+        return ""
+    left, right = _operand_before(text[:index]), _operand_after(text[index:])
+    if not left or not right or not text[:index].endswith((" ", ")")):
+        return ""
+    return f"{left}*{right}"
+
+
+def parse(text: str, variables: Collection[str] = ()) -> ast.Expression:
     """Parse and check ``text``: a syntax tree that holds only whitelisted nodes.
+
+    ``variables`` (the names that will get values) only shape the errors: ``a(b + c)`` with a
+    variable ``a`` is a forgotten ``*``, ``sin(a)`` an unknown function.
 
     Raises:
         ExpressionError: too long, not an expression, or uses anything outside the whitelist.
@@ -113,23 +172,29 @@ def parse(text: str) -> ast.Expression:
         offset = err.offset if err.offset and err.offset > 0 else len(stripped) + 1
         column = indent + min(offset, len(stripped) + 1)
         why = "invalid syntax" if err.msg == "invalid syntax" else f"invalid syntax: {err.msg}"
+        product = _missing_product(stripped, min(offset, len(stripped) + 1) - 1, err.msg)
+        if product:  # 2a, 2 a, (a + b)c: a forgotten *
+            why = f"two terms side by side; to multiply, write {product}"
         raise ExpressionError(f"{why}.", column) from None
     except (UnicodeError, ValueError, RecursionError, MemoryError) as err:
         raise ExpressionError(f"cannot read the expression ({type(err).__name__}).") from None
     nodes = list(ast.walk(tree))
     if len(nodes) > MAX_NODES:
         raise ExpressionError(f"the expression is too complex: more than {MAX_NODES} parts.", 1)
-    bad = [(node, _refusal(node)) for node in nodes]
+    called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
+    known = {n.id for n in nodes if isinstance(n, ast.Name) and id(n) not in called}
+    known |= set(variables)
+    bad = [(node, _refusal(node, known)) for node in nodes]
     bad = [(node, why) for node, why in bad if why]
     if bad:  # report the leftmost problem
         # ast.walk lists a node before its children: among equal positions the outer one wins
-        node, why = min(bad, key=lambda item: (item[0].lineno, item[0].col_offset))
+        node, why = min(bad, key=lambda item: _position(item[0]))
         raise ExpressionError(why, indent + _column(stripped, node))
     return tree
 
 
-def _refusal(node: ast.AST) -> str:
-    """Why ``node`` is not allowed, or '' if it is."""
+def _refusal(node: ast.AST, variables: Collection[str] = ()) -> str:
+    """Why ``node`` is not allowed, or '' if it is (``variables``: the names known as variables)."""
     for kinds, why in _REFUSED:
         if isinstance(node, kinds):
             return why.format(attr=getattr(node, "attr", ""))
@@ -162,12 +227,10 @@ def _refusal(node: ast.AST) -> str:
         if not isinstance(node.func, ast.Name):
             return f"only these functions can be called: {', '.join(FUNCTIONS)}"
         if node.func.id not in FUNCTIONS:
-            unknown = f"unknown function {node.func.id!r}; allowed: {', '.join(FUNCTIONS)}"
-            strings = any(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in
-                          node.args)  # fmt: skip
-            if node.func.id.startswith("_") or strings or len(node.args) != 1 or node.keywords:
-                return unknown
-            return f"{unknown} (to multiply, write {node.func.id}*(...))"  # a(b + c)
+            if node.func.id in variables and len(node.args) == 1 and not node.keywords:
+                name = node.func.id  # a(b + c) with a variable a
+                return f"{name!r} is a variable, not a function; to multiply, write {name}*(...)"
+            return f"unknown function {node.func.id!r}; allowed: {', '.join(FUNCTIONS)}"
         if node.keywords:
             return f"{node.func.id}() takes no keyword arguments"
         if len(node.args) != 1:
@@ -198,7 +261,7 @@ def _is_called(tree: ast.Expression, name: ast.Name) -> bool:
 
 def _evaluate(text: str, values: Mapping[str, Any], name: str):
     """``evaluate`` plus the sub-expression text of each variable (for printing)."""
-    tree = parse(text)
+    tree = parse(text, variables=values)
     stripped = text.lstrip()
     indent = len(text) - len(stripped)
     used = variables_of(tree)
@@ -235,6 +298,7 @@ def _evaluate(text: str, values: Mapping[str, Any], name: str):
 
     def visit(node: ast.AST) -> Tensor:
         if isinstance(node, ast.Constant):
+            assert isinstance(node.value, (int, float)), "parse() refuses other constants"
             try:
                 number = float(node.value)
             except OverflowError:
@@ -257,6 +321,7 @@ def _evaluate(text: str, values: Mapping[str, Any], name: str):
             x, y = visit(node.left), visit(node.right)
             out = _OPERATORS[type(node.op)][1](x, y)
         else:  # ast.Call: parse() allowed only whitelisted functions of one argument
+            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             out = FUNCTIONS[node.func.id](visit(node.args[0]))
         if out.requires_grad and out.name is None:
             if len(key) <= MAX_NAME:
@@ -290,7 +355,7 @@ def _evaluate(text: str, values: Mapping[str, Any], name: str):
         root.backward(retain_grads=True)
     variables = dict(inputs)
     for t in computed.values():
-        if t.requires_grad and t.name not in variables:
+        if t.requires_grad and t.name is not None and t.name not in variables:
             variables[t.name] = t
     variables[root.name] = root
     return root, variables, texts
@@ -337,6 +402,11 @@ def _parse_set(items: list[str]) -> dict[str, float]:
         key = key.strip()
         if not sep or not key.isidentifier():
             raise ExpressionError(f"--set: expected NAME=VALUE such as a=5, got {item!r}.")
+        if key in values:
+            raise ExpressionError(
+                f"--set: {key} is given twice ({key}={_fmt(values[key])} and {item.strip()}); "
+                f"give each variable one value."
+            )
         try:
             values[key] = float(raw)
         except ValueError:
@@ -346,6 +416,24 @@ def _parse_set(items: list[str]) -> dict[str, float]:
 
 def _fmt(x: float) -> str:
     return f"{x:.6g}"
+
+
+def _not_finite(root: Tensor, variables: Mapping[str, Tensor], most: int = 6) -> str:
+    """'J = nan, dJ/da = inf. <why>': the values and gradients that are NaN or infinite, or ''."""
+    found = []
+    for key, t in variables.items():
+        if not np.isfinite(t.item()):
+            found.append(f"{key} = {_fmt(t.item())}")
+        if t is not root and t.grad is not None and not np.isfinite(t.grad.item()):
+            found.append(f"d{root.name}/d{key} = {_fmt(t.grad.item())}")
+    if not found:
+        return ""
+    more = f" and {len(found) - most} more" if len(found) > most else ""
+    return (
+        f"{', '.join(found[:most])}{more}. A function outside its domain (log or sqrt of a "
+        f"negative number, log(0)), a division by 0 or an infinite slope (sqrt at 0) gives nan or "
+        f"inf."
+    )
 
 
 # What ``-o`` can write: graphviz's pictures, DOT text, and the interactive page (``.html``).
@@ -372,7 +460,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         _check_name(args.name)
         values = _parse_set(args.set or [])
-        used = variables_of(parse(args.expression))
+        used = variables_of(parse(args.expression, variables=values))
         if args.name in used:
             raise ExpressionError(
                 f"--name {args.name}: {args.name} is a variable of the expression, so the result "
@@ -383,7 +471,10 @@ def run(args: argparse.Namespace) -> int:
             output = args.output or f"{args.name}.{args.format or 'svg'}"
             path, fmt = viz.graph.output_path(output, args.format, what="-o",
                                               formats=OUTPUT_FORMATS)  # fmt: skip
-        root, variables, texts = _evaluate(args.expression, values, args.name)
+        with warnings.catch_warnings():  # the summary below says it in the command's terms
+            warnings.simplefilter("ignore", NonFiniteGradientWarning)
+            warnings.simplefilter("ignore", LogOfZeroWarning)
+            root, variables, texts = _evaluate(args.expression, values, args.name)
     except ExpressionError as err:
         return fail(str(err), 2)
     except ValueError as err:  # the output path
@@ -408,12 +499,16 @@ def run(args: argparse.Namespace) -> int:
         grad = "" if t.grad is None else _fmt(t.grad.item())
         note = f"   = {texts[key]}" if key in texts and texts[key] != key and t is not root else ""
         print(f"  {clean(key):<{width}}{_fmt(t.item()):>12}{grad:>18}{note}", file=table)
+    not_finite = _not_finite(root, variables)
+    if not_finite:
+        print(f"{prog}: warning: not finite: {not_finite}", file=sys.stderr)
     if args.steps:
         print(file=table)
         viz.trace_backward(root, names=variables, file=table)
     if args.output == "-":
         print(viz.to_dot(root, backward_edges=args.backward_edges).source)
         return 0
+    assert path is not None  # set above whenever the output is not "-"
     try:
         if fmt == "html":
             written = viz.explore(root, names=variables).save(path)
@@ -425,6 +520,13 @@ def run(args: argparse.Namespace) -> int:
         why = err.strerror or type(err).__name__
         return fail(f"cannot write {clean(str(path))}: {why}.", 1)
     print(f"wrote {clean(str(written))}")
+    if fmt == "html" and viz.graph._which_dot() is None:
+        print(
+            f"{prog}: warning: the graphviz program 'dot' is missing, so {clean(str(written))} "
+            f"steps through the passes with a button per node but has no picture of the graph. "
+            f"{viz.graph._INSTALL_GRAPHVIZ}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -192,6 +192,10 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
             floats), or ``(m, C)`` one-hot / probability rows.
         reduction: "mean" (default), "sum" or "none" (one loss per example).
 
+    Raises:
+        ValueError: logits not of shape ``(m, C)``, targets of another shape than ``(m,)`` or
+            ``(m, C)``, or class indices outside ``[0, C)``.
+
     >>> logits = Tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]], requires_grad=True)
     >>> round(cross_entropy(logits, np.array([0, 2])).item(), 6)
     0.669079
@@ -266,12 +270,16 @@ def l2_regularization(params: Module | Any, lambd: float, m: int) -> Tensor:
     Returns:
         A 0-d tensor to add to the cost.
 
+    Raises:
+        ValueError: no weight matrix to regularize, ``lambd < 0``, or ``m`` not an int >= 1.
+
     >>> from tinygrad_edu import nn
     >>> layer = nn.Linear(2, 1, init="zeros"); layer.W.data[:] = [[3.0, 4.0]]
     >>> round(l2_regularization(layer, lambd=0.7, m=5).item(), 12)     # 0.7 / 10 * 25
     1.75
     """
     op = "l2_regularization"
+    weights: list[Any]
     if isinstance(params, Module):
         weights = [p for p in params.parameters() if p.ndim >= 2]
     elif isinstance(params, Tensor):
@@ -287,11 +295,10 @@ def l2_regularization(params: Module | Any, lambd: float, m: int) -> Tensor:
         raise ValueError(f"{op}: expected lambd >= 0, got {lambd!r}.")
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
         raise ValueError(f"{op}: expected m, the number of examples, to be an int >= 1, got {m!r}.")
-    total = None
-    for W in weights:
-        W = _as_tensor(W)
-        squares = (W * W).sum()  # the course's np.sum(np.square(W))
-        total = squares if total is None else total + squares
+    squares = [(W * W).sum() for W in map(_as_tensor, weights)]  # np.sum(np.square(W)) each
+    total = squares[0]
+    for s in squares[1:]:
+        total = total + s
     return (1.0 / m * lambd / 2) * total  # the course's coefficient, in the course's order
 
 

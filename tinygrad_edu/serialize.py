@@ -37,7 +37,7 @@ import stat
 import time
 import zipfile
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -237,8 +237,11 @@ def _remove_stale_temp_files(folder: str) -> None:
                 stale = not _pid_is_alive(int(ours["pid"])) if checkable else age > _STALE_AFTER
             else:
                 old = _OLD_TMP_NAME.match(name)
-                stale = bool(old) and age > _STALE_AFTER
-                stale = stale and os.path.isfile(os.path.join(folder, old["base"]))
+                stale = (
+                    old is not None
+                    and age > _STALE_AFTER
+                    and os.path.isfile(os.path.join(folder, old["base"]))
+                )
             if stale:
                 os.unlink(entry.path)
         except OSError:
@@ -387,7 +390,9 @@ def _read_arrays(f, path: str, file_size: int) -> dict[str, np.ndarray]:
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> np.ndarray:
     key = info.filename[:-4]
-    with archive.open(info) as member:
+    with archive.open(info) as opened:
+        # Reading, ZipFile.open returns a ZipExtFile (typeshed says IO[bytes], without readinto).
+        member = cast(zipfile.ZipExtFile, opened)
         version = np.lib.format.read_magic(member)
         if version == (1, 0):
             shape, fortran, dtype = np.lib.format.read_array_header_1_0(

@@ -81,6 +81,15 @@ class History:
         return self.all_costs[-1]
 
 
+def _interactive() -> bool:
+    """A REPL, ``python -i``, IPython or a notebook: where ``sys.last_value`` holds the exception
+    that stopped a cell (a script or the command line has no such thing)."""
+    if hasattr(sys, "ps1") or sys.flags.interactive:
+        return True
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None
+
+
 class TrainingInterrupted(KeyboardInterrupt):
     """Ctrl-C during `fit`, raised after the last completed update, with the history so far.
 
@@ -310,14 +319,15 @@ def fit(
             f"{op}: expected num_iterations (full-batch updates) or epochs/batch_size "
             f"(mini-batches), got both. Pass epochs=N to make N passes over the data."
         )
+    n_epochs = n_iterations = 0  # the count of the chosen kind of run, checked
     if minibatch:
-        epochs = 1 if epochs is None else _positive_int(op, "epochs", epochs)
+        n_epochs = 1 if epochs is None else _positive_int(op, "epochs", epochs)
         if batch_size is not None:
             batch_size = _positive_int(op, "batch_size", batch_size)
         order = _shuffler(op, shuffle, seed)
     else:
-        num_iterations = 1000 if num_iterations is None else num_iterations
-        num_iterations = _positive_int(op, "num_iterations", num_iterations)
+        n_iterations = 1000 if num_iterations is None else num_iterations
+        n_iterations = _positive_int(op, "num_iterations", n_iterations)
     if (lr is None) == (optimizer is None):
         raise ValueError(
             f"{op}: expected exactly one of lr and optimizer, got "
@@ -325,6 +335,7 @@ def fit(
             f"or optimizer=SGD(model.parameters(), lr=..., momentum=...)."
         )
     if optimizer is None:
+        assert lr is not None  # exactly one of them, checked above
         if not isinstance(model, Module):
             raise TypeError(
                 f"{op}: expected a Module when lr is given (its parameters are updated), got "
@@ -360,21 +371,21 @@ def fit(
                 size = m if batch_size is None else min(batch_size, m)
                 batches = -(-m // size)
                 if progress:
-                    bar = _Progress(epochs * batches, out, tty, unit="batch")
+                    bar = _Progress(n_epochs * batches, out, tty, unit="batch")
                 run = _run_minibatches(
                     model, loss_fn, X_data, Y_data, labels, optimizer, guard, history, bar,
-                    epochs=epochs, size=size, order=order, axis=axis, m=m,
+                    epochs=n_epochs, size=size, order=order, axis=axis, m=m,
                     print_every=print_every, print_cost=print_cost, callback=callback,
                     out=out, position=position,
                 )  # fmt: skip
             else:
                 if progress:
-                    bar = _Progress(num_iterations, out, tty)
+                    bar = _Progress(n_iterations, out, tty)
                 X_t = X if isinstance(X, Tensor) else Tensor(X_data)
                 Y_t = Y if isinstance(Y, Tensor) else labels(Y_data)
                 run = _run_full_batch(
                     model, loss_fn, X_t, Y_t, optimizer, guard, history, bar,
-                    num_iterations=num_iterations, print_every=print_every,
+                    num_iterations=n_iterations, print_every=print_every,
                     print_cost=print_cost, callback=callback, out=out, position=position,
                 )  # fmt: skip
             if run is not None:  # a non-finite cost: warn from here, pointing at the caller
@@ -390,14 +401,14 @@ def fit(
             bar.clear()
         history.seconds = time.perf_counter() - start
         history.stopped_early = history.interrupted = True
-        total = epochs if minibatch else num_iterations
+        total = n_epochs if minibatch else n_iterations
         unit = history.unit
         message = (
             f"fit: interrupted (Ctrl-C) in {unit} {position[0]} of {total}. The model keeps the "
             f"parameters of the last completed update ({history.steps} update"
             f"{'s' * (history.steps != 1)}; an update is applied whole or not at all); the "
-            f"{len(history.all_costs)} cost(s) recorded so far are in the exception's .history "
-            f"(in a notebook: import sys; sys.last_value.history)."
+            f"{len(history.all_costs)} cost(s) recorded so far are in the exception's .history"
+            + (" (in a notebook: import sys; sys.last_value.history)." if _interactive() else ".")
         )
         notice = sys.stderr if file is None else file
         try:
@@ -530,16 +541,16 @@ def predict(
     array([1, 0])
     """
     X_data = X.data if isinstance(X, Tensor) else np.asarray(X)
-    was_training = model.training if isinstance(model, Module) else None
-    if was_training:
-        model.eval()
+    training = model if isinstance(model, Module) and model.training else None
+    if training is not None:
+        training.eval()
     try:
         with no_grad():
-            A = model(X if isinstance(X, Tensor) else Tensor(X_data))
+            outputs = model(X if isinstance(X, Tensor) else Tensor(X_data))
     finally:
-        if was_training:
-            model.train()
-    A = A.data if isinstance(A, Tensor) else np.asarray(A)
+        if training is not None:
+            training.train()
+    A = outputs.data if isinstance(outputs, Tensor) else np.asarray(outputs)
     m = X_data.shape[axis] if X_data.ndim else 1
     class_axis = -1 if axis == 0 else 0
     one_output = A.ndim <= 1 or A.shape[class_axis] == 1

@@ -2,7 +2,8 @@
 
 Layer: ``course``. Every run in ``MODELS`` is a function that trains and returns a result with
 ``to_json()``, ``summary_lines()`` and ``curves()``; this module passes it the options it accepts
-(``data_dir``, ``num_iterations``, ``learning_rate``, ``print_cost``, ``progress``) and prints.
+(``data_dir``, ``num_iterations``, ``learning_rate``, ``print_cost``, ``progress``), refuses the
+ones it does not (``--iterations`` for a run that computes values without training), and prints.
 
 Every argument, and the ``--plot`` target, is checked before training starts; errors are one
 line, exit status 2 for the command line and 1 for what happens while running. ``--json`` prints
@@ -103,17 +104,52 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
+# The options that only some runs honour: the parameter each sets, its flag, what it sets.
+RUN_OPTIONS = {
+    "data_dir": ("--data", "data folder to read"),
+    "num_iterations": ("--iterations", "iterations"),
+    "learning_rate": ("--learning-rate", "learning rate"),
+}
+
+
+def run_options(fn: Callable[..., Any]) -> list[str]:
+    """The parameters of ``RUN_OPTIONS`` that the run ``fn`` honours: those it names in its
+    signature, narrowed by a ``cli_options`` attribute when the run declares one (a wrapper that
+    takes every option for many runs says there which ones its run uses)."""
+    params = inspect.signature(fn).parameters
+    declared = getattr(fn, "cli_options", None)
+    return [key for key in RUN_OPTIONS
+            if key in params and (declared is None or key in declared)]  # fmt: skip
+
+
 def check_run_options(fn: Callable[..., Any], args: argparse.Namespace) -> None:
     """Refuse, before running, an option that the run ``args.name`` cannot honour: ``--plot`` on
-    a run without a cost curve (``common.has_curve``). A usage error: one line on stderr, exit
-    status 2 (``SystemExit``, as argparse's own errors)."""
+    a run without a cost curve (``common.has_curve``), ``--data``, ``--iterations`` or
+    ``--learning-rate`` on a run that has no such thing (``run_options``). A usage error: one
+    line on stderr, exit status 2 (``SystemExit``, as argparse's own errors)."""
     from tinygrad_edu.course.common import has_curve
 
+    prog = f"tinygrad-edu course {args.name}"
     if args.plot and not has_curve(fn):
         print(
-            f"tinygrad-edu course {args.name}: error: --plot: {args.name} computes the "
+            f"{prog}: error: --plot: {args.name} computes the "
             f"assignment's values without training, so it has no cost curve to draw; drop --plot "
             f"(--json gives the values).",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    accepted = run_options(fn)
+    given = {"data_dir": args.data, "num_iterations": args.iterations,
+             "learning_rate": args.learning_rate}  # fmt: skip
+    refused = [key for key, value in given.items() if value is not None and key not in accepted]
+    if refused:
+        flags = ", ".join(RUN_OPTIONS[key][0] for key in refused)
+        what = " or ".join(RUN_OPTIONS[key][1] for key in refused)
+        options = [RUN_OPTIONS[key][0] for key in accepted]
+        options += ["--plot"] * has_curve(fn) + ["--json", "--threads"]
+        print(
+            f"{prog}: error: {flags}: {args.name} has no {what}; its options are "
+            f"{', '.join(options)}.",
             file=sys.stderr,
         )
         raise SystemExit(2)

@@ -9,17 +9,32 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tinygrad_edu import nn
+
+_Run = TypeVar("_Run", bound=Callable[..., Any])
+
+
+def without_curve(run: _Run) -> _Run:
+    """Mark a course run that computes an assignment's values and trains nothing (a decorator):
+    ``has_curve(run)`` is then False and the command line refuses ``--plot`` for it.
+
+    >>> @without_curve
+    ... def values(**_): ...
+    >>> has_curve(values)
+    False
+    """
+    run.__dict__["has_curve"] = False  # a function attribute (typed code cannot assign one)
+    return run
 
 
 def has_curve(run: Callable[..., Any]) -> bool:
     """Whether a course run trains, so that ``--plot`` has a cost curve to draw.
 
     A run that only computes an assignment's values (``conv-step-by-step``, ``rnn-step-by-step``,
-    ``gradient-check``) declares ``has_curve = False`` on its function; the command line then
-    refuses ``--plot`` before running it.
+    ``gradient-check``) is marked with ``@without_curve`` (the attribute ``has_curve = False`` on
+    its function); the command line then refuses ``--plot`` before running it.
 
     >>> def values(**_): ...
     >>> values.has_curve = False

@@ -53,7 +53,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from tinygrad_edu import data, losses, nn, optim, train
-from tinygrad_edu.course.common import CourseResult, has_curve
+from tinygrad_edu.course.common import CourseResult, has_curve, without_curve
 from tinygrad_edu.engine import no_grad
 from tinygrad_edu.tensor import Tensor, randn
 from tinygrad_edu.testing import COURSE_THRESHOLD, gradient_difference
@@ -457,6 +457,7 @@ def _forward_cache(X, params):
     return (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
 
 
+@without_curve  # four numbers, not a training: nothing for --plot to draw
 def gradient_check(*, print_cost: bool = False, file: TextIO | None = None, **_: Any):
     """Course 2, week 1, "Gradient Checking": the 1-D and the N-D checks.
 
@@ -476,7 +477,8 @@ def gradient_check(*, print_cost: bool = False, file: TextIO | None = None, **_:
 
     x, y, params = _gradient_check_case()
     network = three_layer_network([4, 5, 3, 1], init="zeros")
-    for layer, n in zip(network.layers[0::2], (1, 2, 3), strict=True):
+    linears = [layer for layer in network.layers if isinstance(layer, nn.Linear)]
+    for layer, n in zip(linears, (1, 2, 3), strict=True):
         layer.W.data = params[f"W{n}"].copy()  # (n_l, n_{l-1}), the course's W
         layer.b.data = params[f"b{n}"].reshape(-1).copy()  # the course's (n_l, 1) as (n_l,)
     X, Y = x.T, y.reshape(-1, 1)  # batch-first: (3, 4) and (3, 1)
@@ -496,10 +498,7 @@ def gradient_check(*, print_cost: bool = False, file: TextIO | None = None, **_:
 # -------------------------------------------------------------------------------------------------
 
 _OPTIMIZERS = ("gd", "momentum", "adam")
-_DECAYS = {None: None, "inverse-time": 1, "schedule": 1000}
-
-
-gradient_check.has_curve = False  # four numbers, not a training: nothing for --plot to draw
+_DECAY_INTERVALS = {"inverse-time": 1, "schedule": 1000}  # the epochs between decays
 
 
 def _optimizer(kind: str, params, learning_rate, beta, beta1, beta2, epsilon) -> optim.Optimizer:
@@ -553,8 +552,10 @@ def optimization(
     """
     if optimizer not in _OPTIMIZERS:
         raise ValueError(f"optimization: expected optimizer in {_OPTIMIZERS}, got {optimizer!r}.")
-    if decay not in _DECAYS:
-        raise ValueError(f"optimization: expected decay in {list(_DECAYS)}, got {decay!r}.")
+    if decay is not None and decay not in _DECAY_INTERVALS:
+        raise ValueError(
+            f"optimization: expected decay in {[None, *_DECAY_INTERVALS]}, got {decay!r}."
+        )
     file = sys.stdout if file is None else file
     X, Y = data.load_moons(layout="batch")  # X (300, 2), Y (300, 1)
     m = X.shape[0]
@@ -562,7 +563,7 @@ def optimization(
     opt = _optimizer(optimizer, network.parameters(), learning_rate, beta, beta1, beta2, epsilon)
     schedule = None
     if decay is not None:
-        schedule = optim.InverseTimeDecay(opt, decay_rate, time_interval=_DECAYS[decay])
+        schedule = optim.InverseTimeDecay(opt, decay_rate, time_interval=_DECAY_INTERVALS[decay])
     costs: dict[int, float] = {}
     curve: dict[int, float] = {}
     learning_rates: dict[int, float] | None = {} if schedule is not None else None
@@ -596,7 +597,7 @@ def optimization(
                     if learning_rates is not None:
                         print(f"learning rate after epoch {i}: {opt.lr:f}", file=file)
     seconds = time.perf_counter() - start
-    train_accuracy, _ = _accuracies(network, X, Y, None)
+    train_accuracy = _accuracies(network, X, Y, None)[0]
     return Course2Result(
         model=name or f"opt-{optimizer}",
         costs=costs,
@@ -673,7 +674,13 @@ def _run(fn: Callable[..., Any], name: str, **fixed: Any) -> Callable[..., Any]:
         return fn(**options)
 
     run.__name__ = run.__qualname__ = name.replace("-", "_")
-    run.has_curve = has_curve(fn)
+    if not has_curve(fn):
+        without_curve(run)
+    # The options this run uses (the command line refuses the others): only regularization reads
+    # the course's data file; a run without training has no iterations or learning rate.
+    run.__dict__["cli_options"] = (("data_dir",) if fn is regularization else ()) + (
+        ("num_iterations", "learning_rate") if has_curve(fn) else ()
+    )
     run.__doc__ = f"``tinygrad-edu course {name}``: {fn.__name__}({fixed})."
     return run
 

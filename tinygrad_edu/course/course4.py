@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_edu import data, losses, nn, optim
-from tinygrad_edu.course.common import CourseResult, ValuesResult
+from tinygrad_edu.course.common import CourseResult, ValuesResult, without_curve
 from tinygrad_edu.engine import no_grad
 from tinygrad_edu.nn import functional as F  # noqa: N812 (PyTorch's spelling)
 from tinygrad_edu.tensor import Tensor
@@ -141,6 +141,7 @@ class StepByStepResult(ValuesResult):
         return lines
 
 
+@without_curve  # values, not a training: nothing for --plot to draw
 def conv_step_by_step(**show: Any) -> StepByStepResult:
     """Week 1's fixtures, every forward value from library ops and every gradient from autograd.
 
@@ -353,8 +354,6 @@ def cnn_digits(
         test_images=digits.test_x,
     )
 
-
-conv_step_by_step.has_curve = False  # values, not a training: nothing for --plot to draw
 
 MODELS: dict[str, Callable[..., Any]] = {
     "conv-step-by-step": conv_step_by_step,

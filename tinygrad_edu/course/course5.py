@@ -27,14 +27,14 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import numpy as np
 
 from tinygrad_edu import data, optim
-from tinygrad_edu.course.common import ValuesResult
+from tinygrad_edu.course.common import ValuesResult, without_curve
 from tinygrad_edu.engine import no_grad
 from tinygrad_edu.nn import functional
 from tinygrad_edu.tensor import Tensor, concatenate, stack
@@ -230,7 +230,8 @@ def _show(value: Any) -> str:
     return f"{value:.12g}"
 
 
-def rnn_step_by_step(**_: Any) -> StepByStepResult:
+@without_curve  # values, not a training: nothing for --plot to draw
+def rnn_step_by_step(**_options: Any) -> StepByStepResult:
     """Every value of the step-by-step assignment, forward and backward, with autograd.
 
     Each fixture calls ``np.random.seed(1)`` and draws in the course's order (the backward
@@ -246,6 +247,13 @@ def rnn_step_by_step(**_: Any) -> StepByStepResult:
     """
     start = time.perf_counter()
     out: dict[str, Any] = {}
+    # The course's names: arrays in the forward fixtures, leaf tensors in the backward ones.
+    xt: Any
+    a_prev: Any
+    c_prev: Any
+    x: Any
+    a0: Any
+    p: dict[str, Any]
     rng = np.random.RandomState(1)  # = np.random.seed(1); np.random.randn(...) in this order
     xt, a_prev = rng.randn(3, 10), rng.randn(5, 10)
     p = _leaves(rng, _RNN)
@@ -318,8 +326,7 @@ def rnn_step_by_step(**_: Any) -> StepByStepResult:
     rng = np.random.RandomState(1)
     x = Tensor(rng.randn(3, 10, 7), requires_grad=True)
     a0 = Tensor(rng.randn(5, 10), requires_grad=True)
-    p = _leaves(rng, _LSTM)
-    p.update({"Wy": np.zeros((2, 5)), "by": np.zeros((2, 1))})  # zeros, not drawn
+    p = {**_leaves(rng, _LSTM), "Wy": np.zeros((2, 5)), "by": np.zeros((2, 1))}  # zeros, not drawn
     a, _, _ = lstm_forward(x, a0, p)
     da = rng.randn(5, 10, 4)  # only the first 4 of the 7 steps receive a gradient
     (a[:, :, :4] * da).sum().backward()
@@ -395,7 +402,7 @@ def clip(gradients: dict[str, np.ndarray], max_value: float) -> dict[str, np.nda
     return gradients
 
 
-def _one_hot(indices: list[int | None], vocab_size: int) -> np.ndarray:
+def _one_hot(indices: Sequence[int | None], vocab_size: int) -> np.ndarray:
     """The inputs x<1> ... x<T_x> side by side, ``(vocab_size, T_x)``: one-hot columns, and the
     zero vector for ``None`` (the course's x<1> = 0)."""
     x = np.zeros((vocab_size, len(indices)))
@@ -434,7 +441,7 @@ def sample(parameters: dict[str, Any], char_to_ix: dict[str, int], seed: int) ->
             # The course reseeds before every draw: np.random.seed(counter + seed), then
             # np.random.choice(range(27), p=y). A RandomState with that seed draws the same
             # index without changing numpy's global generator.
-            idx = functional.sample(z, axis=0, rng=np.random.RandomState(counter + seed))
+            idx = int(functional.sample(z, axis=0, rng=np.random.RandomState(counter + seed)))
             indices.append(idx)
             x = _one_hot([idx], vocab_size)
             a_prev = a
@@ -446,7 +453,7 @@ def sample(parameters: dict[str, Any], char_to_ix: dict[str, int], seed: int) ->
 
 
 def rnn_loss(
-    X: list[int | None], Y: list[int], a_prev: Any, parameters: dict[str, Tensor]
+    X: Sequence[int | None], Y: Sequence[int], a_prev: Any, parameters: dict[str, Tensor]
 ) -> tuple[Tensor, Tensor]:
     """The course's ``utils.rnn_forward`` in tensor ops: ``loss = -sum_t log y_hat<t>[Y<t>]``.
 
@@ -479,8 +486,8 @@ def rnn_loss(
 
 
 def optimize(
-    X: list[int | None],
-    Y: list[int],
+    X: Sequence[int | None],
+    Y: Sequence[int],
     a_prev: Any,
     parameters: dict[str, Tensor],
     learning_rate: float = 0.01,
@@ -600,8 +607,8 @@ def unit_tests() -> dict[str, Any]:
     char_to_ix = {ch: i for i, ch in enumerate("\nabcdefghijklmnopqrstuvwxyz")}
     rng = np.random.RandomState(24)
     shapes = {"Wax": (100, 27), "Waa": (100, 100), "Wya": (27, 100), "b": (100, 1), "by": (27, 1)}
-    p = {k: rng.randn(*s) for k, s in shapes.items()}
-    out["sample_indices"] = sample(p, char_to_ix, 0)
+    drawn = {k: rng.randn(*s) for k, s in shapes.items()}
+    out["sample_indices"] = sample(drawn, char_to_ix, 0)
     rng = np.random.RandomState(1)
     a_prev = rng.randn(100, 1)
     p = {k: Tensor(rng.randn(*s), requires_grad=True) for k, s in shapes.items()}
@@ -678,8 +685,8 @@ def dinosaurus(
     all_losses = []
     for j in range(num_iterations):
         name = examples[j % len(examples)]
-        X = [None] + [char_to_ix[ch] for ch in name]
-        Y = X[1:] + [char_to_ix["\n"]]
+        indices = [char_to_ix[ch] for ch in name]
+        X, Y = [None, *indices], [*indices, char_to_ix["\n"]]
         curr_loss, _, a_prev = optimize(X, Y, a_prev, parameters, learning_rate)
         loss = loss * 0.999 + curr_loss * 0.001  # the course's smooth()
         all_losses.append(loss)
@@ -710,8 +717,6 @@ def dinosaurus(
         seconds=seconds,
     )
 
-
-rnn_step_by_step.has_curve = False  # values, not a training: nothing for --plot to draw
 
 MODELS: dict[str, Callable[..., Any]] = {
     "rnn-step-by-step": rnn_step_by_step,

@@ -122,6 +122,10 @@ def minibatches(
         A generator of ``(Xb, Yb)``, each holding ``batch_size`` examples along ``axis``.
         Arguments are checked when it is created, not on first use.
 
+    Raises:
+        TypeError: ``batch_size`` is not an int.
+        ValueError: ``batch_size`` < 1.
+
     Example:
         >>> X, Y = np.arange(10.0).reshape(2, 5), np.array([[0, 1, 0, 1, 1]])
         >>> [(Xb.shape, Yb.tolist()) for Xb, Yb in minibatches(X, Y, 2, shuffle=False)]

@@ -14,6 +14,7 @@ random state.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -83,9 +84,11 @@ def load_circles(*, layout: str = "course") -> Course2Data:
     op = "load_circles"
     _layout(op, layout)
     datasets = _sklearn_datasets(op)
-    train = datasets.make_circles(n_samples=300, noise=0.05, random_state=np.random.RandomState(1))
-    test = datasets.make_circles(n_samples=100, noise=0.05, random_state=np.random.RandomState(2))
-    return Course2Data(*_arrange(*train, layout), *_arrange(*test, layout))
+    X, y = datasets.make_circles(n_samples=300, noise=0.05, random_state=np.random.RandomState(1))
+    X_test, y_test = datasets.make_circles(
+        n_samples=100, noise=0.05, random_state=np.random.RandomState(2)
+    )
+    return Course2Data(*_arrange(X, y, layout), *_arrange(X_test, y_test, layout))
 
 
 def load_moons(*, layout: str = "course") -> tuple[np.ndarray, np.ndarray]:
@@ -111,7 +114,7 @@ def load_moons(*, layout: str = "course") -> tuple[np.ndarray, np.ndarray]:
     return _arrange(X, y, layout)
 
 
-def find_course2_dir(data_dir: str | os.PathLike | None = None) -> os.PathLike:
+def find_course2_dir(data_dir: str | os.PathLike | None = None) -> Path:
     """The folder holding ``data.mat``: ``data_dir`` or ``$TINYGRAD_EDU_DATA``, or its
     ``course2/`` subfolder (see ``data.locate``).
 

@@ -28,6 +28,9 @@ def planar_flower(
     Returns:
         ``(X, Y)``: X float64 points; Y uint8 labels (the course's dtype), the first half 0.
 
+    Raises:
+        ValueError: an unknown ``layout``, or ``m`` not an even number >= 2.
+
     Example:
         >>> X, Y = planar_flower()
         >>> X.shape, Y.shape, Y.dtype, int(Y.sum()), round(float(X.sum()), 6)

@@ -64,7 +64,11 @@ class LayerNorm(Module):
             self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dtype), name="bias")
 
     def forward(self, x: Any) -> Tensor:
-        """``(..., *normalized_shape) -> (..., *normalized_shape)``."""
+        """``(..., *normalized_shape) -> (..., *normalized_shape)``.
+
+        Raises:
+            ValueError: the input's last dimensions are not ``normalized_shape``.
+        """
         x = _as_tensor(x)
         k = len(self.normalized_shape)
         if x.shape[x.ndim - k :] != self.normalized_shape or x.ndim < k:
@@ -187,7 +191,12 @@ class MultiheadAttention(Module):
         average_attn_weights: bool = True,
         is_causal: bool = False,
     ) -> tuple[Tensor, Tensor | None]:
-        """Attend from each query position to every key position; see the class docstring."""
+        """Attend from each query position to every key position; see the class docstring.
+
+        Raises:
+            ValueError: a ``key_padding_mask`` of another shape than ``(N, S)`` (``(S,)``
+                unbatched), or inputs whose last axis is not ``embed_dim``.
+        """
         q, k, v, batched = self._inputs(query, key, value)
         N, L, E = q.shape
         S = k.shape[1]

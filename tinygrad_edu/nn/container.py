@@ -19,6 +19,10 @@ class Sequential(Module):
     Linear layers' W and b are labelled in the course's way, ``W1, b1, W2, ...`` counting Linear
     layers only, unless you named them yourself.
 
+    Raises:
+        TypeError: an argument that is not a ``Module`` instance (e.g. the class ``nn.ReLU``
+            instead of ``nn.ReLU()``).
+
     >>> import numpy as np
     >>> from tinygrad_edu import nn
     >>> model = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1), nn.Sigmoid())

@@ -73,6 +73,10 @@ class Conv2d(Module):
             ``W (f, f, n_C_prev, n_C)`` is ``W.transpose(2, 3, 1, 0)``.
         b: ``Parameter (out_channels,)`` of zeros, or None without bias.
 
+    Raises:
+        ValueError: channels not divisible by ``groups``, or a ``padding`` other than 'same',
+            'valid', an int or a pair.
+
     >>> conv = Conv2d(3, 8, 4, padding="same", rng=np.random.RandomState(1))
     >>> conv.W.shape, conv(np.zeros((2, 3, 64, 64))).shape
     ((8, 3, 4, 4), (2, 8, 64, 64))

@@ -41,6 +41,10 @@ class Dropout(Module):
         rng: None, an int seed, a ``RandomState`` or a ``Generator``.
         mask_layout: ``"batch"`` (draw the mask in the input's shape) or ``"course"``.
 
+    Raises:
+        ValueError: ``p`` outside [0, 1), or a ``mask_layout`` other than 'batch' or 'course'.
+        TypeError: an ``rng`` that is not None, an int, a RandomState or a Generator.
+
     >>> drop = Dropout(p=0.5, rng=np.random.RandomState(5))
     >>> drop(Tensor([[1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]))    # kept units are scaled by 1 / 0.5
     Tensor([[2., 0., 2., 0., 2., 0.]])

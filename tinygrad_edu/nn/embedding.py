@@ -71,7 +71,12 @@ class Embedding(Module):
         self.weight = Parameter(weight, name="weight")  # (V, D)
 
     def forward(self, indices: Any) -> Tensor:
-        """``weight[indices]``: integer indices ``S`` -> vectors ``(*S, embedding_dim)``."""
+        """``weight[indices]``: integer indices ``S`` -> vectors ``(*S, embedding_dim)``.
+
+        Raises:
+            TypeError: indices that are not integers.
+            ValueError: an index outside ``[0, num_embeddings)``.
+        """
         idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
         if idx.dtype.kind not in "iu":
             raise TypeError(

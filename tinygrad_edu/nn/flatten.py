@@ -32,6 +32,12 @@ class Flatten(Module):
         self.start_dim, self.end_dim = int(start_dim), int(end_dim)
 
     def forward(self, X: Any) -> Tensor:
+        """``X`` with the axes ``start_dim`` ... ``end_dim`` joined into one.
+
+        Raises:
+            ValueError: ``start_dim`` or ``end_dim`` outside the input's axes, or ``start_dim``
+                after ``end_dim``.
+        """
         X = _as_tensor(X)
         n = X.ndim
         start = self.start_dim + n if self.start_dim < 0 else self.start_dim

@@ -51,10 +51,17 @@ class Linear(Module):
         self.n_out = _check_size("Linear", n_out, "n_out")
         W, self.init = initial_weights("Linear", init, self.n_out, self.n_in, rng=rng, dtype=dtype)
         self.W = Parameter(W, name="W")  # (n_out, n_in)
-        self.b = Parameter(np.zeros(self.n_out, dtype=W.dtype), name="b")  # (n_out,)
+        # (n_out,); a Tensor, not only a Parameter: a user of the layer may fix it to a constant
+        # (MultiheadAttention(bias=False) sets a zero Tensor, nothing to learn).
+        self.b: Tensor = Parameter(np.zeros(self.n_out, dtype=W.dtype), name="b")
 
     def forward(self, A_prev: Any) -> Tensor:
-        """``Z = A_prev @ W.T + b``: ``(m, n_in) -> (m, n_out)``."""
+        """``Z = A_prev @ W.T + b``: ``(m, n_in) -> (m, n_out)``.
+
+        Raises:
+            ValueError: an input whose last axis is not ``n_in`` (the hint says when it is the
+                transposed, course layout).
+        """
         A_prev = _as_tensor(A_prev)
         if A_prev.ndim == 0 or A_prev.shape[-1] != self.n_in:
             hint = ""

@@ -5,7 +5,7 @@ Layer: ``nn``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -86,7 +86,11 @@ class Module:
         self.training = True
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """Compute the output; every module defines it."""
+        """Compute the output; every module defines it.
+
+        Raises:
+            NotImplementedError: the subclass does not define ``forward``.
+        """
         raise NotImplementedError(
             f"{type(self).__name__}.forward: expected the module to define forward(), got none. "
             f"Add a method 'def forward(self, X): ...' that returns the output."
@@ -250,9 +254,10 @@ class Module:
             (name, module) for name, module in modules
             if name and (not list(module.named_children()) or _own_parameters(module))
         ]  # fmt: skip
-        shapes: dict[int, list[tuple[int, ...]]] = {}
+        shapes: dict[int, list[tuple | None]] = {}
         if X is not None or input_shape is not None:
             if X is None:
+                assert input_shape is not None  # by the condition above
                 params = self.parameters()
                 dtype = params[0].dtype if params else np.float64
                 X = np.zeros(tuple(input_shape), dtype=dtype)
@@ -260,7 +265,8 @@ class Module:
             wrapped = []
             for _, module in rows:
                 wrapped.append(module)
-                module.forward = _recording(module, shapes)  # an instance attribute shadows it
+                # An instance attribute shadows the method while recording (deleted below).
+                module.forward = _recording(module, shapes)  # type: ignore[method-assign]
             try:
                 self.eval()
                 with no_grad():
@@ -405,7 +411,8 @@ class ModelSummary(NamedTuple):
 
     def __str__(self) -> str:
         header = ("Layer (type)", "Output shape", "Param #")
-        rows = [header] + [(name, shape, f"{count:,}") for name, shape, count in self.rows]
+        rows: list[tuple[str, ...]] = [header]
+        rows += [(name, shape, f"{count:,}") for name, shape, count in self.rows]
         if not self.has_shapes:
             rows = [(r[0], r[2]) for r in rows]
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -425,7 +432,7 @@ def _own_parameters(module: Module) -> list[Parameter]:
     return [v for v in vars(module).values() if isinstance(v, Parameter)]
 
 
-def _recording(module: Module, shapes: dict[int, list[tuple[int, ...]]]):
+def _recording(module: Module, shapes: dict[int, list[tuple | None]]) -> Callable[..., Any]:
     """``module``'s forward, noting the shape of each output (for ``summary``)."""
     forward = type(module).forward
 

@@ -351,7 +351,7 @@ class _SequenceBase(Module):
                 # Attribute names are PyTorch's parameter names (weight_ih_l0, ...): set by name,
                 # since they depend on the number of layers.
                 names = [f"weight_ih_l{layer}{suffix}", f"weight_hh_l{layer}{suffix}"]
-                shapes = [(G, n_in), (G, H)]
+                shapes: list[tuple[int, ...]] = [(G, n_in), (G, H)]
                 if bias:
                     names += [f"bias_ih_l{layer}{suffix}", f"bias_hh_l{layer}{suffix}"]
                     shapes += [(G,), (G,)]
@@ -578,7 +578,12 @@ class LSTM(_SequenceBase):
         return hs, (h, c)
 
     def forward(self, x: Any, state: tuple | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        """``(T, N, input_size) -> (T, N, D * H), ((L * D, N, H), (L * D, N, H))``."""
+        """``(T, N, input_size) -> (T, N, D * H), ((L * D, N, H), (L * D, N, H))``.
+
+        Raises:
+            ValueError: a ``state`` that is not a pair ``(h_0, c_0)``, or an input or state of the
+                wrong shape.
+        """
         if state is not None and (not isinstance(state, (tuple, list)) or len(state) != 2):
             raise ValueError(
                 f"LSTM: expected the state as a pair (h_0, c_0), got {type(state).__name__}."

@@ -5,11 +5,25 @@ Layer: ``ops`` (imports numpy only).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, overload
+
 import numpy as np
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers (shape bookkeeping only; no gradient reduction happens here)
 # ---------------------------------------------------------------------------------------------
+
+
+# For type checkers: None stays None (every axis), an int or a sequence of ints gives a tuple.
+@overload
+def normalize_axis(axis: None, ndim: int, op: str = ...) -> None: ...
+
+
+@overload
+def normalize_axis(
+    axis: int | np.integer | Sequence[int], ndim: int, op: str = ...
+) -> tuple[int, ...]: ...
 
 
 def normalize_axis(axis, ndim: int, op: str = "reduce") -> tuple[int, ...] | None:
@@ -199,6 +213,10 @@ class Function:
     # creation site, set only while a debug switch is on) are left unset until used: an unset
     # slot costs nothing, and most ops are never recorded or never traced.
     __slots__ = ("needs", "saved", "clock", "trace")
+    needs: tuple[bool, ...]
+    saved: Any  # a tuple of arrays (tensors under create_graph); None once the graph is released
+    clock: int
+    trace: Any
 
     # broadcasts: an input may be broadcast to the output's shape by numpy's rules (elementwise
     #   binary ops, where, broadcast_to, matmul's batch axes); its gradient is then summed over the
@@ -221,14 +239,22 @@ class Function:
         return doc.strip().splitlines()[0] if doc.strip() else self.name
 
     def forward(self, *xs):
-        """Compute the output from numpy arrays and set ``self.saved``; subclasses implement it."""
+        """Compute the output from numpy arrays and set ``self.saved``; subclasses implement it.
+
+        Raises:
+            NotImplementedError: the subclass does not define ``forward``.
+        """
         raise NotImplementedError(
             f"{type(self).__name__}: an op must define forward(self, *arrays) returning an array "
             f"and setting self.saved (see tinygrad_edu.ops.Function)."
         )
 
     def backward(self, dout):
-        """One gradient per input from ``dout = dJ/dout``; subclasses implement it."""
+        """One gradient per input from ``dout = dJ/dout``; subclasses implement it.
+
+        Raises:
+            NotImplementedError: the subclass does not define ``backward``.
+        """
         raise NotImplementedError(
             f"{type(self).__name__}: an op must define backward(self, dout) returning one "
             f"gradient per input (see tinygrad_edu.ops.Function)."

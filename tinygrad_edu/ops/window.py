@@ -63,6 +63,11 @@ class Im2Col(Function):
         self.axes = tuple(axes)
 
     def forward(self, x):
+        """The windows of ``x``, as a strided view copied once.
+
+        Raises:
+            ValueError: a kernel (with its dilation) longer than the input on one of ``axes``.
+        """
         self.saved = ()
         self.in_shape = x.shape
         shape, strides = list(x.shape), list(x.strides)
@@ -102,6 +107,11 @@ class Col2Im(Function):
         self.axes = tuple(axes)
 
     def forward(self, x):
+        """The image of shape ``self.shape``, each window added back where it came from.
+
+        Raises:
+            ValueError: windows of another shape than the image's ``im2col`` gives.
+        """
         self.saved = ()
         n_kernel = len(self.kernel)
         expected = list(self.shape)
@@ -121,7 +131,7 @@ class Col2Im(Function):
             where = _window_slices(
                 self.shape, self.axes, self.kernel, self.stride, self.dilation, offset
             )
-            out[where] += x[(*lead, *offset)]
+            out[where] += x[lead + offset]
         return out
 
     def _tiled(self, x):
@@ -154,6 +164,9 @@ def normalize_pad_width(pad_width, ndim: int, op: str = "pad") -> tuple[tuple[in
 
     ``p`` pads every axis by p on both sides; ``(before, after)`` applies to every axis;
     ``((b0, a0), (b1, a1), ...)`` gives each axis its own (as ``np.pad``). Negative widths crop.
+
+    Raises:
+        ValueError: widths that are not ints, or pairs that do not fit ``ndim`` axes.
 
     >>> normalize_pad_width(1, 2)
     ((1, 1), (1, 1))
@@ -191,6 +204,11 @@ class Pad(Function):
         self.value = value
 
     def forward(self, x):
+        """``x`` padded (or cropped) by ``self.widths``, new places holding ``self.value``.
+
+        Raises:
+            ValueError: not one ``(before, after)`` pair per axis, or a crop longer than the axis.
+        """
         self.saved = ()
         if len(self.widths) != x.ndim:
             raise ValueError(

@@ -33,6 +33,9 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
         parameters: a tensor or an iterable of tensors (e.g. ``model.parameters()``).
         clip_value: > 0.
 
+    Raises:
+        ValueError: ``clip_value`` <= 0.
+
     >>> W = Tensor([1.0, 1.0], requires_grad=True)
     >>> (W * Tensor([10.0, -0.5])).sum().backward()
     >>> clip_grad_value_([W], 1.0)
@@ -70,6 +73,7 @@ def clip_grad_norm_(
 
     Raises:
         RuntimeError: the norm is not finite and ``error_if_nonfinite`` is set.
+        ValueError: ``max_norm`` or ``norm_type`` is not > 0.
 
     >>> W = Tensor([0.0, 0.0], requires_grad=True)
     >>> (W * Tensor([3.0, 4.0])).sum().backward()

@@ -90,6 +90,7 @@ class Optimizer:
     """
 
     hyperparameters: tuple[str, ...] = ("lr",)
+    lr: float  # every optimizer has a learning rate (set by the subclass's __init__)
 
     def __init__(self, params: Iterable[Tensor]):
         self.params: list[Tensor] = _check_params(type(self).__name__, params)
@@ -97,7 +98,11 @@ class Optimizer:
         self.steps = 0
 
     def step(self) -> None:
-        """Update every parameter that has a gradient; parameters without one are left alone."""
+        """Update every parameter that has a gradient; parameters without one are left alone.
+
+        Raises:
+            NotImplementedError: the subclass does not define ``step``.
+        """
         raise NotImplementedError
 
     def zero_grad(self) -> None:

@@ -32,6 +32,9 @@ class LRScheduler:
         optimizer: the optimizer whose ``lr`` is set.
         base_lr: the optimizer's learning rate when the schedule was made (the course's lr0).
         last_epoch: the counter t.
+
+    Raises:
+        TypeError: ``optimizer`` has no ``lr`` attribute.
     """
 
     def __init__(self, optimizer: Optimizer):
@@ -46,11 +49,19 @@ class LRScheduler:
         optimizer.lr = self.rate(0)
 
     def rate(self, t: int) -> float:
-        """The learning rate at counter ``t``."""
+        """The learning rate at counter ``t``.
+
+        Raises:
+            NotImplementedError: the subclass does not define ``rate``.
+        """
         raise NotImplementedError
 
     def step(self, epoch: int | None = None) -> float:
-        """Advance the counter (or set it to ``epoch``) and set the optimizer's lr; returns it."""
+        """Advance the counter (or set it to ``epoch``) and set the optimizer's lr; returns it.
+
+        Raises:
+            ValueError: ``epoch`` is not an int >= 0.
+        """
         if epoch is None:
             self.last_epoch += 1
         else:
@@ -71,7 +82,11 @@ class LRScheduler:
         return {"base_lr": np.array(self.base_lr), "last_epoch": np.array(self.last_epoch)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore ``base_lr`` and the counter, and set the optimizer's lr accordingly."""
+        """Restore ``base_lr`` and the counter, and set the optimizer's lr accordingly.
+
+        Raises:
+            ValueError: ``state`` lacks ``base_lr`` or ``last_epoch``.
+        """
         missing = {"base_lr", "last_epoch"} - set(state)
         if missing:
             raise ValueError(
@@ -100,6 +115,10 @@ class InverseTimeDecay(LRScheduler):
         decay_rate: >= 0.
         time_interval: an int >= 1; the counter is floored to multiples of it.
 
+    Raises:
+        TypeError: ``optimizer`` has no ``lr``, or ``time_interval`` is not an int.
+        ValueError: ``time_interval`` < 1.
+
     >>> from tinygrad_edu import Tensor
     >>> from tinygrad_edu.optim import SGD
     >>> opt = SGD([Tensor([1.0], requires_grad=True)], lr=0.1)
@@ -124,6 +143,10 @@ class InverseTimeDecay(LRScheduler):
 
 class StepLR(LRScheduler):
     """Step decay: ``lr = lr0 * gamma ** floor(t / step_size)`` (``torch.optim.lr_scheduler``).
+
+    Raises:
+        TypeError: ``optimizer`` has no ``lr``, or ``step_size`` is not an int.
+        ValueError: ``step_size`` < 1.
 
     >>> from tinygrad_edu import Tensor
     >>> from tinygrad_edu.optim import SGD
@@ -169,6 +192,9 @@ class ExponentialLR(LRScheduler):
 class LambdaLR(LRScheduler):
     """Any schedule: ``lr = lr0 * factor(t)`` (the lecture's ``k / sqrt(t)``, warm-ups, ...).
 
+    Raises:
+        TypeError: ``optimizer`` has no ``lr``, or ``factor`` is not callable.
+
     >>> from tinygrad_edu import Tensor
     >>> from tinygrad_edu.optim import SGD
     >>> opt = SGD([Tensor([1.0], requires_grad=True)], lr=0.5)
@@ -186,6 +212,11 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer)
 
     def rate(self, t: int) -> float:
+        """``lr0 * factor(t)``.
+
+        Raises:
+            ValueError: ``factor(t)`` is negative or not finite.
+        """
         value = float(self.factor(t))
         if not math.isfinite(value) or value < 0:
             raise ValueError(f"LambdaLR: expected factor(t) >= 0 and finite, got {value} at t={t}.")

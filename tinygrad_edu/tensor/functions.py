@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_edu import ops
-from tinygrad_edu.tensor.tensor import Tensor, _const, _new_axis, _run
+from tinygrad_edu.tensor.tensor import Tensor, _const, _new_axis, _one_axis, _run
 
 
 def _tensors(items: Sequence, op: str) -> tuple[Tensor, ...]:
@@ -23,22 +23,31 @@ def _tensors(items: Sequence, op: str) -> tuple[Tensor, ...]:
     return tuple(t if isinstance(t, Tensor) else Tensor(t) for t in items)
 
 
-def concatenate(tensors: Sequence[Tensor], axis: int = 0, *, dim: int | None = None) -> Tensor:
+def concatenate(
+    tensors: Sequence[Tensor], axis: int | None = 0, *, dim: int | None = None
+) -> Tensor:
     """Join tensors along an existing axis, as ``np.concatenate`` (``dim=`` is PyTorch's name
-    for ``axis=``; ``tg.cat`` is PyTorch's name for the function).
+    for ``axis=``; ``tg.cat`` is PyTorch's name for the function). ``axis=None`` joins the
+    flattened tensors, as numpy does.
+
+    Raises:
+        ValueError: a 0-d tensor among them, or shapes that differ off ``axis``.
+        TypeError: ``axis`` is not one int (or None).
 
     >>> concatenate([Tensor([1.0]), Tensor([2.0, 3.0])])
     Tensor([1., 2., 3.])
     """
     axis = axis if dim is None else dim
     parents = _tensors(tensors, "concatenate")
+    if axis is None:
+        parents, axis = tuple(t.reshape(-1) for t in parents), 0
     if any(t.ndim == 0 for t in parents):
         raise ValueError(
             f"concatenate: expected tensors with at least 1 dimension, got shapes "
             f"{[t.shape for t in parents]}; 0-d tensors (single numbers) have no axis to join "
             f"along. Use stack() to make a vector of them."
         )
-    (position,) = ops.normalize_axis(axis, parents[0].ndim, "concatenate")
+    position = _one_axis(axis, parents[0].ndim, "concatenate")
     return _run(ops.Concatenate(position), parents)
 
 
@@ -53,6 +62,9 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> 
 
 def stack(tensors: Sequence[Tensor], axis: int = 0, *, dim: int | None = None) -> Tensor:
     """Join tensors along a new axis, as ``np.stack`` (composite: unsqueeze + concatenate).
+
+    Raises:
+        ValueError: tensors of different shapes.
 
     >>> stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])], dim=1).shape
     (2, 2)
@@ -105,6 +117,7 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
 
     Raises:
         ValueError: the subscripts do not fit the operands (count, lengths, characters).
+        TypeError: ``subscripts`` is not a string.
 
     >>> A, B = Tensor([[1.0, 2.0], [3.0, 4.0]]), Tensor([[1.0], [1.0]])
     >>> einsum("ij,jk->ik", A, B)

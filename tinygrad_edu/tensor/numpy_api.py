@@ -27,7 +27,7 @@ import numpy as np
 
 from tinygrad_edu import ops
 from tinygrad_edu.tensor.functions import concatenate, einsum, maximum, minimum, stack, where
-from tinygrad_edu.tensor.tensor import Tensor, _const, _leaf, _run2
+from tinygrad_edu.tensor.tensor import Tensor, _const, _leaf, _one_axis, _run2
 
 __all__ = ["FUNCTIONS", "UFUNCS", "array_function", "array_ufunc"]
 
@@ -89,9 +89,45 @@ def _refuse(name: str, kwargs: dict, allowed: Sequence[str] = ()) -> None:
         )
 
 
+# numpy functions without a tensor version, but with a close way to write them on tensors.
+_ALTERNATIVES = {
+    "numpy.trace": "np.einsum('ii->', W) (or tg.einsum)",
+    "numpy.diagonal": "np.einsum('ii->i', W) for a matrix's diagonal",
+    "numpy.diff": "x[1:] - x[:-1] (along axis 0)",
+    "numpy.inner": "x @ y for vectors, np.einsum for more axes",
+    "numpy.vdot": "(x * y).sum()",
+    "numpy.tensordot": "np.einsum with the axes written out",
+    "numpy.moveaxis": "t.transpose(axes) with the full order of axes",
+    "numpy.average": "np.mean(x), or (x * w).sum(axis) / w.sum(axis) for weights",
+    "numpy.logaddexp": "tg.stack([x, y]).logsumexp(axis=0)",
+    "numpy.reciprocal": "1 / x",
+    "numpy.fabs": "abs(x) (t.abs())",
+    "numpy.float_power": "x ** y",
+    "numpy.hypot": "(x**2 + y**2).sqrt()",
+    "numpy.fmax": "np.maximum",
+    "numpy.fmin": "np.minimum",
+    "numpy.nansum": "tg.where(t.isnan(), 0.0, t).sum()",
+    "numpy.linalg.vector_norm": "t.norm(axis=..., keepdims=...)",
+    "numpy.linalg.matmul": "x @ y",
+    "numpy.linalg.outer": "np.outer(x, y)",
+}
+
+
+def _numpy_name(func: Any) -> str:
+    """A numpy function's real path, e.g. numpy.linalg.inv (its __name__ alone is just inv)."""
+    module = getattr(func, "__module__", None) or "numpy"
+    if not module.startswith("numpy"):
+        module = "numpy"
+    return f"{module}.{func.__name__}"
+
+
 def _method_hint(name: str) -> str:
-    if hasattr(Tensor, name):
-        return f" Use the tensor method t.{name}(...), which records the graph."
+    """Where to go instead of ``name`` (a tensor method of the same name, a close alternative)."""
+    short = name.rsplit(".", 1)[-1]
+    if short and hasattr(Tensor, short):
+        return f" Use the tensor method t.{short}(...), which records the graph."
+    if name in _ALTERNATIVES:
+        return f" On tensors, write {_ALTERNATIVES[name]} instead: it records the graph."
     return (
         " Write it with tensor methods and operators (see the op table in the docs), or, if no "
         "gradient should flow through it, call it on t.data (the values) on purpose."
@@ -99,8 +135,9 @@ def _method_hint(name: str) -> str:
 
 
 def _unsupported(name: str) -> TypeError:
+    """``name``: the function's full path (``numpy.linalg.inv``)."""
     return TypeError(
-        f"numpy.{name}: expected a numpy function that tinygrad_edu implements for tensors, got "
+        f"{name}: expected a numpy function that tinygrad_edu implements for tensors, got "
         f"one it does not; calling it would drop the graph (no gradient).{_method_hint(name)}"
     )
 
@@ -161,7 +198,12 @@ UFUNCS: dict[np.ufunc, Callable[..., Tensor]] = {
 
 
 # The tensor method that does what ``ufunc.reduce`` does (np.add.reduce is a sum).
-_REDUCTIONS = {np.add: "sum", np.maximum: "max", np.minimum: "min", np.multiply: "prod"}
+_REDUCTIONS: dict[np.ufunc, str] = {
+    np.add: "sum",
+    np.maximum: "max",
+    np.minimum: "min",
+    np.multiply: "prod",
+}
 
 
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
@@ -171,6 +213,9 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> An
         # Only a reduction has a tensor method that does the same (np.add.reduce is t.sum);
         # accumulate, outer, at are other functions than the ufunc's own method.
         hint = _method_hint(_REDUCTIONS.get(ufunc, "") if method == "reduce" else "")
+        if method == "outer" and ufunc in UFUNCS:
+            extra = " or np.outer(x, y)." if ufunc is np.multiply else "."
+            hint = f" Broadcast instead: np.{name}(x.reshape(-1, 1), y.reshape(1, -1)){extra}"
         raise TypeError(
             f"numpy.{name}.{method}: expected a plain call on tensors, got the ufunc method "
             f"'{method}', which tinygrad_edu does not record.{hint}"
@@ -178,7 +223,7 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> An
     _refuse(name, kwargs)
     handler = UFUNCS.get(ufunc)
     if handler is None:
-        raise _unsupported(name)
+        raise _unsupported(f"numpy.{name}")
     return handler(*inputs)
 
 
@@ -248,7 +293,7 @@ def _swapaxes(a: Any, axis1: int, axis2: int) -> Tensor:
     return t.transpose(tuple(perm))
 
 
-def _concatenate(arrays: Sequence, axis: int = 0, out: Any = None, **kwargs: Any) -> Tensor:
+def _concatenate(arrays: Sequence, axis: int | None = 0, out: Any = None, **kwargs: Any) -> Tensor:
     _refuse("concatenate", {"out": out, **kwargs})
     return concatenate(list(arrays), axis=axis)
 
@@ -266,7 +311,7 @@ def _split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
             "split: expected a tensor with at least 1 dimension, got a 0-d tensor (a single "
             "number), which has no axis to split along."
         )
-    (position,) = ops.normalize_axis(axis, t.ndim, "split")
+    position = _one_axis(axis, t.ndim, "split")
     n = t.shape[position]
     if np.ndim(indices_or_sections) == 0:
         sections = int(indices_or_sections)
@@ -284,6 +329,63 @@ def _split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
         index[position] = slice(start, max(start, stop))
         pieces.append(t[tuple(index)])
     return pieces
+
+
+def _atleast(ndim: int) -> Callable[..., Any]:
+    """np.atleast_1d, np.atleast_2d, np.atleast_3d: numpy's rule for where the new axes of a
+    smaller array go ((N,) becomes (1, N) and (1, N, 1)); reshapes, so gradients flow back."""
+
+    def one(x: Any) -> Tensor:
+        t = _tensor(x)
+        if t.ndim >= ndim:
+            return t
+        if t.ndim == 0:
+            shape: tuple[int, ...] = (1,) * ndim
+        elif t.ndim == 1:
+            shape = (1, t.shape[0]) if ndim == 2 else (1, t.shape[0], 1)
+        else:  # (M, N) -> (M, N, 1)
+            shape = (*t.shape, 1)
+        return t.reshape(shape)
+
+    def run(*arys: Any) -> Any:
+        results = tuple(one(x) for x in arys)
+        return results[0] if len(results) == 1 else results
+
+    return run
+
+
+def _vstack(tup: Sequence, *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
+    """np.vstack: rows on top of each other; a 1-D array of length N is a row (1, N)."""
+    _refuse("vstack", {"dtype": dtype, "casting": casting})
+    return concatenate([_atleast(2)(x) for x in tup], axis=0)
+
+
+def _hstack(tup: Sequence, *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
+    """np.hstack: side by side; 1-D arrays are joined end to end (axis 0), others along axis 1."""
+    _refuse("hstack", {"dtype": dtype, "casting": casting})
+    arrays = [_atleast(1)(x) for x in tup]
+    return concatenate(arrays, axis=0 if arrays and arrays[0].ndim == 1 else 1)
+
+
+def _column_stack(tup: Sequence) -> Tensor:
+    """np.column_stack: 1-D arrays become columns (N, 1), then joined along axis 1."""
+    columns = []
+    for x in tup:
+        t = _tensor(x)
+        columns.append(t.reshape(-1, 1) if t.ndim < 2 else t)
+    return concatenate(columns, axis=1)
+
+
+def _dstack(tup: Sequence) -> Tensor:
+    """np.dstack: along the third axis, after np.atleast_3d."""
+    return concatenate([_atleast(3)(x) for x in tup], axis=2)
+
+
+def _outer(a: Any, b: Any, out: Any = None) -> Tensor:
+    """np.outer: out[i, j] = a.ravel()[i] * b.ravel()[j], a column times a row (broadcast)."""
+    _refuse("outer", {"out": out})
+    a, b = _pair(a, b)
+    return a.reshape(-1, 1) * b.reshape(1, -1)  # (M, 1) * (1, N) -> (M, N)
 
 
 def _where(condition: Any, *xy: Any) -> Any:
@@ -332,7 +434,7 @@ def _array_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tens
     t = _tensor(ary)
     if np.ndim(indices_or_sections) != 0:
         return _split(t, indices_or_sections, axis)
-    (position,) = ops.normalize_axis(axis, t.ndim, "array_split")
+    position = _one_axis(axis, t.ndim, "array_split")
     n, sections = t.shape[position], int(indices_or_sections)
     if sections <= 0:
         raise ValueError(f"array_split: expected a number of sections > 0, got {sections}.")
@@ -446,6 +548,14 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.concatenate: _concatenate,
     np.stack: _stack,
     np.split: _split,
+    np.vstack: _vstack,
+    np.hstack: _hstack,
+    np.column_stack: _column_stack,
+    np.dstack: _dstack,
+    np.atleast_1d: _atleast(1),
+    np.atleast_2d: _atleast(2),
+    np.atleast_3d: _atleast(3),
+    np.outer: _outer,
     np.where: _where,
     np.clip: _clip,
     np.squeeze: _squeeze,
@@ -495,5 +605,5 @@ def array_function(func: Callable[..., Any], types: tuple, args: tuple, kwargs: 
             return NotImplemented
     handler = FUNCTIONS.get(func)
     if handler is None:
-        raise _unsupported(func.__name__)
+        raise _unsupported(_numpy_name(func))
     return handler(*args, **kwargs)

@@ -432,6 +432,56 @@ class Tensor:
     def __float__(self) -> float:
         return float(self.item())
 
+    # Python's number protocols on a tensor of one element, as PyTorch: int(t), operator.index(t)
+    # (integer tensors only), f"{t:.3f}", round(t, 3) (a tensor), abs(t) (recorded, as t.abs()).
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        """``operator.index(t)`` (a list index, ``range(t)``): integer tensors of one element only,
+        so that a float is never truncated silently into an index."""
+        if not (np.issubdtype(self.data.dtype, np.integer) and self.data.size == 1):
+            raise TypeError(
+                f"index: expected an integer tensor of one element, got dtype {self.data.dtype} "
+                f"and shape {self.data.shape}. Use int(t.item()) to truncate a number on purpose."
+            )
+        return int(self.data.reshape(-1)[0])
+
+    def __format__(self, spec: str) -> str:
+        """``f"{cost:.3f}"`` formats the number of a one-element tensor; ``f"{t}"`` is ``str(t)``.
+
+        >>> f"{Tensor(0.693147):.3f}"
+        '0.693'
+        """
+        if not spec:
+            return str(self)
+        if self.data.size != 1:
+            raise TypeError(
+                f"format: the spec {spec!r} applies to one number, got a tensor of shape "
+                f"{self.data.shape}. Format t.item() of a one-element tensor, or the whole array "
+                f"with np.array2string(t.data, precision=3)."
+            )
+        return format(self.item(), spec)
+
+    def __round__(self, ndigits: int | None = None) -> Tensor:
+        """``round(t)`` and ``round(t, n)``: a tensor rounded as ``t.round(n)`` (halves to even,
+        no gradient), as in PyTorch; ``round(t.item(), n)`` gives a Python number.
+
+        >>> round(Tensor([0.12345, 2.5]), 3)
+        Tensor([0.123, 2.5  ])
+        """
+        return self.round(0 if ndigits is None else ndigits)
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __trunc__(self) -> int:  # math.floor and math.ceil go through __float__
+        return int(self)
+
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         """``np.asarray(t)``: the values, for a tensor that records no gradient.
 
@@ -470,6 +520,9 @@ class Tensor:
 
     def item(self) -> float:
         """The value of a single-element tensor as a Python number.
+
+        Raises:
+            ValueError: the tensor has more than one element (reduce it first).
 
         >>> Tensor([[33.0]]).item()
         33.0
@@ -544,11 +597,15 @@ class Tensor:
         return _leaf(self.data)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Turn gradient recording for this leaf on or off, in place; returns ``self``."""
+        """Turn gradient recording for this leaf on or off, in place; returns ``self``.
+
+        Raises:
+            RuntimeError: the tensor is not a leaf (an op made it; ``detach()`` gives a leaf).
+        """
         if not self.is_leaf:
             raise RuntimeError(
                 f"requires_grad_: only leaf tensors can change requires_grad; this one was made by "
-                f"'{self._op.name}'. Use .detach() to get a leaf."
+                f"'{self.op}'. Use .detach() to get a leaf."
             )
         if requires_grad:
             _check_grad_dtype(self.data, "requires_grad_")
@@ -556,7 +613,11 @@ class Tensor:
         return self
 
     def retain_grad(self) -> Tensor:
-        """Keep ``.grad`` on this intermediate tensor after backward (leaves always keep it)."""
+        """Keep ``.grad`` on this intermediate tensor after backward (leaves always keep it).
+
+        Raises:
+            RuntimeError: the tensor does not require grad.
+        """
         if not self.requires_grad:
             raise RuntimeError(
                 "retain_grad: this tensor does not require grad, so it will never get a gradient."
@@ -587,7 +648,7 @@ class Tensor:
             raise RuntimeError(
                 f"{what}: expected a tensor that records no gradient, got the result of "
                 f"'{self._op.name}' with requires_grad=True while gradients are recorded; changing "
-                f"it in place would corrupt the graph. Use the out-of-place form (x = x + y)."
+                f"it in place would corrupt the graph. {self._out_of_place(what)}"
             )
         if isinstance(value, Tensor):
             if value.requires_grad and _state.grad_enabled:
@@ -598,6 +659,21 @@ class Tensor:
                 )
             return value.data
         return value
+
+    @staticmethod
+    def _out_of_place(what: str) -> str:
+        """How to write the in-place change ``what`` out of place, for a tensor in the graph."""
+        if what == "setitem":
+            return (
+                "To set elements, build a new tensor: x = tg.where(mask, value, x) (or "
+                "x.masked_fill(mask, value)), mask a boolean array, True where to write."
+            )
+        if what == "copy_":  # also fill_ and zero_
+            return "Use a new tensor instead (x = tg.full_like(x, value), or x = other)."
+        if what == "clip_":
+            return "Use the out-of-place form (x = x.clip(lo, hi))."
+        symbol = {"sub_": "-", "mul_": "*", "div_": "/"}.get(what, "+")
+        return f"Use the out-of-place form (x = x {symbol} y)."
 
     def _apply_(self, what: str, ufunc, other) -> Tensor:
         value = self._write(what, other)
@@ -647,7 +723,11 @@ class Tensor:
         return self._apply_("div_", np.true_divide, other)
 
     def copy_(self, src) -> Tensor:
-        """In place: overwrite the values with ``src`` (broadcast to self's shape); returns self."""
+        """In place: overwrite the values with ``src`` (broadcast to self's shape); returns self.
+
+        Raises:
+            ValueError: ``src`` does not broadcast to the tensor's shape.
+        """
         value = self._write("copy_", src)
         try:
             np.copyto(self.data, value, casting="same_kind")
@@ -665,7 +745,12 @@ class Tensor:
         return self.copy_(0)
 
     def clip_(self, lo: float | None = None, hi: float | None = None) -> Tensor:
-        """In place: limit the values to [lo, hi]; returns ``self``."""
+        """In place: limit the values to [lo, hi]; returns ``self``.
+
+        Raises:
+            ValueError: neither ``lo`` nor ``hi`` is given, or a bound does not broadcast to the
+                tensor's shape.
+        """
         if lo is None and hi is None:
             raise ValueError("clip_: expected at least one of lo and hi, got neither.")
         self._write("clip_")
@@ -928,7 +1013,11 @@ class Tensor:
         return _run2(ops.Minimum(), self, _const(other, self))
 
     def clip(self, lo: float | None = None, hi: float | None = None) -> Tensor:
-        """Limit values to [lo, hi]; the gradient passes where lo <= x <= hi (inclusive)."""
+        """Limit values to [lo, hi]; the gradient passes where lo <= x <= hi (inclusive).
+
+        Raises:
+            ValueError: neither ``lo`` nor ``hi`` is given.
+        """
         if lo is None and hi is None:
             raise ValueError("clip: expected at least one of lo and hi, got neither.")
         return _run1(ops.Clip(lo, hi), self)
@@ -1202,7 +1291,11 @@ class Tensor:
         return _run1(ops.Sum(ops.normalize_axis(axis, self.ndim, "sum"), keepdims), self)
 
     def mean(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None) -> Tensor:
-        """Mean over ``axis``, as ``np.mean`` (composite: sum / count)."""
+        """Mean over ``axis``, as ``np.mean`` (composite: sum / count).
+
+        Raises:
+            ValueError: the tensor is empty.
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _pytorch_names("mean", axis, keepdims, dim, keepdim)
         axes = ops.normalize_axis(axis, self.ndim, "mean")
@@ -1240,7 +1333,11 @@ class Tensor:
     def var(self, axis=None, keepdims: bool = False, ddof: int = 0, *, dim=None,
             keepdim=None) -> Tensor:  # fmt: skip
         """Variance over ``axis`` with numpy's default ``ddof=0`` (composite; PyTorch's default
-        differs: ``torch.var`` divides by n - 1)."""
+        differs: ``torch.var`` divides by n - 1).
+
+        Raises:
+            ValueError: no more than ``ddof`` elements along the reduced axes.
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _pytorch_names("var", axis, keepdims, dim, keepdim)
         axes = ops.normalize_axis(axis, self.ndim, "var")
@@ -1474,6 +1571,9 @@ class Tensor:
         Always stable: equal elements keep their order, also with ``descending=True``
         (PyTorch's keyword), so the result is the same on every run and machine.
 
+        Raises:
+            ValueError: ``stable=False`` (only a stable sort is implemented).
+
         >>> Tensor([3.0, 1.0, 2.0]).argsort()
         Tensor([1, 2, 0], dtype=int64)
         """
@@ -1566,6 +1666,11 @@ class Tensor:
           On a matrix numpy's ``(1, 0)`` means the same swap; numpy's ``(0, 1)`` (the identity)
           is spelled ``x.transpose((0, 1))``.
 
+        Raises:
+            ValueError: axes that are not a permutation of the tensor's axes (or any axes for a 0-d
+                tensor).
+            TypeError: only one of PyTorch's ``dim0`` and ``dim1``, or them together with ``axes``.
+
         >>> x = Tensor(np.zeros((2, 3, 4)))
         >>> x.transpose(0, 2).shape, x.transpose((1, 2, 0)).shape, x[0].transpose(0, 1).shape
         ((4, 3, 2), (3, 4, 2), (4, 3))
@@ -1598,6 +1703,9 @@ class Tensor:
     def permute(self, *axes) -> Tensor:
         """PyTorch's name for a permutation of all axes, ``np.transpose(x, axes)``.
 
+        Raises:
+            ValueError: not one axis per dimension.
+
         >>> Tensor(np.zeros((2, 3, 4))).permute(2, 0, 1).shape
         (4, 2, 3)
         """
@@ -1627,6 +1735,9 @@ class Tensor:
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge axes ``start_dim..end_dim`` into one (all of them by default), as PyTorch's.
 
+        Raises:
+            ValueError: ``start_dim`` after ``end_dim``.
+
         >>> Tensor(np.zeros((64, 16, 2, 2))).flatten(1).shape
         (64, 64)
         """
@@ -1644,6 +1755,9 @@ class Tensor:
     def squeeze(self, axis=None, *, dim=None) -> Tensor:
         """Remove axes of length 1 (all of them, or those in ``axis``/``dim``), as
         ``np.squeeze``.
+
+        Raises:
+            ValueError: an axis given whose length is not 1.
 
         >>> Tensor(np.zeros((1, 3, 1))).squeeze(dim=0).shape
         (3, 1)
@@ -1664,6 +1778,9 @@ class Tensor:
 
     def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
         """Insert an axis of length 1 at ``axis`` (or PyTorch's ``dim``), as ``np.expand_dims``.
+
+        Raises:
+            TypeError: no position for the new axis (``axis=`` or ``dim=``).
 
         >>> Tensor([1.0, 2.0]).unsqueeze(dim=1).shape
         (2, 1)
@@ -1769,6 +1886,10 @@ class Tensor:
         as ``np.repeat`` and ``torch.repeat_interleave``; ``repeats`` may be one count or one
         per element. The gradient sums the copies.
 
+        Raises:
+            ValueError: a negative count, or a list of counts that is not one per element along the
+                axis.
+
         >>> Tensor([1.0, 2.0]).repeat_interleave(2)
         Tensor([1., 1., 2., 2.])
         """
@@ -1794,7 +1915,7 @@ class Tensor:
                 f"repeat_interleave: expected one count >= 0 per element along the axis ({n}), "
                 f"got {np.asarray(repeats).tolist()}."
             )
-        index = [slice(None)] * x.ndim
+        index: list[Any] = [slice(None)] * x.ndim  # slices and, on one axis, an index array
         index[position] = np.repeat(np.arange(n), counts)
         return x[tuple(index)]
 
@@ -1836,6 +1957,9 @@ class Tensor:
     def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> tuple:
         """``chunks`` pieces of equal size along ``axis`` (the last may be smaller, and there may
         be fewer), PyTorch's ``chunk``.
+
+        Raises:
+            ValueError: ``chunks`` < 1, or a 0-d tensor.
 
         >>> [p.shape for p in Tensor(np.zeros((5, 2))).chunk(2)]
         [(3, 2), (2, 2)]
@@ -1886,6 +2010,9 @@ class Tensor:
         (``mask`` broadcasts; it carries no gradient; ``value`` may be a number or a tensor).
         The gradient flows to this tensor where the mask is False.
 
+        Raises:
+            TypeError: a mask that is not boolean (compare first, e.g. ``mask == 0``).
+
         >>> scores = Tensor(np.zeros((2, 2)))
         >>> scores.masked_fill(Tensor(np.ones((2, 2))).triu(1) == 1, -np.inf)
         Tensor([[  0., -inf],
@@ -1903,6 +2030,10 @@ class Tensor:
         """Pick one element per index along ``axis``, as ``np.take_along_axis``: ``indices``
         has this tensor's number of axes, and the other axes broadcast. The gradient is
         scattered back (repeated indices add up). Composite: indexing.
+
+        Raises:
+            IndexError: indices that are not integers.
+            ValueError: indices with another number of axes than the tensor.
 
         >>> x = Tensor([[10.0, 20.0, 30.0], [40.0, 50.0, 60.0]])
         >>> x.take_along_axis(np.array([[2], [0]]), axis=1)
@@ -1935,6 +2066,10 @@ class Tensor:
         """PyTorch's ``gather``: ``out[i][j] = x[i][index[i][j]]`` for ``dim=1``; ``index`` has
         this tensor's number of axes and may be smaller along the others (the result has its
         shape). The gradient is scattered back. Composite: indexing.
+
+        Raises:
+            ValueError: an index with another number of axes than the tensor, or longer than the
+                tensor on an axis other than ``dim``.
 
         >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).gather(1, np.array([[0, 0], [1, 0]]))
         Tensor([[1., 1.],
@@ -2139,7 +2274,7 @@ def _warn_nonleaf_grad(t: Tensor) -> None:
     """Warn that ``t.grad`` is None because ``t`` is not a leaf, with the usual cause and fix."""
     warnings.warn(
         f"grad: this tensor {_describe_for_error(t)} is not a leaf: it was computed by "
-        f"'{t._op.name}', and backward() fills .grad only on leaves (your parameters and inputs). "
+        f"'{t.op}', and backward() fills .grad only on leaves (your parameters and inputs). "
         f"If it is a parameter, an update such as `w = w - learning_rate * dw` (or `w -= lr * "
         f"w.grad` outside no_grad()) recorded a new tensor instead of changing w. Update in "
         f"place without recording: `with tinygrad_edu.no_grad(): w -= learning_rate * w.grad`, "

@@ -62,14 +62,61 @@ def _as_inputs(inputs) -> list[Tensor]:
     return leaves
 
 
-def _projected(fn: Callable, leaves: list[Tensor], weights: list) -> Tensor:
-    """J = sum(fn(*leaves) * R): one scalar whose gradient tests the whole Jacobian (R random)."""
+def _projected(fn: Callable, leaves: list[Tensor], weights: list, seed: int = 0) -> Tensor:
+    """J = sum(fn(*leaves) * R): one scalar whose gradient tests the whole Jacobian (R random,
+    drawn once from ``seed`` into ``weights``). A single-number output is used as it is (R = None),
+    so that a failure shows the user's own derivative."""
     out = fn(*leaves)
     if not isinstance(out, Tensor):
         raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}.")
     if not weights:
-        weights.append(np.random.default_rng(0).uniform(0.5, 1.5, size=out.shape))
+        scalar = out.size == 1
+        weights.append(None if scalar else _weights(seed, out.shape))
+    if weights[0] is None:
+        return out.sum()
     return (out * weights[0]).sum()
+
+
+def _weights(seed: int, shape: tuple[int, ...]) -> np.ndarray:
+    return np.random.default_rng(seed).uniform(0.5, 1.5, size=shape)
+
+
+def _projection_note(weights: list, seed: int) -> str:
+    """Says what the numbers in a failure are when fn's output was not a single number."""
+    if not weights or weights[0] is None:
+        return ""
+    return (
+        f" fn's output has shape {weights[0].shape}, so analytic and numeric are derivatives of "
+        f"the scalar sum(R * out), with fixed random weights R in [0.5, 1.5) (seed={seed}), not of "
+        f"out itself; make fn return one number (e.g. out.sum()) to see your own values."
+    )
+
+
+def _kink_hint(projected: Callable, leaves: list[Tensor], i: int, j: int, eps: float) -> str:
+    """A hint when the one-sided differences at flat element j of input i disagree strongly:
+    fn has a kink there (relu or abs at 0), where central differences measure neither side."""
+    flat = leaves[i].data.reshape(-1)
+    saved = flat[j]
+    values = []
+    with no_grad():
+        for step in (-eps, 0.0, eps):
+            flat[j] = saved + step
+            values.append(float(projected(*leaves).data.sum()))
+        flat[j] = saved
+    minus, mid, plus = values
+    return _kink_text(minus, mid, plus, eps)
+
+
+def _kink_text(minus: float, mid: float, plus: float, eps: float, place: str = "there") -> str:
+    left, right = (mid - minus) / eps, (plus - mid) / eps
+    if not abs(right - left) > max(1e-4, 0.5 * max(abs(left), abs(right))):
+        return ""  # also False for NaN
+    return (
+        f" The one-sided differences {place} disagree (left {left:.4g}, right {right:.4g}): fn is "
+        f"not differentiable at this point (a kink, as relu or abs at 0), where the derivative is "
+        f"a convention (docs/reference/ops.md, 'Conventions at the corners'). Check at points "
+        f"away from kinks."
+    )
 
 
 def numerical_gradient(fn: Callable[..., Tensor], *inputs, eps: float = 1e-6) -> list[np.ndarray]:
@@ -119,10 +166,12 @@ def _fail(message: str, raise_exception: bool) -> bool:
     return False
 
 
-def _analytic(fn: Callable, leaves: list[Tensor], weights: list) -> list[np.ndarray | None]:
+def _analytic(
+    fn: Callable, leaves: list[Tensor], weights: list, seed: int = 0
+) -> list[np.ndarray | None]:
     """Autograd's gradient of the projected output for each leaf (None: no gradient reached it)."""
     with enable_grad():
-        _projected(fn, leaves, weights).backward()
+        _projected(fn, leaves, weights, seed).backward()
     return [leaf._grad if leaf.requires_grad else None for leaf in leaves]
 
 
@@ -156,7 +205,9 @@ def gradcheck(
     """Check autograd's gradient of ``fn`` against central differences, in float64.
 
     ``fn`` takes tensors and returns a tensor of any shape; a non-scalar output is reduced to
-    ``sum(out * R)`` with fixed random weights R, which checks every entry of the Jacobian.
+    ``sum(out * R)`` with fixed random weights R (drawn from ``seed``), which checks every entry
+    of the Jacobian; a failure's numbers are then derivatives of that sum (the message says so).
+    A single-number output is checked as it is.
     Inputs given as tensors with ``requires_grad=False`` are held constant; arrays are checked.
 
     Args:
@@ -173,7 +224,7 @@ def gradcheck(
         directions: how many random directions ``fast`` checks.
         elements: check only these flat element indices of each input, or an int: that many
             elements drawn at random (seeded by ``seed``).
-        seed: seeds the random directions and element samples.
+        seed: seeds the projection weights R, the random directions and element samples.
 
     Returns:
         True when every checked element (or direction) agrees.
@@ -193,7 +244,7 @@ def gradcheck(
     checked = [i for i, leaf in enumerate(leaves) if leaf.requires_grad]
     if not checked:
         return _fail(_NOTHING_CHECKED, raise_exception)
-    analytic = _analytic(fn, leaves, weights)
+    analytic = _analytic(fn, leaves, weights, seed)
     if all(analytic[i] is None for i in checked):
         return _fail(_VACUOUS, raise_exception)
     for i in checked:
@@ -204,13 +255,15 @@ def gradcheck(
                 f"shape {leaves[i].shape} (a broadcast axis was not summed?).",
                 raise_exception,
             )
-    projected = lambda *xs: _projected(fn, list(xs), weights)  # noqa: E731
+    projected = lambda *xs: _projected(fn, list(xs), weights, seed)  # noqa: E731
+    note = _projection_note(weights, seed)
     if fast:
         return _check_directions(projected, leaves, analytic, checked, directions, rng, eps,
-                                 atol, rtol, raise_exception)  # fmt: skip
+                                 atol, rtol, raise_exception, note)  # fmt: skip
     for i in checked:
         leaf = leaves[i]
-        ana = np.zeros_like(leaf.data) if analytic[i] is None else analytic[i]
+        given = analytic[i]
+        ana = np.zeros_like(leaf.data) if given is None else given
         flat_indices = _elements(leaf.size, elements, rng)
         num = _numerical_at(projected, leaves, i, flat_indices, eps)
         ana_flat = ana.reshape(-1)[flat_indices]
@@ -226,7 +279,9 @@ def gradcheck(
                 f"(abs error {err[k]:.3g}, relative error {rel:.3g}); {int(bad.sum())} of "
                 f"{bad.size} {'checked ' if elements is not None else ''}elements disagree. The "
                 f"input there is {float(leaf.data[where]):.10g}; input {i} = "
-                f"{np.array2string(leaf.data, threshold=20)}.",
+                f"{np.array2string(leaf.data, threshold=20)}."
+                + note
+                + _kink_hint(projected, leaves, i, int(flat_indices[k]), eps),
                 raise_exception,
             )
     return True
@@ -249,7 +304,7 @@ def _numerical_at(projected, leaves, i: int, flat_indices: np.ndarray, eps: floa
 
 
 def _check_directions(projected, leaves, analytic, checked, directions, rng, eps, atol, rtol,
-                      raise_exception) -> bool:  # fmt: skip
+                      raise_exception, note: str = "") -> bool:  # fmt: skip
     """Fast mode: for random unit directions u, grad · u against (f(x + eps u) - f(x - eps u)) /
     (2 eps), all inputs moved together."""
     if directions < 1:
@@ -272,11 +327,15 @@ def _check_directions(projected, leaves, analytic, checked, directions, rng, eps
         num = (plus - minus) / (2 * eps)
         err = abs(ana - num)
         if not err <= atol + rtol * abs(num):
+            with no_grad():
+                mid = float(projected(*leaves).data.sum())
             return _fail(
                 f"gradcheck (fast): the directional derivative along random direction {d} "
                 f"disagrees: analytic {ana:.10g} vs numeric {num:.10g} (abs error {err:.3g}). "
                 f"Some gradient element is wrong; run gradcheck without fast=True (or with "
-                f"elements=N) to find which.",
+                f"elements=N) to find which."
+                + note
+                + _kink_text(minus, mid, plus, eps, "along it"),
                 raise_exception,
             )
     return True
@@ -372,7 +431,7 @@ def gradcheck_module(
                     f"gradcheck_module: the gradient of parameter {name} (shape {p.shape}) is "
                     f"wrong at element {where}: analytic {float(ana_flat[k]):.10g} vs numeric "
                     f"{float(num[k]):.10g}; {int(bad.sum())} of {bad.size} checked elements "
-                    f"disagree.",
+                    f"disagree." + _kink_hint(projected, leaves, i, int(flat_indices[k]), eps),
                     raise_exception,
                 )
         return True
@@ -396,10 +455,11 @@ def gradgradcheck(
 
     The first derivatives are reduced to one number, ``sum_i sum(grad_i * V_i)`` with fixed random
     V, whose gradient is a Hessian-vector product; ``gradcheck`` then compares it elementwise.
+    (For one number of one number, V = 1: a failure shows fn's own second derivative.)
 
     Args:
         fn, *inputs, eps, atol, rtol, raise_exception: as for ``gradcheck``.
-        seed: seeds the random projection V.
+        seed: seeds the random projections V (and R for a non-scalar output).
 
     Returns:
         True when every element agrees.
@@ -410,18 +470,17 @@ def gradgradcheck(
     >>> gradgradcheck(lambda x: (x.tanh() * x.exp()).sum(), np.array([0.5, -1.0, 2.0]))
     True
     """
-    rng = np.random.default_rng(seed)
     weights: list = []
     leaves = _as_inputs(inputs)
     checked = [i for i, leaf in enumerate(leaves) if leaf.requires_grad]
-    vs = {i: rng.uniform(0.5, 1.5, size=leaves[i].shape) for i in checked}
+    vs: dict[int, Any] = {}
 
     def first_derivatives(*xs: Tensor) -> Tensor:
         with enable_grad():
             # The zero term keeps every input in the graph, so a linear fn (whose first derivatives
             # are constants) gives second derivatives of exactly 0 rather than no gradient.
             total = sum((xs[i].sum() * 0.0 for i in checked), Tensor(0.0))
-            out = _projected(fn, list(xs), weights)
+            out = _projected(fn, list(xs), weights, seed)
             if out.requires_grad:
                 wanted = [xs[i] for i in checked]
                 grads = grad(out, wanted, create_graph=True, allow_unused=True)
@@ -434,14 +493,26 @@ def gradgradcheck(
     # of 0 = 0: first check that some first derivative reaches an input at all.
     if checked:
         with enable_grad():
-            out = _projected(fn, leaves, weights)
+            out = _projected(fn, leaves, weights, seed)
             found = (grad(out, [leaves[i] for i in checked], allow_unused=True)
                      if out.requires_grad else [None])  # fmt: skip
         if all(g is None for g in found):
             return _fail(_VACUOUS.replace("gradcheck:", "gradgradcheck:", 1), raise_exception)
+    # One number of one number: V = 1, so a failure shows fn's own second derivative.
+    plain = sum(leaves[i].size for i in checked) == 1 and bool(weights) and weights[0] is None
+    rng = np.random.default_rng(seed)
+    for i in checked:
+        vs[i] = 1.0 if plain else rng.uniform(0.5, 1.5, size=leaves[i].shape)
     try:
         return gradcheck(first_derivatives, *leaves, eps=eps, atol=atol, rtol=rtol,
                          raise_exception=True)  # fmt: skip
     except GradcheckError as err:
-        return _fail(str(err).replace("gradcheck:", "gradgradcheck (second derivative):", 1),
-                     raise_exception)  # fmt: skip
+        note = "" if plain or not weights else (
+            f" These numbers are derivatives of sum(V * g), g = the first derivatives of "
+            f"{'fn' if weights[0] is None else 'sum(R * out)'}, with fixed random weights "
+            f"{'V' if weights[0] is None else 'V and R'} in [0.5, 1.5) (seed={seed}): a "
+            f"Hessian-vector product, not fn's own second derivatives."
+        )  # fmt: skip
+        message = str(err).replace("gradcheck:", "gradgradcheck (second derivative):", 1)
+        message = message.replace("fn is not", "fn's first derivative is not", 1)
+        return _fail(message + note, raise_exception)

@@ -24,6 +24,7 @@ COURSE_THRESHOLD = 2e-7  # the course's "works perfectly fine" bound
 
 def _parameters(params: Any) -> tuple[list[str], list[Tensor]]:
     """Names and tensors, in order; arrays and numbers become fresh float64 leaves."""
+    named: list[tuple[Any, Any]]
     if isinstance(params, Module):
         named = list(params.named_parameters())
     elif isinstance(params, Mapping):
@@ -39,7 +40,8 @@ def _parameters(params: Any) -> tuple[list[str], list[Tensor]]:
         )
     if not named:
         raise ValueError("gradient_difference: expected at least one parameter, got none.")
-    names, tensors = [], []
+    names: list[str] = []
+    tensors: list[Tensor] = []
     for name, p in named:
         if not isinstance(p, Tensor):
             p = Tensor(np.array(p, dtype=np.float64), requires_grad=True)

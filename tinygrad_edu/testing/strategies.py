@@ -36,8 +36,9 @@ def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: in
 
 
 def _floats(lo: float, hi: float, dtype) -> st.SearchStrategy[float]:
-    width = 32 if np.dtype(dtype) == np.float32 else 64
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, width=width)
+    if np.dtype(dtype) == np.float32:
+        return st.floats(lo, hi, allow_nan=False, allow_infinity=False, width=32)
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, width=64)
 
 
 def arrays(shape, dtype=np.float64, min_value: float = -3.0, max_value: float = 3.0,

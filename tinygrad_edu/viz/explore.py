@@ -72,7 +72,11 @@ class Explorer:
         self.title = title
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the page to ``path`` (a ``.html`` file, written whole or not at all)."""
+        """Write the page to ``path`` (a ``.html`` file, written whole or not at all).
+
+        Raises:
+            ValueError: ``path`` does not end in .html, or is a folder.
+        """
         path = Path(path)
         if path.suffix.lower() not in (".html", ".htm"):
             raise ValueError(f"explore: expected a .html file name, got {_clean(path.name)}.")
@@ -137,11 +141,12 @@ def _nodes(trace: BackwardTrace, root: Tensor) -> list[dict]:
         for edge in step.edges:
             parent = trace.names[edge.parent]
             node = trace.names[edge.node]
-            if edge.local_formula is not None:
-                value = _text(edge.local) if edge.local.size != 1 else _number(edge.local.item())
-                constant = edge.local.size > 1 and bool(np.all(edge.local == edge.local.flat[0]))
+            local = edge.local  # an array whenever local_formula is set
+            if edge.local_formula is not None and local is not None:
+                value = _text(local) if local.size != 1 else _number(local.item())
+                constant = local.size > 1 and bool(np.all(local == local.flat[0]))
                 if constant:
-                    value = _number(edge.local.flat[0])
+                    value = _number(local.flat[0])
                 text = f"\u2202{node}/\u2202{parent} = {edge.local_formula}"
                 if value != edge.local_formula:
                     text += f" = {value}"
@@ -173,7 +178,7 @@ def _nodes(trace: BackwardTrace, root: Tensor) -> list[dict]:
 
 
 def _forward_steps(trace: BackwardTrace) -> list[dict]:
-    steps = []
+    steps: list[dict] = []
     leaves = [
         f"{trace.names[i]} = {_text(t.data)}"
         for i, t in enumerate(trace.nodes)
@@ -422,6 +427,11 @@ def explore(
     Returns:
         An ``Explorer`` (``.html``, ``.save(path)``).
 
+    Raises:
+        TypeError: ``tensor`` is not a Tensor.
+        RuntimeError: as ``backward_steps``: nothing to differentiate, or a non-scalar without
+            ``gradient``.
+
     >>> import tinygrad_edu as tg
     >>> a, b, c = (tg.Tensor(v, requires_grad=True) for v in (5.0, 3.0, 2.0))
     >>> u = b * c; v = a + u; J = 3 * v
@@ -439,8 +449,9 @@ def explore(
     trace = backward_steps(tensor, names=names, gradient=gradient, collapse=collapse)
     views, start, picture_note = _views(tensor, trace, names, collapse, max_nodes)
     root_name = trace.names[trace.root]
+    title = f"{root_name} = {_text(tensor.data)}"
     data = {
-        "title": f"{root_name} = {_text(tensor.data)}",
+        "title": title,
         "root": trace.root,
         "nodes": _nodes(trace, tensor),
         "steps": _forward_steps(trace) + _backward_steps(trace),
@@ -450,7 +461,7 @@ def explore(
         "nudge": _nudges(trace),
         "gradColor": _GRAD_COLOR,
     }
-    return Explorer(_page(data), data["title"])
+    return Explorer(_page(data), title)
 
 
 def _page(data: dict) -> str:

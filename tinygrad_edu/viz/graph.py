@@ -218,27 +218,26 @@ def _shape_text(t: Tensor) -> str:
     return f"{shape} {t.dtype}"
 
 
-def _broadcast_axes(parent: Tensor, out: Tensor) -> tuple[int, ...]:
-    """Axes of ``out`` that the engine's unbroadcast sums over to give ``parent`` its gradient.
+def _broadcast_axes(parent: tuple[int, ...], out: tuple[int, ...]) -> tuple[int, ...]:
+    """Axes of the shape ``out`` that the engine's unbroadcast sums over to give a gradient the
+    shape ``parent``.
 
     The same rule as ``engine.unbroadcast``: axes numpy added in front, then axes of length 1
     that were stretched.
     """
-    extra = out.ndim - parent.ndim
-    stretched = [
-        extra + i for i, n in enumerate(parent.shape) if n == 1 and out.shape[extra + i] != 1
-    ]
+    extra = len(out) - len(parent)
+    stretched = [extra + i for i, n in enumerate(parent) if n == 1 and out[extra + i] != 1]
     return tuple(range(extra)) + tuple(stretched)
 
 
 def _broadcast_note(parent: Tensor, child: Tensor) -> str:
     # The op says whether its inputs follow numpy broadcasting (then its backward returns gradients
     # shaped like the output, which the engine's unbroadcast sums: the course's db = sum(dZ)).
-    if not (parent.requires_grad and child._op.broadcasts):
+    if child._op is None or not (parent.requires_grad and child._op.broadcasts):
         return ""
     if parent.shape == child.shape:
         return ""
-    axes = _broadcast_axes(parent, child)
+    axes = _broadcast_axes(parent.shape, child.shape)
     if not axes:
         return ""
     if len(axes) == 1:
@@ -369,9 +368,9 @@ def _assign_groups(order: list[Tensor], collapse: Any) -> tuple[dict[int, int], 
     for t in ops:
         if id(t) not in derived:
             came = [member[id(p)] if id(p) in member else source.get(id(p)) for p in t._parents]
-            came = [g for g in came if g is not None]
-            if came:
-                source[id(t)] = max(came, key=rank)
+            layers_in: list[int] = [g for g in came if g is not None]
+            if layers_in:
+                source[id(t)] = max(layers_in, key=rank)
     # A layer's core: the ops from it that lead to a use of its own parameters.
     for t in reversed(ops):
         g = source.get(id(t))
@@ -391,7 +390,7 @@ def _assign_groups(order: list[Tensor], collapse: Any) -> tuple[dict[int, int], 
         ]
         for e in exits:
             cs = consumers[id(e)]
-            if len(cs) == 1 and cs[0]._op.name in _ACTIVATIONS and id(cs[0]) not in member:
+            if len(cs) == 1 and cs[0].op in _ACTIVATIONS and id(cs[0]) not in member:
                 member[id(cs[0])] = g
         if len(exits) > 1:
             joint = exits[0]
@@ -414,11 +413,11 @@ def _assign_groups(order: list[Tensor], collapse: Any) -> tuple[dict[int, int], 
             box = member[id(t)]
             target[id(t)] = box if isinstance(box, int) else box[2]
             continue
-        leads = [target[id(c)] for c in cs if target.get(id(c)) is not None]
+        leads = [h for h in (target.get(id(c)) for c in cs) if h is not None]
         h = min(leads, key=rank) if leads else None
         target[id(t)] = h
         g = source.get(id(t))
-        moves = t._op.name in _SHAPE_OPS and all(member.get(id(c)) == h for c in cs)
+        moves = t.op in _SHAPE_OPS and all(member.get(id(c)) == h for c in cs)
         if h is not None and moves:
             member[id(t)] = h  # padding, windows, a flatten: the layer that uses them
         elif g is None:
@@ -433,10 +432,10 @@ def _assign_groups(order: list[Tensor], collapse: Any) -> tuple[dict[int, int], 
     # Number the boxes: the layers, then the parameter-free boxes in data order, then the cost.
     keys = sorted({b for b in member.values() if isinstance(b, tuple) and b[0] == "between"},
                   key=lambda b: (rank(b[1]), rank(b[2])))  # fmt: skip
-    index = {key: layers + i for i, key in enumerate(keys)}
-    for _, g, h in keys:  # "pool1: MaxPool2d"; "Dropout" for a Sequential's "2"
+    box_index = {key: layers + i for i, key in enumerate(keys)}
+    for _, lo, hi in keys:  # "pool1: MaxPool2d"; "Dropout" for a Sequential's "2"
         named = [
-            (name if not name.isdigit() else type(m).__name__, m) for name, m in between[(g, h)]
+            (name if not name.isdigit() else type(m).__name__, m) for name, m in between[(lo, hi)]
         ]
         if len(named) == 1 and named[0][0] != type(named[0][1]).__name__:
             groups.append(named[0])
@@ -445,7 +444,7 @@ def _assign_groups(order: list[Tensor], collapse: Any) -> tuple[dict[int, int], 
     out = layers + len(keys)
     final: dict[int, int] = {}
     for key, box in member.items():
-        final[key] = box if isinstance(box, int) else index.get(box, out)
+        final[key] = box if isinstance(box, int) else box_index.get(box, out)
     if out in final.values():
         groups.append(("output", None))
     return final, groups
@@ -532,9 +531,10 @@ class _Labeller:
         return None
 
     def formula(self, t: Tensor) -> str:
-        op = t.op
-        parts = [self.short(p) for p in t._parents]
-        if None in parts:
+        op = t.op or ""
+        shorts = [self.short(p) for p in t._parents]
+        parts = [p for p in shorts if p is not None]
+        if len(parts) < len(shorts):
             return op
         if op in _INFIX and len(parts) == 2:
             x, y = (p if _ATOM.fullmatch(p) else f"({p})" for p in parts)
@@ -544,39 +544,39 @@ class _Labeller:
         return f"{op}({', '.join(parts)})"
 
     def grad_line(self, t: Tensor) -> str | None:
-        if not self.show_grads or self.grad(t) is None:
+        g = self.grad(t) if self.show_grads else None
+        if g is None:
             return None
         name = self.name(t)
         if name:
             label = f"d{name}" if _ATOM.fullmatch(name) else f"d({name})"
         else:
             label = "grad"
-        g = self.grad(t)
         text = f"{label} = {_describe(g)}" if g.size <= _TINY else f"{label}: {_describe(g)}"
         return _line(text, color=_GRAD_COLOR, bold=g.size == 1)
 
     def node(self, t: Tensor, kind: str) -> tuple[str, bool]:
         """(HTML label, whether a NaN/Inf makes it stand out)."""
-        bad = not _finite(t.data) or (
-            self.show_grads and self.grad(t) is not None and not _finite(self.grad(t))
-        )
+        g = self.grad(t) if self.show_grads else None
+        bad = not _finite(t.data) or (g is not None and not _finite(g))
         name = self.name(t)
         value = _describe(t.data)
         lines = []
         if kind == "constant":
             lines.append(_line(f"{name} = {value}" if name else value, bold=True))
             return _html(lines), bad
-        title = name or (t.op if t._op is not None else kind)
+        title = name or t.op or kind
         # A number goes on the title line, as the course writes "u = 6"; arrays get a line.
         lines.append(_line(f"{title} = {value}" if t.size == 1 else title, bold=True))
         if t._op is not None:
+            op = t._op.name
             formula = self.formula(t)
-            if formula == t.op or formula.startswith(t.op + "("):
+            if formula == op or formula.startswith(op + "("):
                 detail = formula
             else:
-                detail = f"{formula}   ({t.op})"
+                detail = f"{formula}   ({op})"
             if name and _bare(formula) == _bare(name):  # expression names: "b * c" is b * c
-                detail = t.op
+                detail = op
             if detail != title:
                 lines.append(_line(detail, size=10, color=_MUTED))
         elif name:
@@ -606,21 +606,22 @@ class _Labeller:
                 kind = f"{kind} {module.n_in} \u2192 {module.n_out}"
             shown = f"{label}: {kind}" if kind not in ("list", "tuple", "Tensor") else label
             lines = [_line(shown, bold=True)]
-        chain = [m.op for m in ops_only if m.op != "transpose"]  # W.T is bookkeeping, not math
+        names = [m._op.name for m in ops_only if m._op is not None]
+        chain = [op for op in names if op != "transpose"]  # W.T is bookkeeping, not math
         for start in range(0, len(chain), 5):
             lines.append(_line(" \u2192 ".join(chain[start : start + 5]), size=10, color=_MUTED))
         for pname, p in _module_params(module) if module is not None else []:
             short = self.name(p) or pname.rsplit(".", 1)[-1] or "param"
             lines.append(_line(f"{short} {_shape_text(p)}", size=10))
-            if self.show_grads and self.grad(p) is not None:
-                grad = _describe(self.grad(p), tiny=1)
-                lines.append(_line(f"d{short}: {grad}", size=9, color=_GRAD_COLOR))
+            p_grad = self.grad(p)
+            if self.show_grads and p_grad is not None:
+                shown_grad = _describe(p_grad, tiny=1)
+                lines.append(_line(f"d{short}: {shown_grad}", size=9, color=_GRAD_COLOR))
             summed = [_broadcast_note(p, m) for m in members if any(q is p for q in m._parents)]
             summed = [note for note in summed if note]
             if summed:  # the course's db = sum(dZ): say where it happens even inside the box
                 where = summed[0].removeprefix("grad: sum ")
                 lines.append(_line(f"d{short} summed {where}", size=9, color=_GRAD_COLOR))
-            p_grad = self.grad(p)
             bad = bad or not _finite(p.data) or (p_grad is not None and not _finite(p_grad))
         if out is not None:
             if module is not None or out.size != 1:
@@ -682,6 +683,10 @@ def to_dot(
         max_nodes: above this many boxes the picture would be unreadable: a single summary node
             (op counts, parameters, a hint) is drawn instead.
         rankdir: graphviz layout direction, ``"LR"`` (left to right, the default) or ``"TB"``.
+
+    Raises:
+        TypeError: ``tensor`` is not a Tensor.
+        ValueError: a ``rankdir`` other than 'LR', 'TB', 'RL' or 'BT'.
 
     >>> import tinygrad_edu as tg
     >>> a, b, c = (tg.Tensor(v, requires_grad=True) for v in (5.0, 3.0, 2.0))

@@ -60,15 +60,16 @@ def _points(X: Any, layout: str | None) -> np.ndarray:
 
 def _predict(model: Callable, points: np.ndarray) -> np.ndarray:
     """The model's outputs on ``points`` (n, 2), as a flat array of n numbers."""
-    was_training = getattr(model, "training", None)
-    if was_training and callable(getattr(model, "eval", None)):
-        model.eval()
+    was_training = getattr(model, "training", None)  # a Module, or anything with these three
+    to_eval, to_train = getattr(model, "eval", None), getattr(model, "train", None)
+    if was_training and callable(to_eval):
+        to_eval()
     try:
         with no_grad():
             out = model(points)  # numpy in, as the course's predict; modules take arrays too
     finally:
-        if was_training and callable(getattr(model, "train", None)):
-            model.train()
+        if was_training and callable(to_train):
+            to_train()
     out = np.asarray(out.data if isinstance(out, Tensor) else out, dtype=np.float64)
     if out.size != len(points):
         raise ValueError(
@@ -283,6 +284,10 @@ def plot_mislabeled(
 
     Returns:
         The path of the written file, or the ``Figure`` when ``path`` is None.
+
+    Raises:
+        ValueError: not one prediction per label.
+        ImportError: matplotlib is not installed (the ``plot`` extra).
 
     >>> X = np.zeros((3, 4, 4, 3)); Y = np.array([1, 0, 1]); P = np.array([1, 1, 0])
     >>> fig = plot_mislabeled(X, Y, P, image_shape=(4, 4, 3))

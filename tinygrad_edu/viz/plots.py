@@ -21,7 +21,7 @@ import numpy as np
 _FIGURE = None  # the Figure subclass below, made on first use (matplotlib is optional)
 
 
-def _matplotlib(what: str):
+def _matplotlib(what: str) -> tuple[Any, Any]:  # (Figure, FigureCanvasAgg)
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -37,8 +37,8 @@ def new_figure(what: str, figsize: tuple[float, float] = (6.4, 4.2), **kwargs: A
     global _FIGURE
     Figure, FigureCanvasAgg = _matplotlib(what)  # noqa: N806 (matplotlib's class names)
     if _FIGURE is None:
-
-        class InlineFigure(Figure):
+        # mypy cannot check a base class imported at run time (matplotlib is optional).
+        class InlineFigure(Figure):  # type: ignore[misc, valid-type]
             """A matplotlib ``Figure`` that shows itself in Jupyter without pyplot."""
 
             def _repr_png_(self) -> bytes:

@@ -287,20 +287,21 @@ class BackwardTrace:
         upstream = self._upstream[node]
         scalar = upstream.size == 1 and edge.product.size == 1
         rows: list[tuple[str, np.ndarray]] = []
-        if edge.local_formula is not None:
+        local = edge.local  # an array whenever local_formula is set
+        if edge.local_formula is not None and local is not None:
             partial = f"\u2202{_atom(self.names[node])}/\u2202{_atom(self.names[parent])}"
             formula = edge.local_formula
-            local_value = _constant(edge.local)
+            local_value = _constant(local)
             head = f"{d_parent} {assign} {d_node} \u00b7 {partial}"
             if local_value is None or local_value != formula:
                 head += f" = {d_node} \u00b7 {_wrap(formula, 2)}"
             if scalar:
-                shown = local_value if local_value is not None else self._value(edge.local)
+                shown = local_value if local_value is not None else self._value(local)
                 head += f" = {self._factor(upstream)} \u00b7 {_paren_negative(shown)}"
                 head += f" = {self._value(edge.product)}"
             else:
                 if local_value is None:
-                    rows.append((formula, edge.local))
+                    rows.append((formula, local))
                 else:  # the same number everywhere: 1 for add, -1 for sub, 3 for 3 * v
                     head += f" = {d_node} \u00b7 {_paren_negative(local_value)}"
                 rows.append((d_parent if not edge.summed_axes else "product", edge.product))
@@ -381,11 +382,11 @@ class BackwardTrace:
                     start = " (the start: the gradient passed in)"
             if t.size == 1 and step.upstream.size == 1:
                 out.append(
-                    f"step {number}  {equation} = {self._value(t.data)}  [{t._op.name}]   "
+                    f"step {number}  {equation} = {self._value(t.data)}  [{t.op}]   "
                     f"{self.grad_name(i)} = {self._value(step.upstream)}{start}"
                 )
             else:
-                out.append(f"step {number}  {equation}  [{t._op.name}]{start}")
+                out.append(f"step {number}  {equation}  [{t.op}]{start}")
                 rows = [(self.names[i], t.data), (self.grad_name(i), step.upstream)]
                 out += self._rows(rows, "          ", "= ")
             for edge in step.edges:
@@ -497,6 +498,7 @@ def _constant(a: np.ndarray | None) -> str | None:
 def _replayable(node: Tensor):
     """The node's op with what it saved: the op itself, or a copy re-run on the inputs' values."""
     op = node._op
+    assert op is not None, "called for the nodes an op made"
     if op.saved is not None:
         if engine._write_clock and engine._write_clock > getattr(op, "clock", 0):
             engine._check_not_overwritten(node, op)
@@ -549,8 +551,10 @@ def _display_names(
             name = f"{kind}{counts[kind]}"
         else:
             parts = [names[position[id(p)]] for p in t._parents]
-            name = _formula_of(t, parts)
-            if name is None or len(name) > _MAX_NAME:
+            formula = _formula_of(t, parts)
+            if formula is not None and len(formula) <= _MAX_NAME:
+                name = formula
+            else:
                 counter += 1
                 while f"t{counter}" in taken:
                     counter += 1
@@ -567,7 +571,7 @@ def _display_names(
 
 def _formula_of(t: Tensor, parts: list[str]) -> str | None:
     """``b * c``, ``-x``, ``W.T``, ``sigmoid(z)`` from the inputs' names; None if not writable."""
-    op = t._op.name
+    op = t.op or ""
     if op in _INFIX and len(parts) == 2:
         return _infix(parts[0], _INFIX[op], parts[1])
     if op == "neg" and len(parts) == 1:
@@ -611,7 +615,7 @@ def _course_names(nodes: list[Tensor], member: dict[int, int], groups: list) -> 
             if t._op is None and base in ("W", "b"):
                 names[i] = f"{base}{k}"
         ops = [i for i in members if nodes[i]._op is not None and not nodes[i].name]
-        if ops and nodes[ops[-1]]._op.name in _ACTIVATIONS:
+        if ops and nodes[ops[-1]].op in _ACTIVATIONS:
             names[ops[-1]] = f"A{k}"
             if len(ops) > 1:
                 names[ops[-2]] = f"Z{k}"
@@ -630,6 +634,12 @@ def backward_steps(
     """Replay ``tensor``'s backward pass and return it as a ``BackwardTrace`` (printing nothing).
 
     Arguments as for ``trace_backward``.
+
+    Raises:
+        TypeError: ``tensor`` is not a Tensor.
+        RuntimeError: ``tensor`` does not require grad, or has more than one element and no
+            ``gradient`` is given (the message says what to pass).
+        ValueError: a ``gradient`` of another shape than ``tensor``.
 
     >>> import tinygrad_edu as tg
     >>> a, b = tg.Tensor(2.0, requires_grad=True), tg.Tensor(5.0, requires_grad=True)
@@ -732,9 +742,9 @@ def backward_steps(
                         contribution = engine.unbroadcast(pgrad, parent.data.shape)
                     if contribution.dtype != parent.data.dtype:  # as the engine: float32 stays
                         contribution = contribution.astype(parent.data.dtype)
-                    summed = ()
+                    summed: tuple[int, ...] = ()
                     if pgrad.shape != parent.data.shape:
-                        summed = _summed_axes(parent.data.shape, pgrad.shape)
+                        summed = _broadcast_axes(parent.data.shape, pgrad.shape)
                     before = grads_so_far.get(parent)
                     total = contribution if before is None else before + contribution
                     grads_so_far[parent] = total
@@ -769,14 +779,6 @@ def backward_steps(
                         del pending[parent]
     return BackwardTrace(nodes, display, steps, final_grads, position[id(tensor)], groups,
                          member_index)  # fmt: skip
-
-
-def _summed_axes(parent_shape: tuple[int, ...], product_shape: tuple[int, ...]) -> tuple[int, ...]:
-    class _Shape:  # _broadcast_axes reads .ndim and .shape
-        def __init__(self, shape):
-            self.shape, self.ndim = shape, len(shape)
-
-    return _broadcast_axes(_Shape(parent_shape), _Shape(product_shape))
 
 
 def _checked_local(local, upstream: np.ndarray, product: np.ndarray) -> np.ndarray | None:
