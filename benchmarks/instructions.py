@@ -15,7 +15,8 @@ Workloads (float64 tensors; ``fwd`` builds the graph and drops it, ``fwdbwd`` al
 and ``bwd`` is printed as their difference):
 
 - ``chain_fwd``, ``chain_fwdbwd``: ``y = y * 1.0001`` on a (4,) tensor (W4's op); per op.
-- ``w3_fwd``, ``w3_fwdbwd``: W3's cycle of ``* 1.01``, ``+ 0.01``, ``tanh`` on a (16,) tensor; per op.
+- ``w3_fwd``, ``w3_fwdbwd``: W3's cycle of ``* 1.01``, ``+ 0.01``, ``tanh`` on a (16,) tensor;
+  per op.
 - ``w3_numpy``: W3's forward and backward written by hand in numpy (the floor); per op.
 - ``nograd``: the chain's op on a tensor that does not require grad (no graph); per op.
 - ``step``: W5's step on (8, 1) and (1, 8) tensors, where every cost is per-op overhead

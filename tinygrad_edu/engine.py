@@ -363,7 +363,8 @@ def _as_node_tensors(saved: tuple, node) -> tuple:
 
 
 def _backward_on_tensors(op, node, grad) -> tuple:
-    """``op.backward(grad)`` run on tensors (create_graph=True): the same rule, recording a graph."""
+    """``op.backward(grad)`` run on tensors (create_graph=True): the same rule, recording a
+    graph."""
     saved = op.saved
     op.saved = _as_node_tensors(saved, node)
     try:

@@ -137,7 +137,7 @@ def broadcast_view(x, shape: tuple[int, ...]):
             strides: tuple | None = (0,) * len(shape)
         elif x.ndim == len(shape):
             strides = tuple([s if n == m else 0 if n == 1 else -1
-                             for n, m, s in zip(x.shape, shape, x.strides)])  # fmt: skip
+                             for n, m, s in zip(x.shape, shape, x.strides)])  # noqa: B905  # fmt: skip
             if -1 in strides:  # a size that does not broadcast: numpy raises its own error
                 strides = None
         else:

@@ -26,7 +26,8 @@ class Sum(Function):
     def forward(self, x):
         self.saved = ()
         self.in_shape = x.shape
-        return np.add.reduce(x, axis=self.axis, keepdims=self.keepdims)  # np.sum, without its wrappers
+        # np.add.reduce is np.sum without its Python-level wrappers
+        return np.add.reduce(x, axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, dout):
         dout = _expand_reduced(dout, self.axis, self.keepdims)
