@@ -539,6 +539,34 @@ class W4(Workload):
         return Runner(run, prepare)
 
 
+class W4F(W4):
+    """W4 with the graph building timed too: the chain's forward + backward (issue 18's target).
+
+    Building a long graph is where Python's cyclic garbage collector costs most: every object of
+    the growing graph stays alive, so its full collections walk all of them (see the README)."""
+
+    key = "W4F"
+    title = "forward + backward of the 50,000-op chain x = x * 1.0001, x: (4,)"
+    timed = "forward + backward"
+
+    @staticmethod
+    def _whole(runner: Runner) -> Runner:
+        def run() -> Result:
+            runner.prepare()
+            return runner.run()
+
+        return Runner(run)
+
+    def numpy_runner(self) -> Runner:
+        return self._whole(super().numpy_runner())
+
+    def torch_runner(self) -> Runner:
+        return self._whole(super().torch_runner())
+
+    def tg_runner(self) -> Runner:
+        return self._whole(super().tg_runner())
+
+
 def tg_chain(x: object, n_ops: int) -> object:
     """``(x * 1.0001 * ... * 1.0001).sum()``: ``n_ops`` multiplications, a tinygrad_edu graph."""
     for _ in range(n_ops):
@@ -1264,7 +1292,7 @@ class R2(Workload):
 
 
 WORKLOADS: dict[str, type[Workload]] = {
-    w.key: w for w in (W1, W2, W3, W4, W5, W6, C1, C2, C3, C4, C5, R1, R2)
+    w.key: w for w in (W1, W2, W3, W4, W4F, W5, W6, C1, C2, C3, C4, C5, R1, R2)
 }
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import weakref
+from collections import deque
 from collections.abc import Iterator
 
 import numpy as np
@@ -53,13 +54,11 @@ def no_grad() -> Iterator[None]:
     >>> y.requires_grad
     False
     """
-    state = debug._state
-    previous = state.grad_enabled
-    state.grad_enabled = False
+    previous = debug._set_grad_enabled(False)
     try:
         yield
     finally:
-        state.grad_enabled = previous
+        debug._set_grad_enabled(previous)
 
 
 @contextlib.contextmanager
@@ -71,13 +70,11 @@ def enable_grad() -> Iterator[None]:
     ...     tg.is_grad_enabled()
     True
     """
-    state = debug._state
-    previous = state.grad_enabled
-    state.grad_enabled = True
+    previous = debug._set_grad_enabled(True)
     try:
         yield
     finally:
-        state.grad_enabled = previous
+        debug._set_grad_enabled(previous)
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -94,7 +91,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     extra = grad.ndim - len(shape)
     if extra > 0:
         grad = grad.sum(axis=tuple(range(extra)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    have = grad.shape  # (read once: each .shape builds a new tuple)
+    stretched = tuple([i for i, n in enumerate(shape) if n == 1 and have[i] != 1])
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
     return grad
@@ -248,9 +246,11 @@ def _consumer_counts(roots) -> dict:
     """For every node below ``roots`` that needs a gradient: how many graph edges leave it.
 
     Keyed by the node itself: tensors hash by identity, which is cheaper than calling ``id()``.
+    The stack is a deque: a list that a chain empties and refills at every node frees and
+    reallocates its memory each time.
     """
     counts: dict = {}
-    stack = list(roots)
+    stack = deque(roots)
     while stack:
         for parent in stack.pop()._parents:
             if parent.requires_grad:
@@ -290,10 +290,7 @@ class _FloatingPointFlag:
     invalid value, a division by zero or an overflow, so the engine looks at that op's gradients
     (and only then) and explains a non-finite one once, instead of numpy's line-less warning."""
 
-    __slots__ = ("raised",)
-
-    def __init__(self) -> None:
-        self.raised = False
+    __slots__ = ("raised",)  # set to False by its creator (no __init__: a Python call fewer)
 
     def __call__(self, kind: str, flag: int) -> None:
         self.raised = True
@@ -341,15 +338,16 @@ def run_backward(
     if collecting:
         gc.disable()
     flag = _FloatingPointFlag()
-    state = debug._state
-    grad_mode = state.grad_enabled
-    state.grad_enabled = create_graph  # backward rules record a graph only for create_graph
+    flag.raised = False
+    grad_mode = debug._set_grad_enabled(create_graph)  # rules record a graph only for create_graph
     try:
         with np.errstate(all="call", under="ignore", call=flag):
+            if inputs is None and not create_graph:
+                return _backward_arrays(roots, gradients, retain_graph, retain_grads, flag)
             return _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs,
                              flag)  # fmt: skip
     finally:
-        state.grad_enabled = grad_mode
+        debug._set_grad_enabled(grad_mode)
         if collecting:
             gc.enable()
 
@@ -362,6 +360,17 @@ def _as_node_tensors(saved: tuple, node) -> tuple:
     for parent in node._parents:
         owners[id(parent.data)] = parent
     return tuple(owners.get(id(s), s) for s in saved)
+
+
+def _backward_on_tensors(op, node, grad) -> tuple:
+    """``op.backward(grad)`` run on tensors (create_graph=True): the same rule, recording a
+    graph."""
+    saved = op.saved
+    op.saved = _as_node_tensors(saved, node)
+    try:
+        return op.backward(grad)
+    finally:
+        op.saved = saved
 
 
 def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs, flag):
@@ -381,22 +390,34 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
         wanted = None
         pending = _consumer_counts(roots)
     wrap = type(roots[0])  # the tensor class: wraps arrays when create_graph=True
-    grads: dict = {}
+    # partial: the gradient summed so far of each node that some consumers have not sent yet.
+    partial: dict = {}
     for root, gradient in zip(roots, gradients):  # noqa: B905
         if leads is not None and root not in leads:
             continue
         if create_graph and not isinstance(gradient, wrap):
             gradient = wrap(gradient)
-        previous = grads.get(root)
-        grads[root] = gradient if previous is None else previous + gradient
-    ready = [r for r in grads if pending.get(r, 0) == 0]
+        previous = partial.get(root)
+        partial[root] = gradient if previous is None else previous + gradient
+    # ready: the nodes whose gradient is complete, and (in ready_grads) those gradients. Both are
+    # deques: a chain pops its last node and pushes the next one at every node, and a list
+    # shrunk to empty frees its memory and allocates it again (3% of a small op).
+    ready: deque = deque()
+    ready_grads: deque = deque()
+    for root in list(partial):
+        if not pending.get(root):  # no consumer: not below another root
+            ready.append(root)
+            ready_grads.append(partial.pop(root))
+    pop, pop_grad = ready.pop, ready_grads.pop
+    push, push_grad = ready.append, ready_grads.append
+    get_pending = pending.get
     handed_out: set = set()
     writes = _write_clock  # 0 unless an in-place method ever ran: then check saved arrays
     anomaly = debug._state.anomaly
     warned = False
     while ready:
-        node = ready.pop()
-        grad = grads.pop(node)
+        node = pop()
+        grad = pop_grad()
         op = node._op
         if op is None:  # a leaf: its gradient is complete
             if wanted is None:
@@ -417,12 +438,7 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
             debug.check_saved(op)
         try:
             if create_graph:
-                saved = op.saved
-                op.saved = _as_node_tensors(saved, node)
-                try:
-                    input_grads = op.backward(grad)
-                finally:
-                    op.saved = saved
+                input_grads = _backward_on_tensors(op, node, grad)
             else:
                 input_grads = op.backward(grad)
         except Exception as err:
@@ -437,8 +453,11 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
             op.saved = None
         # zip(strict=True) would parse a keyword argument on every node: measurably slower.
         for parent, pgrad in zip(node._parents, input_grads):  # noqa: B905
-            if not parent.requires_grad or (leads is not None and parent not in leads):
-                continue  # needs no gradient (or leads to no input of grad())
+            if not parent.requires_grad:
+                continue  # a constant
+            left = get_pending(parent)
+            if left is None:
+                continue  # leads to no input of grad()
             if pgrad is not None:
                 data = parent.data
                 if create_graph and not isinstance(pgrad, wrap):
@@ -455,15 +474,112 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
                 # singletons, so the identity test settles the common case without a comparison.
                 if pgrad.dtype is not data.dtype and pgrad.dtype != data.dtype:
                     pgrad = pgrad.astype(data.dtype)
-                previous = grads.get(parent)
-                grads[parent] = pgrad if previous is None else previous + pgrad
-            left = pending[parent] - 1
-            pending[parent] = left
-            if left == 0:
-                if parent in grads:
-                    ready.append(parent)
-                else:  # requires_grad was switched on after the op recorded it: no gradient
-                    del pending[parent]
+            if left == 1:  # the last consumer: the gradient is complete
+                if partial:  # (empty all along in a chain)
+                    previous = partial.pop(parent, None)
+                    if previous is not None:
+                        pgrad = previous if pgrad is None else previous + pgrad
+                if pgrad is not None:
+                    push(parent)
+                    push_grad(pgrad)
+                # else: requires_grad was switched on after the op recorded it: no gradient
+            else:
+                pending[parent] = left - 1
+                if pgrad is not None:
+                    previous = partial.get(parent)
+                    partial[parent] = pgrad if previous is None else previous + pgrad
     if wanted is not None:
         return [wanted[node] for node in inputs]
     return None
+
+
+def _backward_arrays(roots, gradients, retain_graph, retain_grads, flag) -> None:
+    """``_backward`` for ``Tensor.backward()`` without create_graph: numpy arrays only."""
+    pending = _consumer_counts(roots)
+    partial: dict = {}
+    for root, gradient in zip(roots, gradients):  # noqa: B905
+        previous = partial.get(root)
+        partial[root] = gradient if previous is None else previous + gradient
+    ready: deque = deque()
+    ready_grads: deque = deque()
+    for root in list(partial):
+        if not pending.get(root):
+            ready.append(root)
+            ready_grads.append(partial.pop(root))
+    pop, pop_grad = ready.pop, ready_grads.pop
+    push, push_grad = ready.append, ready_grads.append
+    handed_out: set = set()
+    writes = _write_clock
+    anomaly = debug._state.anomaly
+    warned = False
+    node = grad = None
+    while True:
+        if node is None:
+            if not ready:
+                return
+            node = pop()
+            grad = pop_grad()
+        op = node._op
+        if op is None:  # a leaf: its gradient is complete
+            _store_grad(node, grad, handed_out)
+            node = None
+            continue
+        if retain_grads or node._retain_grad:
+            _store_grad(node, grad, handed_out)
+        if op.saved is None:
+            raise RuntimeError(_RELEASED_MESSAGE.format(op=op.name, site=debug.site_of(op)))
+        if writes and writes > getattr(op, "clock", 0):  # unset: recorded before any write
+            _check_not_overwritten(node, op)
+        if anomaly:
+            debug.check_saved(op)
+        try:
+            input_grads = op.backward(grad)
+        except Exception as err:
+            raise _failed(op, err) from err
+        if anomaly:
+            debug.check_gradients(op, [p.data for p in node._parents], grad, input_grads)
+        elif flag.raised:  # numpy reported a floating-point error in this op's backward
+            if not warned:
+                warned = debug.warn_nonfinite_gradient(op, node, grad, input_grads)
+            flag.raised = False
+        if not retain_graph:
+            op.saved = None
+        parents = node._parents
+        node = None
+        for parent, pgrad in zip(parents, input_grads):  # noqa: B905
+            if not parent.requires_grad:
+                continue  # a constant
+            if pgrad is not None:
+                data = parent.data
+                if pgrad.shape != data.shape:
+                    pgrad = _fit_shape(op, pgrad, data.shape)
+                if pgrad.dtype is not data.dtype and pgrad.dtype != data.dtype:
+                    pgrad = pgrad.astype(data.dtype)
+            left = pending[parent]
+            if left == 1:  # the last consumer: the gradient is complete
+                if partial:  # (empty all along in a chain)
+                    previous = partial.pop(parent, None)
+                    if previous is not None:
+                        pgrad = previous if pgrad is None else previous + pgrad
+                if pgrad is not None:
+                    if node is not None:
+                        push(node)
+                        push_grad(grad)
+                    node, grad = parent, pgrad  # next, without a round trip through the deque
+            else:
+                pending[parent] = left - 1
+                if pgrad is not None:
+                    previous = partial.get(parent)
+                    partial[parent] = pgrad if previous is None else previous + pgrad
+
+
+def _fit_shape(op, pgrad, shape):
+    """``pgrad`` summed over the axes its input was broadcast along (``unbroadcast``); raises when
+    the shapes still differ, which is a bug in ``op.backward``."""
+    fitted = unbroadcast(pgrad, shape)
+    if fitted.shape != shape:
+        raise RuntimeError(
+            f"backward of '{op.name}': expected a gradient of shape {shape} for an input, got "
+            f"{pgrad.shape} ({debug.site_of(op)}). The op's backward is wrong; please report it."
+        )
+    return fitted

@@ -394,7 +394,7 @@ def fit(
         # A Ctrl-C that lands inside the engine's bookkeeping (between switching grad mode or the
         # garbage collector off for a backward pass and the try that switches them back) would
         # leave them off for the rest of the session: put them back as fit found them.
-        debug._state.grad_enabled = grad_mode
+        debug._set_grad_enabled(grad_mode)  # (keeps debug._plain in step with the thread's mode)
         if collecting:
             gc.enable()
         if bar is not None:

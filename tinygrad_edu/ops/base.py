@@ -45,6 +45,8 @@ def normalize_axis(axis, ndim: int, op: str = "reduce") -> tuple[int, ...] | Non
     """
     if axis is None:
         return None
+    if type(axis) is int and -ndim <= axis < ndim:  # one valid axis (the common case), quickly
+        return (axis % ndim,)
     if isinstance(axis, (int, np.integer)):
         axes = (axis,)
     elif isinstance(axis, (tuple, list)):
@@ -73,6 +75,32 @@ def normalize_axis(axis, ndim: int, op: str = "reduce") -> tuple[int, ...] | Non
     return tuple(sorted(out))
 
 
+def all_nonzero(x) -> bool:
+    """``np.all(x)``: no element of ``x`` (an array, or a tensor under create_graph) is 0.
+
+    The test backward rules run before ``keep_zero``, on every call: on arrays it counts nonzeros
+    in C, a sixth of ``np.all``'s time on small arrays (``np.all`` is a Python-level wrapper).
+
+    >>> all_nonzero(np.array([1.0, -2.0])), all_nonzero(np.array([1.0, 0.0]))
+    (True, False)
+    """
+    if type(x) is np.ndarray:
+        return bool(np.count_nonzero(x) == x.size)
+    return bool(np.all(x))
+
+
+def any_nan(x) -> bool:
+    """``np.isnan(x).any()`` for an array or a tensor, counted in C on arrays (``.any()`` on the
+    numpy scalar that a 0-d array gives costs more than a small op).
+
+    >>> any_nan(np.array(2.0)), any_nan(np.array([1.0, np.nan]))
+    (False, True)
+    """
+    if type(x) is np.ndarray:
+        return bool(np.count_nonzero(np.isnan(x)))
+    return bool(np.isnan(x).any())
+
+
 def keep_zero(dout, grad):
     """``grad`` with 0 wherever ``dout`` is 0: the op table's rule for infinite local derivatives.
 
@@ -88,11 +116,51 @@ def keep_zero(dout, grad):
     return np.where(dout == 0, 0, grad)
 
 
+def broadcast_view(x, shape: tuple[int, ...]):
+    """``np.broadcast_to(x, shape)``: a read-only view repeating ``x`` along its size-1 axes.
+
+    For a C-contiguous array of the same number of dimensions (or 0-d) the view is built directly,
+    with stride 0 on the repeated axes: ``np.broadcast_to`` spends about 25,000 CPU instructions on
+    argument handling and an ``nditer``, more than the rest of a small sum's backward, and this is
+    the backward of every sum and mean (every loss). Tensors (create_graph=True), other layouts
+    and shapes that do not broadcast go through ``np.broadcast_to``.
+
+    >>> broadcast_view(np.array([[1.0, 2.0]]), (3, 2))
+    array([[1., 2.],
+           [1., 2.],
+           [1., 2.]])
+    """
+    if isinstance(x, np.generic):  # numpy arithmetic gives a 0-d result as a numpy scalar
+        x = np.asarray(x)
+    if type(x) is np.ndarray and x.flags.c_contiguous:
+        if x.ndim == 0:
+            strides: tuple | None = (0,) * len(shape)
+        elif x.ndim == len(shape):
+            strides = tuple([s if n == m else 0 if n == 1 else -1
+                             for n, m, s in zip(x.shape, shape, x.strides)])  # noqa: B905  # fmt: skip
+            if -1 in strides:  # a size that does not broadcast: numpy raises its own error
+                strides = None
+        else:
+            strides = None
+        if strides is not None:
+            view = np.ndarray(shape, x.dtype, x, 0, strides)  # shares x's memory (view.base is x)
+            view.flags.writeable = False
+            return view
+    return np.broadcast_to(x, shape)
+
+
 def _expand_reduced(dout: np.ndarray, axes: tuple[int, ...] | None, keepdims: bool) -> np.ndarray:
-    """Re-insert the axes a reduction removed, so ``dout`` broadcasts against the input."""
+    """Re-insert the axes a reduction removed, so ``dout`` broadcasts against the input.
+
+    A reshape (arrays and tensors both have it) rather than ``np.expand_dims``, whose Python-level
+    argument handling costs more than the rest of a small reduction's backward.
+    """
     if keepdims or axes is None:
         return dout  # a 0-d dout (axis=None) broadcasts against anything already
-    return np.expand_dims(dout, axes)
+    shape = list(dout.shape)
+    for axis in axes:  # sorted, positive: positions in the input
+        shape.insert(axis, 1)
+    return dout.reshape(tuple(shape))
 
 
 class Function:

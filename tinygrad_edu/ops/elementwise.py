@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinygrad_edu.ops.base import Function, _Broadcasting, keep_zero
+from tinygrad_edu.ops.base import Function, _Broadcasting, all_nonzero, any_nan, keep_zero
 
 # ---------------------------------------------------------------------------------------------
 # Elementwise binary ops
@@ -82,7 +82,7 @@ class Div(_Broadcasting):
         dy = -dout * out / y if ny else None
         # A zero divisor (0 * inf) or a NaN one (a second derivative of where(x > 0, x.sqrt(), 0)
         # at x < 0 divides by sqrt(x)) would turn a zero upstream gradient into NaN.
-        if not np.all(y) or np.any(np.isnan(y)):
+        if not all_nonzero(y) or any_nan(y):
             dx = dx if dx is None else keep_zero(dout, dx)
             dy = dy if dy is None else keep_zero(dout, dy)
         return (dx, dy)
@@ -115,17 +115,17 @@ class Pow(_Broadcasting):
         # that really is infinite (x**0.5 at 0) once, with the op.
         if nx:
             dx = dout * y * x ** (y - 1)
-            if not np.all(np.isfinite(dx)):
+            if not np.isfinite(dx).all():
                 dx = keep_zero(dout, dout * np.where(y == 0, 0, y * x ** (y - 1)))
         if ny:
-            if np.all(x):
+            if all_nonzero(x):
                 local = out * np.log(x)
             else:  # log(0) is never formed (on tensors, create_graph=True, it would warn)
                 zero = x == 0
                 local = np.where(np.logical_and(zero, y >= 0), 0,
                                  out * np.log(np.where(zero, 1, x)))  # fmt: skip
             dy = dout * local
-            if not np.all(np.isfinite(dy)):
+            if not np.isfinite(dy).all():
                 dy = keep_zero(dout, dy)
         return (dx, dy)
 
@@ -219,7 +219,7 @@ class Log(Function):
     def backward(self, dout):
         (x,) = self.saved
         dx = dout / x
-        if not np.all(x):  # 1/x is infinite at 0: a zero upstream gradient must stay 0
+        if not all_nonzero(x):  # 1/x is infinite at 0: a zero upstream gradient must stay 0
             dx = keep_zero(dout, dx)
         return (dx,)
 
@@ -243,7 +243,7 @@ class Sqrt(Function):
         dx = dout / (2 * out)
         # 1/(2 sqrt(x)) is infinite at 0 and NaN for x < 0 (where(x > 0, x.sqrt(), 0) computes
         # it there): a zero upstream gradient stays 0.
-        if not np.all(np.isfinite(dx)):
+        if not np.isfinite(dx).all():
             dx = keep_zero(dout, dx)
         return (dx,)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinygrad_edu.ops.base import Function, _expand_reduced
+from tinygrad_edu.ops.base import Function, _expand_reduced, broadcast_view
 
 # ---------------------------------------------------------------------------------------------
 # Reductions
@@ -26,11 +26,12 @@ class Sum(Function):
     def forward(self, x):
         self.saved = ()
         self.in_shape = x.shape
-        return np.sum(x, axis=self.axis, keepdims=self.keepdims)
+        # np.add.reduce is np.sum without its Python-level wrappers
+        return np.add.reduce(x, axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, dout):
         dout = _expand_reduced(dout, self.axis, self.keepdims)
-        return (np.broadcast_to(dout, self.in_shape),)
+        return (broadcast_view(dout, self.in_shape),)
 
 
 class Max(Function):
@@ -175,14 +176,14 @@ class Softmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
-        out = e / np.sum(e, axis=self.axis, keepdims=True)
+        e = np.exp(x - x.max(axis=self.axis, keepdims=True))
+        out = e / e.sum(axis=self.axis, keepdims=True)
         self.saved = (out,)
         return out
 
     def backward(self, dout):
         out = self.saved[0]
-        return (out * (dout - np.sum(dout * out, axis=self.axis, keepdims=True)),)
+        return (out * (dout - (dout * out).sum(axis=self.axis, keepdims=True)),)
 
 
 class LogSoftmax(Function):
@@ -198,11 +199,13 @@ class LogSoftmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        shifted = x - np.max(x, axis=self.axis, keepdims=True)
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=self.axis, keepdims=True))
+        shifted = x - x.max(axis=self.axis, keepdims=True)
+        out = shifted - np.log(np.exp(shifted).sum(axis=self.axis, keepdims=True))
         self.saved = (out,)
         return out
 
     def backward(self, dout):
         out = self.saved[0]
-        return (dout - np.exp(out) * np.sum(dout, axis=self.axis, keepdims=True),)
+        # Array methods rather than np.sum: the same call on tensors (create_graph=True), without
+        # np.sum's Python-level wrapper on arrays.
+        return (dout - np.exp(out) * dout.sum(axis=self.axis, keepdims=True),)

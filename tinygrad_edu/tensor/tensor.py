@@ -138,19 +138,29 @@ def _array_result(op: ops.Function, data: Any) -> np.ndarray:
     return array
 
 
-def _finish(op: ops.Function, parents: tuple, data, record: bool, needs) -> Tensor:
-    """The output tensor of ``op``; records the op in the graph when ``record``."""
+def _recording(op: ops.Function, parents: tuple, data: np.ndarray, wanted: bool) -> bool:
+    """Whether to record ``op`` (``wanted``: an input requires grad), when some thread has left
+    plain recording (``debug._departed`` is not empty): this thread's grad mode decides, and its
+    debug switches (sites, strict broadcasting, anomaly detection) run their checks."""
+    record = wanted and _state.grad_enabled
+    if _state.active:
+        debug.after_forward(op, parents, data, record)
+    return record
+
+
+def _finish(op: ops.Function, parents: tuple, data, wanted: bool) -> Tensor:
+    """The output tensor of ``op``; records the op in the graph when ``wanted`` (an input
+    requires grad) and grad mode is on."""
     if type(data) is not np.ndarray:  # numpy returns scalars for 0-d results; keep arrays
         data = _array_result(op, data)
-    if _state.active:  # a debug switch is on (sites, strict broadcasting, anomaly detection)
-        debug.after_forward(op, parents, data, record)
+    record = _recording(op, parents, data, wanted) if debug._departed else wanted
     out = _new(Tensor)
     out.data = data
     out._grad = None
     out.name = None
     out._retain_grad = False
     if record:
-        op.needs = needs
+        op.needs = tuple([p.requires_grad for p in parents])
         if engine._write_clock:  # unset means 0: recorded before any in-place write
             op.clock = engine._write_clock
         out.requires_grad = True
@@ -163,20 +173,22 @@ def _finish(op: ops.Function, parents: tuple, data, record: bool, needs) -> Tens
     return out
 
 
+_BOTH, _FIRST, _SECOND = (True, True), (True, False), (False, True)  # op.needs of two inputs
+
+# The three functions below are the per-op hot path: every line here runs for every op, so they
+# are written for CPython's cost model (see benchmarks/README.md): module globals over
+# thread-local reads, no per-op tuple or list where a constant will do, two near-copies for one
+# and two inputs rather than one generic loop.
+
+
 def _run(op: ops.Function, parents: tuple[Tensor, ...]) -> Tensor:
     """Apply ``op`` to ``parents``; record the graph only if grad mode is on and an input needs
     it."""
-    if _state.grad_enabled:
-        needs = tuple([p.requires_grad for p in parents])
-        record = True in needs
-    else:
-        needs = None
-        record = False
     try:
         data = op.forward(*[p.data for p in parents])
     except ValueError as err:
         raise ValueError(op.describe_error([p.data.shape for p in parents], err)) from None
-    return _finish(op, parents, data, record, needs)
+    return _finish(op, parents, data, any(p.requires_grad for p in parents))
 
 
 def _run2(op: ops.Function, x: Tensor, y: Tensor) -> Tensor:
@@ -187,16 +199,22 @@ def _run2(op: ops.Function, x: Tensor, y: Tensor) -> Tensor:
         raise ValueError(op.describe_error([x.data.shape, y.data.shape], err)) from None
     if type(data) is not np.ndarray:  # numpy returns scalars for 0-d results; keep arrays
         data = _array_result(op, data)
-    record = (x.requires_grad or y.requires_grad) and _state.grad_enabled
-    if _state.active:  # a debug switch is on (sites, strict broadcasting, anomaly detection)
-        debug.after_forward(op, (x, y), data, record)
+    if debug._departed:  # some thread left plain recording: read this thread's state
+        record = _recording(op, (x, y), data, x.requires_grad or y.requires_grad)
+    else:  # every thread records plainly: no thread-local read (see debug._departed)
+        record = x.requires_grad or y.requires_grad
     out = _new(Tensor)
     out.data = data
     out._grad = None
     out.name = None
     out._retain_grad = False
     if record:
-        op.needs = (x.requires_grad, y.requires_grad)
+        # Constant tuples: a new tuple per op would be one more object for the cyclic garbage
+        # collector to count and visit (it runs every 700 new container objects).
+        if x.requires_grad:
+            op.needs = _BOTH if y.requires_grad else _FIRST
+        else:
+            op.needs = _SECOND
         if engine._write_clock:  # unset means 0: recorded before any in-place write
             op.clock = engine._write_clock
         out.requires_grad = True
@@ -217,9 +235,10 @@ def _run1(op: ops.Function, x: Tensor) -> Tensor:
         raise ValueError(op.describe_error([x.data.shape], err)) from None
     if type(data) is not np.ndarray:  # numpy returns scalars for 0-d results; keep arrays
         data = _array_result(op, data)
-    record = x.requires_grad and _state.grad_enabled
-    if _state.active:  # a debug switch is on (sites, strict broadcasting, anomaly detection)
-        debug.after_forward(op, (x,), data, record)
+    if debug._departed:  # some thread left plain recording: read this thread's state
+        record = _recording(op, (x,), data, x.requires_grad)
+    else:
+        record = x.requires_grad
     out = _new(Tensor)
     out.data = data
     out._grad = None
@@ -2315,7 +2334,7 @@ def _seed_gradient(t: Tensor, gradient: Any, what: str, create_graph: bool) -> A
                 f"a number first (e.g. J = out.sum() or out.mean()), or pass "
                 f"gradient=np.ones({t.data.shape}) for the vector-Jacobian product."
             )
-        return np.ones_like(t.data)
+        return np.array(1, t.data.dtype).reshape(t.data.shape)  # (np.ones_like: 2.5x the time)
     if isinstance(gradient, Tensor) and create_graph:
         values = gradient.data
     else:
