@@ -537,6 +537,7 @@ def _backward_arrays(roots, gradients, retain_graph, retain_grads, flag) -> None
         except Exception as err:
             raise _failed(op, err) from err
         if anomaly:
+            assert grad is not None  # every node on the ready stack came with its gradient
             debug.check_gradients(op, [p.data for p in node._parents], grad, input_grads)
         elif flag.raised:  # numpy reported a floating-point error in this op's backward
             if not warned:
