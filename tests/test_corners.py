@@ -958,7 +958,7 @@ def test_numpy_course_functions_record_the_graph():
 @pytest.mark.parametrize(
     ("call", "method"),
     [
-        (lambda t: np.cumprod(t) if not _supported(np.cumprod) else _skip(), "cumprod"),
+        (lambda t: np.median(t) if not _supported(np.median) else _skip(), None),  # no median
         (lambda t: np.trace(t) if not _supported(np.trace) else _skip(), "trace"),
         (lambda t: np.add.reduce(t), "sum"),
         (lambda t: np.maximum.reduce(t, axis=0), "max"),

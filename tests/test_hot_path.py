@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 
@@ -129,6 +130,8 @@ def test_a_ctrl_c_inside_a_mode_switch_never_leaves_a_thread_wrongly_plain(k):
             sys.settrace(None)
         plain = debug._state.grad_enabled and not debug._state.active
         assert plain or ident in debug._departed
+        assert gc.isenabled(), "backward left the garbage collector off"  # it pauses it
+        assert np.geterrcall() is None, "backward left numpy's error handling changed"
         debug._set_grad_enabled(True)  # what fit does after a Ctrl-C
         assert not debug._departed and tg.is_grad_enabled()
         x.grad = None

@@ -549,6 +549,7 @@ def test_ctrl_c_at_every_moment_of_a_training_run_never_tears_a_step():
     total = _count_lines(lambda: train(LayerByLayerSGD(model.parameters()), model))
     moments = sorted(set(np.linspace(0, total - 1, 400).astype(int)))
     landed = []
+    numpy_errors = (np.geterr(), np.geterrcall())
     for k in moments:
         model = three_layer_model()
         opt = LayerByLayerSGD(model.parameters())
@@ -578,6 +579,7 @@ def test_ctrl_c_at_every_moment_of_a_training_run_never_tears_a_step():
         assert_state_is_step(opt, snapshots, history.steps, label)
         assert history.all_costs == costs[: len(history.all_costs)]
         assert is_grad_enabled() and gc.isenabled(), f"{label}: grad mode or gc left off"
+        assert (np.geterr(), np.geterrcall()) == numpy_errors, f"{label}: numpy's errstate left set"
     assert len(landed) >= 0.9 * len(moments)  # a SIGINT after fit's last line lands nowhere
     assert {0, 1, 2, 3} <= set(landed) and landed.count("before") < 0.1 * len(landed)
 

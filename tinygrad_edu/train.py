@@ -361,6 +361,7 @@ def fit(
         progress = tty
     history = History(unit="epoch" if minibatch else "iteration")
     grad_mode, collecting = is_grad_enabled(), gc.isenabled()
+    np_errors, np_call = np.geterr(), np.geterrcall()  # put back after Ctrl-C, as the two above
     start = time.perf_counter()
     bar = None
     guard = _StepGuard()
@@ -391,12 +392,15 @@ def fit(
             if run is not None:  # a non-finite cost: warn from here, pointing at the caller
                 warnings.warn(run, RuntimeWarning, stacklevel=2)
     except KeyboardInterrupt as err:
-        # A Ctrl-C that lands inside the engine's bookkeeping (between switching grad mode or the
-        # garbage collector off for a backward pass and the try that switches them back) would
-        # leave them off for the rest of the session: put them back as fit found them.
+        # A Ctrl-C that lands inside bookkeeping outside the engine's own try/finally (an op's
+        # np.errstate, a no_grad block's enter) could leave grad mode, the garbage collector or
+        # numpy's error handling changed for the rest of the session: put them back as fit found
+        # them.
         debug._set_grad_enabled(grad_mode)  # (keeps debug._plain in step with the thread's mode)
         if collecting:
             gc.enable()
+        np.seterr(**np_errors)  # a Ctrl-C inside an np.errstate's own enter or exit leaves it set
+        np.seterrcall(np_call)
         if bar is not None:
             bar.clear()
         history.seconds = time.perf_counter() - start
