@@ -215,9 +215,15 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
         raw = raw.astype(np.int64)  # class indices stored as floats (e.g. converted by fit)
     if raw.dtype.kind in "iub":
         if raw.shape != (m,):
+            fix = (
+                "Flatten a column of labels with targets.reshape(-1)."
+                if raw.size == m
+                else f"There are {raw.size} labels for {m} examples (logits has shape "
+                f"{logits.shape}): pass the labels of the same examples as the logits."
+            )
             raise ValueError(
                 f"{op}: expected integer targets of shape (m,) = ({m},), one class index per "
-                f"example, got {raw.shape}. Flatten a column of labels with targets.reshape(-1)."
+                f"example, got {raw.shape}. {fix}"
             )
         if raw.size and (raw.min() < 0 or raw.max() >= n_classes):
             raise ValueError(

@@ -75,6 +75,13 @@ def _as_state(obj: Any, what: str) -> dict[str, np.ndarray]:
     for key, value in obj.items():
         if not isinstance(key, str) or not key:
             raise TypeError(f"{what}: expected non-empty string keys, got {key!r}.")
+        if isinstance(value, Mapping) or hasattr(value, "state_dict"):
+            raise TypeError(
+                f"{what}: expected a flat dict of name -> array, got {key!r}: a "
+                f"{type(value).__name__} (a nested state). Save each state to its own file, "
+                f"e.g. save(model, 'model.npz') and save(optimizer, 'optimizer.npz'), or flatten "
+                f"the names: {{f'{key}.{{name}}': value for name, value in state.items()}}."
+            )
         if not isinstance(value, (np.ndarray, np.generic)):  # their .data is a memoryview
             value = getattr(value, "data", value)  # a Tensor or Parameter holds its array there
         state[key] = value if isinstance(value, np.ndarray) else np.asarray(value)

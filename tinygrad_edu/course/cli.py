@@ -68,7 +68,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         metavar="DIR",
         default=None,
         help="folder holding the course's data (train_catvnoncat.h5 and test_catvnoncat.h5; "
-        f"data.mat for reg-*), or its parent (default: ${data.DATA_ENV_VAR})",
+        "data.mat for reg-*; dinos.txt for dinosaurus), or its parent "
+        f"(default: ${data.DATA_ENV_VAR})",
     )
     parser.add_argument(
         "--iterations",

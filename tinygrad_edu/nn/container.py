@@ -54,10 +54,31 @@ class Sequential(Module):
             yield str(i), layer
 
     def forward(self, X: Any) -> Any:
-        """Apply each layer in order."""
+        """Apply each layer in order.
+
+        Raises:
+            ValueError: a layer refuses its input's shape (the error gets a note naming the
+                layer's index and its input's shape, from Python 3.11).
+            TypeError: a layer refuses its input's type (with the same note).
+        """
         A = X
-        for layer in self.layers:
-            A = layer(A)
+        for i, layer in enumerate(self.layers):
+            try:
+                A = layer(A)
+            except (ValueError, TypeError) as err:
+                if hasattr(err, "add_note"):  # Python 3.11+: shown under the message
+                    shape = getattr(A, "shape", None)
+                    given = f", given an input of shape {tuple(shape)}" if shape is not None else ""
+                    before = (
+                        f"; it comes after layer {i - 1} ({type(self.layers[i - 1]).__name__})"
+                        if i > 0
+                        else ""
+                    )
+                    err.add_note(
+                        f"(in layer {i} ({type(layer).__name__}) of a Sequential of "
+                        f"{len(self.layers)} layers{given}{before})"
+                    )
+                raise
         return A
 
     def __getitem__(self, index: int) -> Module:

@@ -438,13 +438,21 @@ def _recording(module: Module, shapes: dict[int, list[tuple | None]]) -> Callabl
 
     def record(*args: Any, **kwargs: Any) -> Any:
         out = forward(module, *args, **kwargs)
-        shape = getattr(out, "shape", None)
-        if shape is None and isinstance(out, tuple):  # e.g. (output, state) of a recurrent layer
-            shape = tuple(getattr(o, "shape", None) for o in out)
-        shapes.setdefault(id(module), []).append(tuple(shape) if shape is not None else None)
+        shapes.setdefault(id(module), []).append(_shape_of(out))
         return out
 
     return record
+
+
+def _shape_of(out: Any) -> tuple | None:
+    """The shape of a layer's output; for a tuple (an RNN's output and state, an LSTM's
+    ``(output, (h, c))``), the shapes of its parts, nested as the output is."""
+    shape = getattr(out, "shape", None)
+    if shape is not None:
+        return tuple(shape)
+    if isinstance(out, (tuple, list)):
+        return tuple(_shape_of(part) for part in out)
+    return None
 
 
 def _describe(arr: np.ndarray) -> str:

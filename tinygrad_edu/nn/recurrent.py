@@ -365,11 +365,16 @@ class _SequenceBase(Module):
         x = _as_tensor(x)
         op = type(self).__name__
         layout = "(N, T, C)" if self.batch_first else "(T, N, C)"
+        course = (
+            "x.transpose(1, 2, 0) here (m, T, n_x)"
+            if self.batch_first
+            else "x.transpose(2, 1, 0) here (T, m, n_x)"
+        )
         if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
             raise ValueError(
                 f"{op}: expected an input of shape {layout} with C = input_size = "
                 f"{self.input_size} (or (T, C) unbatched), got {x.shape}. The course's layout "
-                f"x (n_x, m, T_x) is x.transpose(2, 1, 0) here (T, m, n_x)."
+                f"x (n_x, m, T_x) is {course}."
             )
         if x.ndim == 2:
             return x.reshape(x.shape[0], 1, x.shape[1]), False

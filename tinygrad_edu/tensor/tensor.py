@@ -2332,7 +2332,8 @@ def _seed_gradient(t: Tensor, gradient: Any, what: str, create_graph: bool) -> A
                 f"{what}: a gradient can be created implicitly only for a single-element "
                 f"output (a loss), but this tensor has shape {t.data.shape}. Reduce it to "
                 f"a number first (e.g. J = out.sum() or out.mean()), or pass "
-                f"gradient=np.ones({t.data.shape}) for the vector-Jacobian product."
+                f"{'grad_outputs' if what == 'grad' else 'gradient'}=np.ones({t.data.shape}) "
+                f"for the vector-Jacobian product."
             )
         return np.array(1, t.data.dtype).reshape(t.data.shape)  # (np.ones_like: 2.5x the time)
     if isinstance(gradient, Tensor) and create_graph:
