@@ -515,11 +515,22 @@ def test_ctrl_c_outside_a_step_stops_at_once_with_the_last_completed_step(where)
         assert history.all_costs == costs[: len(history.all_costs)]
 
 
+def _traced(frame) -> bool:
+    """Whether a frame's lines count: the library's, numpy's and this file's, not those of other
+    packages' callbacks that run at unpredictable moments (hypothesis's garbage-collector
+    callback runs at each collection, so counting its lines made the count differ from run to
+    run, and a SIGINT raised inside it is swallowed by the collector)."""
+    filename = frame.f_code.co_filename
+    return "site-packages" not in filename or f"{os.sep}numpy{os.sep}" in filename
+
+
 def _count_lines(run):
     """Run ``run()`` under a tracer; return how many line events it executes."""
     count = [0]
 
     def tracer(frame, event, arg):
+        if event == "call" and not _traced(frame):
+            return None
         if event == "line":
             count[0] += 1
         return tracer
@@ -556,6 +567,8 @@ def test_ctrl_c_at_every_moment_of_a_training_run_never_tears_a_step():
         seen = [0]
 
         def tracer(frame, event, arg, k=k, seen=seen):
+            if event == "call" and not _traced(frame):
+                return None
             if event == "line":
                 seen[0] += 1
                 if seen[0] == k:
@@ -570,18 +583,21 @@ def test_ctrl_c_at_every_moment_of_a_training_run_never_tears_a_step():
         except TrainingInterrupted as err:
             history = err.history
             landed.append(history.steps)
-        except KeyboardInterrupt:  # before training started (fit checking its arguments)
+        except KeyboardInterrupt:  # outside fit's training: before it, or after its last update
+            after = not np.array_equal(opt.params[0].data, snapshots[0][0][0])
             history = History()
-            landed.append("before")
+            history.steps = steps if after else 0
+            landed.append("after" if after else "before")
         finally:
             sys.settrace(None)
         label = f"SIGINT after line {k} of {total}"
-        assert_state_is_step(opt, snapshots, history.steps, label)
+        assert_state_is_step(opt, snapshots, history.steps, label)  # never a torn step
         assert history.all_costs == costs[: len(history.all_costs)]
         assert is_grad_enabled() and gc.isenabled(), f"{label}: grad mode or gc left off"
         assert (np.geterr(), np.geterrcall()) == numpy_errors, f"{label}: numpy's errstate left set"
     assert len(landed) >= 0.9 * len(moments)  # a SIGINT after fit's last line lands nowhere
-    assert {0, 1, 2, 3} <= set(landed) and landed.count("before") < 0.1 * len(landed)
+    assert {0, 1, 2, 3} <= set(landed)
+    assert landed.count("before") + landed.count("after") < 0.1 * len(landed)
 
 
 def test_ctrl_c_from_another_thread_at_random_times_never_tears_a_step():
