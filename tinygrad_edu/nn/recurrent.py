@@ -105,7 +105,9 @@ class _CellBase(Module):
 
     kind = "RNN"
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool, rng, dtype):
+    def __init__(
+        self, input_size: int, hidden_size: int, bias: bool = True, *, rng=None, dtype=np.float64
+    ):
         super().__init__()
         op = type(self).__name__
         self.input_size = _check_size(op, input_size, "input_size")
@@ -194,7 +196,7 @@ class RNNCell(_CellBase):
         dtype=np.float64,
     ):
         self.nonlinearity = _check_nonlinearity("RNNCell", nonlinearity)
-        super().__init__(input_size, hidden_size, bias, rng, dtype)
+        super().__init__(input_size, hidden_size, bias, rng=rng, dtype=dtype)
 
     def forward(self, x: Any, h: Any = None) -> Tensor:
         """One step: ``(N, input_size), (N, hidden_size) -> (N, hidden_size)``."""
@@ -238,11 +240,6 @@ class LSTMCell(_CellBase):
 
     kind = "LSTM"
 
-    def __init__(
-        self, input_size: int, hidden_size: int, bias: bool = True, *, rng=None, dtype=np.float64
-    ):
-        super().__init__(input_size, hidden_size, bias, rng, dtype)
-
     def forward(self, x: Any, state: tuple | None = None) -> tuple[Tensor, Tensor]:
         """One step: returns ``(h', c')``, each ``(N, hidden_size)``."""
         x, batched = self._input(x)
@@ -285,11 +282,6 @@ class GRUCell(_CellBase):
 
     kind = "GRU"
 
-    def __init__(
-        self, input_size: int, hidden_size: int, bias: bool = True, *, rng=None, dtype=np.float64
-    ):
-        super().__init__(input_size, hidden_size, bias, rng, dtype)
-
     def forward(self, x: Any, h: Any = None) -> Tensor:
         """One step: ``(N, input_size), (N, hidden_size) -> (N, hidden_size)``."""
         x, batched = self._input(x)
@@ -327,12 +319,13 @@ class _SequenceBase(Module):
         self,
         input_size: int,
         hidden_size: int,
-        num_layers: int,
-        bias: bool,
-        batch_first: bool,
-        bidirectional: bool,
-        rng,
-        dtype,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        bidirectional: bool = False,
+        *,
+        rng=None,
+        dtype=np.float64,
     ):
         super().__init__()
         op = type(self).__name__
@@ -508,7 +501,14 @@ class RNN(_SequenceBase):
     ):
         self.nonlinearity = _check_nonlinearity("RNN", nonlinearity)
         super().__init__(
-            input_size, hidden_size, num_layers, bias, batch_first, bidirectional, rng, dtype
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            bidirectional,
+            rng=rng,
+            dtype=dtype,
         )
 
     def _direction(self, steps, state, params):
@@ -555,22 +555,6 @@ class LSTM(_SequenceBase):
     """
 
     kind = "LSTM"
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int = 1,
-        bias: bool = True,
-        batch_first: bool = False,
-        bidirectional: bool = False,
-        *,
-        rng=None,
-        dtype=np.float64,
-    ):
-        super().__init__(
-            input_size, hidden_size, num_layers, bias, batch_first, bidirectional, rng, dtype
-        )
 
     def _direction(self, steps, state, params):
         w_ih_t, w_hh_t, b_ih, b_hh = params
@@ -623,22 +607,6 @@ class GRU(_SequenceBase):
     """
 
     kind = "GRU"
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int = 1,
-        bias: bool = True,
-        batch_first: bool = False,
-        bidirectional: bool = False,
-        *,
-        rng=None,
-        dtype=np.float64,
-    ):
-        super().__init__(
-            input_size, hidden_size, num_layers, bias, batch_first, bidirectional, rng, dtype
-        )
 
     def _direction(self, steps, state, params):
         w_ih_t, w_hh_t, b_ih, b_hh = params
