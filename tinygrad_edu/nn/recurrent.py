@@ -52,6 +52,12 @@ def _check_nonlinearity(op: str, nonlinearity: str) -> str:
     return nonlinearity
 
 
+def _check_pair(op: str, state: Any, names: str) -> None:
+    """An LSTM's state is None or a pair (h, c), never one tensor (which would unpack by rows)."""
+    if state is not None and (not isinstance(state, (tuple, list)) or len(state) != 2):
+        raise ValueError(f"{op}: expected the state as a pair {names}, got {type(state).__name__}.")
+
+
 # ---------------------------------------------------------------------------------------------
 # One time step of each cell, on pre-transposed weights (shared by the cells and the sequences)
 # ---------------------------------------------------------------------------------------------
@@ -241,8 +247,14 @@ class LSTMCell(_CellBase):
     kind = "LSTM"
 
     def forward(self, x: Any, state: tuple | None = None) -> tuple[Tensor, Tensor]:
-        """One step: returns ``(h', c')``, each ``(N, hidden_size)``."""
+        """One step: returns ``(h', c')``, each ``(N, hidden_size)``.
+
+        Raises:
+            ValueError: a ``state`` that is not a pair ``(h, c)``, or an input or state of the
+                wrong shape.
+        """
         x, batched = self._input(x)
+        _check_pair("LSTMCell", state, "(h, c)")
         h, c = (None, None) if state is None else state
         h = self._state(h, x.shape[0], "h", batched, x.dtype)
         c = self._state(c, x.shape[0], "c", batched, x.dtype)
@@ -573,10 +585,7 @@ class LSTM(_SequenceBase):
             ValueError: a ``state`` that is not a pair ``(h_0, c_0)``, or an input or state of the
                 wrong shape.
         """
-        if state is not None and (not isinstance(state, (tuple, list)) or len(state) != 2):
-            raise ValueError(
-                f"LSTM: expected the state as a pair (h_0, c_0), got {type(state).__name__}."
-            )
+        _check_pair("LSTM", state, "(h_0, c_0)")
         output, finals, batched = self._run(x, state)
         return output, (self._final(finals[0], batched), self._final(finals[1], batched))
 
