@@ -218,6 +218,8 @@ def test_recurrent_errors_name_the_layer_and_the_expected_shape():
         nn.RNN(3, 4, nonlinearity="sigmoid")
     with pytest.raises(ValueError, match="pair"):
         nn.LSTM(3, 4)(np.zeros((5, 2, 3)), np.zeros((1, 2, 4)))
+    with pytest.raises(ValueError, match=r"LSTMCell: expected the state as a pair \(h, c\)"):
+        nn.LSTMCell(3, 4)(np.zeros((2, 3)), np.zeros((2, 4)))  # h alone would unpack by rows
 
 
 def test_float32_stays_float32():

@@ -74,7 +74,18 @@ class Identity(Module):
         return Z
 
 
-class Softmax(Module):
+class _AlongAxis(Module):
+    """A layer normalizing along one axis (default the last); its ``axis`` shows in its repr."""
+
+    def __init__(self, axis: int = -1):
+        super().__init__()
+        self.axis = int(axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"
+
+
+class Softmax(_AlongAxis):
     """``A = exp(Z) / sum(exp(Z))`` along ``axis`` (default the last: one row per example).
 
     The course's softmax layer (course 2, week 3) with examples in columns is ``Softmax(axis=0)``.
@@ -84,30 +95,16 @@ class Softmax(Module):
     Tensor([[0.5, 0.5]])
     """
 
-    def __init__(self, axis: int = -1):
-        super().__init__()
-        self.axis = int(axis)
-
     def forward(self, Z: Any) -> Tensor:
         return _as_tensor(Z).softmax(axis=self.axis)
 
-    def extra_repr(self) -> str:
-        return f"axis={self.axis}"
 
-
-class LogSoftmax(Module):
+class LogSoftmax(_AlongAxis):
     """``log(softmax(Z))`` along ``axis``, computed without forming softmax (stable).
 
     >>> LogSoftmax()(Tensor([[0.0, 0.0]])).exp()
     Tensor([[0.5, 0.5]])
     """
 
-    def __init__(self, axis: int = -1):
-        super().__init__()
-        self.axis = int(axis)
-
     def forward(self, Z: Any) -> Tensor:
         return _as_tensor(Z).log_softmax(axis=self.axis)
-
-    def extra_repr(self) -> str:
-        return f"axis={self.axis}"

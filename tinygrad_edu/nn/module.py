@@ -146,10 +146,15 @@ class Module:
         >>> [name for name, _ in model.named_parameters()]
         ['0.W', '0.b', '2.W', '2.b']
         """
+        return self._named_of(Parameter)
+
+    def _named_of(self, kind: type) -> Iterator[tuple[str, Any]]:
+        """``(dotted name, value)`` for every attribute of type ``kind``, module by module, each
+        object once (under its first name)."""
         seen = set()
         for module_name, module in self.named_modules():
             for name, value in vars(module).items():
-                if isinstance(value, Parameter) and id(value) not in seen:
+                if isinstance(value, kind) and id(value) not in seen:
                     seen.add(id(value))
                     yield (f"{module_name}.{name}" if module_name else name), value
 
@@ -170,12 +175,7 @@ class Module:
         >>> [name for name, _ in nn.BatchNorm1d(3).named_buffers()]
         ['running_mean', 'running_var', 'num_batches_tracked']
         """
-        seen = set()
-        for module_name, module in self.named_modules():
-            for name, value in vars(module).items():
-                if isinstance(value, Buffer) and id(value) not in seen:
-                    seen.add(id(value))
-                    yield (f"{module_name}.{name}" if module_name else name), value
+        return self._named_of(Buffer)
 
     def buffers(self) -> list[Buffer]:
         """Every buffer, in the order of ``named_buffers()``."""

@@ -52,6 +52,12 @@ def _check_nonlinearity(op: str, nonlinearity: str) -> str:
     return nonlinearity
 
 
+def _check_pair(op: str, state: Any, names: str) -> None:
+    """An LSTM's state is None or a pair (h, c), never one tensor (which would unpack by rows)."""
+    if state is not None and (not isinstance(state, (tuple, list)) or len(state) != 2):
+        raise ValueError(f"{op}: expected the state as a pair {names}, got {type(state).__name__}.")
+
+
 # ---------------------------------------------------------------------------------------------
 # One time step of each cell, on pre-transposed weights (shared by the cells and the sequences)
 # ---------------------------------------------------------------------------------------------
@@ -105,7 +111,9 @@ class _CellBase(Module):
 
     kind = "RNN"
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool, rng, dtype):
+    def __init__(
+        self, input_size: int, hidden_size: int, bias: bool = True, *, rng=None, dtype=np.float64
+    ):
         super().__init__()
         op = type(self).__name__
         self.input_size = _check_size(op, input_size, "input_size")
@@ -194,7 +202,7 @@ class RNNCell(_CellBase):
         dtype=np.float64,
     ):
         self.nonlinearity = _check_nonlinearity("RNNCell", nonlinearity)
-        super().__init__(input_size, hidden_size, bias, rng, dtype)
+        super().__init__(input_size, hidden_size, bias, rng=rng, dtype=dtype)
 
     def forward(self, x: Any, h: Any = None) -> Tensor:
         """One step: ``(N, input_size), (N, hidden_size) -> (N, hidden_size)``."""
@@ -238,14 +246,15 @@ class LSTMCell(_CellBase):
 
     kind = "LSTM"
 
-    def __init__(
-        self, input_size: int, hidden_size: int, bias: bool = True, *, rng=None, dtype=np.float64
-    ):
-        super().__init__(input_size, hidden_size, bias, rng, dtype)
-
     def forward(self, x: Any, state: tuple | None = None) -> tuple[Tensor, Tensor]:
-        """One step: returns ``(h', c')``, each ``(N, hidden_size)``."""
+        """One step: returns ``(h', c')``, each ``(N, hidden_size)``.
+
+        Raises:
+            ValueError: a ``state`` that is not a pair ``(h, c)``, or an input or state of the
+                wrong shape.
+        """
         x, batched = self._input(x)
+        _check_pair("LSTMCell", state, "(h, c)")
         h, c = (None, None) if state is None else state
         h = self._state(h, x.shape[0], "h", batched, x.dtype)
         c = self._state(c, x.shape[0], "c", batched, x.dtype)
@@ -285,11 +294,6 @@ class GRUCell(_CellBase):
 
     kind = "GRU"
 
-    def __init__(
-        self, input_size: int, hidden_size: int, bias: bool = True, *, rng=None, dtype=np.float64
-    ):
-        super().__init__(input_size, hidden_size, bias, rng, dtype)
-
     def forward(self, x: Any, h: Any = None) -> Tensor:
         """One step: ``(N, input_size), (N, hidden_size) -> (N, hidden_size)``."""
         x, batched = self._input(x)
@@ -327,12 +331,13 @@ class _SequenceBase(Module):
         self,
         input_size: int,
         hidden_size: int,
-        num_layers: int,
-        bias: bool,
-        batch_first: bool,
-        bidirectional: bool,
-        rng,
-        dtype,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        bidirectional: bool = False,
+        *,
+        rng=None,
+        dtype=np.float64,
     ):
         super().__init__()
         op = type(self).__name__
@@ -508,7 +513,14 @@ class RNN(_SequenceBase):
     ):
         self.nonlinearity = _check_nonlinearity("RNN", nonlinearity)
         super().__init__(
-            input_size, hidden_size, num_layers, bias, batch_first, bidirectional, rng, dtype
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            bidirectional,
+            rng=rng,
+            dtype=dtype,
         )
 
     def _direction(self, steps, state, params):
@@ -556,22 +568,6 @@ class LSTM(_SequenceBase):
 
     kind = "LSTM"
 
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int = 1,
-        bias: bool = True,
-        batch_first: bool = False,
-        bidirectional: bool = False,
-        *,
-        rng=None,
-        dtype=np.float64,
-    ):
-        super().__init__(
-            input_size, hidden_size, num_layers, bias, batch_first, bidirectional, rng, dtype
-        )
-
     def _direction(self, steps, state, params):
         w_ih_t, w_hh_t, b_ih, b_hh = params
         b = None if b_ih is None else b_ih + b_hh
@@ -589,10 +585,7 @@ class LSTM(_SequenceBase):
             ValueError: a ``state`` that is not a pair ``(h_0, c_0)``, or an input or state of the
                 wrong shape.
         """
-        if state is not None and (not isinstance(state, (tuple, list)) or len(state) != 2):
-            raise ValueError(
-                f"LSTM: expected the state as a pair (h_0, c_0), got {type(state).__name__}."
-            )
+        _check_pair("LSTM", state, "(h_0, c_0)")
         output, finals, batched = self._run(x, state)
         return output, (self._final(finals[0], batched), self._final(finals[1], batched))
 
@@ -623,22 +616,6 @@ class GRU(_SequenceBase):
     """
 
     kind = "GRU"
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int = 1,
-        bias: bool = True,
-        batch_first: bool = False,
-        bidirectional: bool = False,
-        *,
-        rng=None,
-        dtype=np.float64,
-    ):
-        super().__init__(
-            input_size, hidden_size, num_layers, bias, batch_first, bidirectional, rng, dtype
-        )
 
     def _direction(self, steps, state, params):
         w_ih_t, w_hh_t, b_ih, b_hh = params

@@ -25,6 +25,15 @@ import numpy as np
 from tinygrad_edu.optim.optimizer import Optimizer, _check_number
 
 
+def _check_period(op: str, name: str, value: Any) -> int:
+    """A number of epochs (or steps) between two changes of the rate: an int >= 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{op}: expected {name} to be an int, got {value!r}.")
+    if value < 1:
+        raise ValueError(f"{op}: expected {name} >= 1, got {value}.")
+    return int(value)
+
+
 class LRScheduler:
     """Base class: ``lr = rate(t)``, set on the optimizer at creation and by every ``step()``.
 
@@ -130,11 +139,7 @@ class InverseTimeDecay(LRScheduler):
     def __init__(self, optimizer: Optimizer, decay_rate: float, time_interval: int = 1):
         op = "InverseTimeDecay"
         self.decay_rate = _check_number(op, "decay_rate", decay_rate, 0.0, None, ">= 0")
-        if isinstance(time_interval, bool) or not isinstance(time_interval, (int, np.integer)):
-            raise TypeError(f"{op}: expected time_interval to be an int, got {time_interval!r}.")
-        if time_interval < 1:
-            raise ValueError(f"{op}: expected time_interval >= 1, got {time_interval}.")
-        self.time_interval = int(time_interval)
+        self.time_interval = _check_period(op, "time_interval", time_interval)
         super().__init__(optimizer)
 
     def rate(self, t: int) -> float:
@@ -158,11 +163,7 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1):
         op = "StepLR"
-        if isinstance(step_size, bool) or not isinstance(step_size, (int, np.integer)):
-            raise TypeError(f"{op}: expected step_size to be an int, got {step_size!r}.")
-        if step_size < 1:
-            raise ValueError(f"{op}: expected step_size >= 1, got {step_size}.")
-        self.step_size = int(step_size)
+        self.step_size = _check_period(op, "step_size", step_size)
         self.gamma = _check_number(op, "gamma", gamma, 0.0, None, ">= 0")
         super().__init__(optimizer)
 
