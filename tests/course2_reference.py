@@ -115,6 +115,16 @@ def init_params(layers_dims, kind, seed=3):
     return params
 
 
+def trained(costs, params, X, Y, X_test, Y_test):
+    """What a week-1 ``model`` leaves: its recorded costs, parameters and both accuracies."""
+    return {
+        "costs": costs,
+        "params": params,
+        "train_accuracy": accuracy(forward3(X, params)[0], Y),
+        "test_accuracy": accuracy(forward3(X_test, params)[0], Y_test),
+    }
+
+
 def initialization(X, Y, X_test, Y_test, kind, num_iterations=15000, learning_rate=0.01):
     """The Initialization assignment's ``model``: [2, 10, 5, 1], cost printed every 1000."""
     params = init_params([X.shape[0], 10, 5, 1], kind)
@@ -126,12 +136,7 @@ def initialization(X, Y, X_test, Y_test, kind, num_iterations=15000, learning_ra
         params = update(params, grads, learning_rate)
         if i % 1000 == 0:
             costs[i] = cost
-    return {
-        "costs": costs,
-        "params": params,
-        "train_accuracy": accuracy(forward3(X, params)[0], Y),
-        "test_accuracy": accuracy(forward3(X_test, params)[0], Y_test),
-    }
+    return trained(costs, params, X, Y, X_test, Y_test)
 
 
 # --- Week 1: Regularization -------------------------------------------------------------------
@@ -224,12 +229,7 @@ def regularization(
         params = update(params, grads, learning_rate)
         if i % 10000 == 0:
             costs[i] = cost
-    return {
-        "costs": costs,
-        "params": params,
-        "train_accuracy": accuracy(forward3(X, params)[0], Y),
-        "test_accuracy": accuracy(forward3(X_test, params)[0], Y_test),
-    }
+    return trained(costs, params, X, Y, X_test, Y_test)
 
 
 # --- Week 1: Gradient checking ----------------------------------------------------------------

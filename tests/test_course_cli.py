@@ -79,6 +79,23 @@ def test_the_check_comes_before_the_run(monkeypatch, capsys):
     assert_one_line_error(code, out, err, 2, "--plot")
 
 
+def test_plot_of_a_run_without_a_curve_is_refused_before_its_target_is_checked(
+    monkeypatch, tmp_path, capsys
+):
+    """Not "install matplotlib" (exit 1) nor "a folder, not an image" for a --plot that the
+    run refuses anyway: the run's own refusal comes first."""
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "matplotlib" else find_spec(n, *a)
+    )
+    for target in (tmp_path / "c.png", tmp_path):
+        code, out, err = run(capsys, "conv-step-by-step", "--plot", str(target))
+        assert_one_line_error(code, out, err, 2, "course conv-step-by-step: error: --plot",
+                              "no cost curve")  # fmt: skip
+
+
 def _needs_data(name):
     if name in READ_DATA and not os.environ.get(DATA_ENV_VAR):
         pytest.skip(f"{name} reads the course's data: set {DATA_ENV_VAR}")

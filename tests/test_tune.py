@@ -62,6 +62,14 @@ def test_distributions_check_their_ranges(bad):
         bad()
 
 
+def test_a_rule_without_sample_says_what_to_override():
+    class Constant(tune.Distribution):
+        pass
+
+    with pytest.raises(NotImplementedError, match=r"Constant.sample: .* override sample"):
+        sample_trials({"x": Constant()}, 1, seed=0)
+
+
 # --- local processes -----------------------------------------------------------------------------
 
 

@@ -447,12 +447,7 @@ def _run_full_batch(
         J = loss_fn(model(X), Y)
         cost = J.item()
         history.all_costs.append(cost)
-        if i % print_every == 0 or i == last:
-            history.costs[i] = cost
-            if print_cost:
-                if bar is not None:
-                    bar.clear()
-                out.write(f"Cost after iteration {i}: {cost:f}\n")
+        _record(history, i, cost, last, print_every, print_cost, bar, out)
         if not math.isfinite(cost):
             history.costs[i] = cost
             history.stopped_early = True
@@ -462,8 +457,7 @@ def _run_full_batch(
         guard.step(optimizer, history)
         if bar is not None:
             bar.update(i, cost)
-        if callback is not None and callback(i, cost) is True:
-            history.stopped_early = i != last
+        if _stop(callback, history, i, cost, last):
             break
     return None
 
@@ -499,16 +493,29 @@ def _run_minibatches(
             step += 1
         cost = total / m
         history.all_costs.append(cost)
-        if epoch % print_every == 0 or epoch == last:
-            history.costs[epoch] = cost
-            if print_cost:
-                if bar is not None:
-                    bar.clear()
-                out.write(f"Cost after epoch {epoch}: {cost:f}\n")
-        if callback is not None and callback(epoch, cost) is True:
-            history.stopped_early = epoch != last
+        _record(history, epoch, cost, last, print_every, print_cost, bar, out)
+        if _stop(callback, history, epoch, cost, last):
             break
     return None
+
+
+def _record(history, i, cost, last, print_every, print_cost, bar, out) -> None:
+    """Both loops' bookkeeping of iteration (or epoch) i's cost: kept in ``history.costs``
+    every ``print_every`` and at the last, and then printed as the course prints it."""
+    if i % print_every == 0 or i == last:
+        history.costs[i] = cost
+        if print_cost:
+            if bar is not None:
+                bar.clear()
+            out.write(f"Cost after {history.unit} {i}: {cost:f}\n")
+
+
+def _stop(callback, history, i, cost, last) -> bool:
+    """Whether ``callback(i, cost)`` asked to stop (returned True); an early stop if so."""
+    if callback is not None and callback(i, cost) is True:
+        history.stopped_early = i != last
+        return True
+    return False
 
 
 def predict(

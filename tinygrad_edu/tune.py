@@ -72,7 +72,15 @@ class Distribution:
     log_scale = False
 
     def sample(self, rng: np.random.Generator) -> Any:
-        raise NotImplementedError
+        """One value drawn with ``rng``. Abstract: each rule (``Uniform``, ``LogUniform``, ...)
+        overrides it; a subclass of your own must too.
+
+        Raises:
+            NotImplementedError: always, here in the base class.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__}.sample: a Distribution must override sample(rng)."
+        )
 
 
 def _check_range(name: str, low: float, high: float, lo_ok: float = -math.inf) -> None:

@@ -157,9 +157,8 @@ def check_run_options(fn: Callable[..., Any], args: argparse.Namespace) -> None:
 
 
 def _options(fn: Callable[..., Any], args: argparse.Namespace) -> dict[str, Any]:
-    """The command-line options that ``fn`` accepts, under its parameter names (after
-    ``check_run_options``)."""
-    check_run_options(fn, args)
+    """The command-line options that ``fn`` accepts, under its parameter names (once
+    ``check_run_options`` has passed)."""
     params = inspect.signature(fn).parameters
     takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
     wanted = {
@@ -306,6 +305,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{prog}: error: {' '.join(str(message).split())}", file=sys.stderr)
         return code
 
+    # First what the run takes (a --plot of a run without a curve is refused, whatever the
+    # target or matplotlib), then whether the --plot target can be written.
+    check_run_options(fn, args)
     try:
         plot = check_plot_target(args.plot) if args.plot else None
     except UsageError as err:
