@@ -20,6 +20,7 @@ W2) ``run()`` also applies the SGD update, so a second call checks that the upda
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import warnings
@@ -660,20 +661,15 @@ class W6(Workload):
             self.params[f"b{layer}"] = np.zeros(n_out)
         self.n_layers = len(self.dims) - 1
 
-    def _next(self, state: dict) -> tuple[np.ndarray, np.ndarray]:
-        X, Y = self.batches[state["i"] % len(self.batches)]
-        state["i"] += 1
-        return X, Y
-
     def numpy_runner(self) -> Runner:
         params = _copy(self.params)
         v = {k: np.zeros_like(p) for k, p in params.items()}
         s = {k: np.zeros_like(p) for k, p in params.items()}
-        state = {"i": 0, "t": 0}
+        batches, state = itertools.cycle(self.batches), {"t": 0}
         L, lr, (beta1, beta2), eps = self.n_layers, self.learning_rate, self.betas, self.eps
 
         def run() -> Result:
-            X, Y = self._next(state)
+            X, Y = next(batches)
             n = X.shape[0]
             A, Zs, As = X, [], [X]
             for layer in range(1, L + 1):
@@ -703,15 +699,14 @@ class W6(Workload):
 
     def torch_runner(self) -> Runner:
         params = _torch_leaves(self.params)
-        batches = [(torch.from_numpy(X), torch.from_numpy(Y)) for X, Y in self.batches]
+        pairs = [(torch.from_numpy(X), torch.from_numpy(Y)) for X, Y in self.batches]
+        batches = itertools.cycle(pairs)
         opt = torch.optim.Adam(params.values(), lr=self.learning_rate, betas=self.betas,
                                eps=self.eps)  # fmt: skip
-        state = {"i": 0}
         L = self.n_layers
 
         def run() -> Result:
-            X, Y = batches[state["i"] % len(batches)]
-            state["i"] += 1
+            X, Y = next(batches)
             A = X
             for layer in range(1, L + 1):
                 Z = A @ params[f"W{layer}"].T + params[f"b{layer}"]
@@ -725,15 +720,13 @@ class W6(Workload):
 
     def tg_runner(self) -> Runner:
         params = _tg_leaves(self.params)
-        batches = [(Tensor(X), Tensor(Y)) for X, Y in self.batches]
+        batches = itertools.cycle([(Tensor(X), Tensor(Y)) for X, Y in self.batches])
         opt = tg.optim.Adam(list(params.values()), lr=self.learning_rate, betas=self.betas,
                             eps=self.eps)  # fmt: skip
-        state = {"i": 0}
         L = self.n_layers
 
         def run() -> Result:
-            X, Y = batches[state["i"] % len(batches)]
-            state["i"] += 1
+            X, Y = next(batches)
             A = X
             for layer in range(1, L + 1):
                 Z = A @ params[f"W{layer}"].T + params[f"b{layer}"]

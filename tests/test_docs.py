@@ -302,5 +302,6 @@ def test_runner_refuses_other_console_commands(tmp_path):
 def test_runner_examples():
     import doctest
 
-    failures, _ = doctest.testmod(check_docs, optionflags=doctest.NORMALIZE_WHITESPACE)
+    failures, attempted = doctest.testmod(check_docs, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert failures == 0
+    assert attempted >= 4  # parse, fence_doctests and fence_rst_tables: none was lost

@@ -144,10 +144,20 @@ def test_05_calories_percentages(capsys):
     assert "94.9" in out and "is zero: True" in out
 
 
-def test_06_planar(capsys):
+def test_06_planar_matches_the_numpy_oracle(capsys):
+    import course_reference as ref
+
+    from tinygrad_edu.data import planar_flower
+
     accuracies = load("06").main(num_iterations=30)
-    assert "Cost after iteration 0: 0.693048" in capsys.readouterr().out  # the course's
-    assert 0 <= accuracies["logistic"] <= 1 and 0 <= accuracies["hidden"] <= 1
+    out = capsys.readouterr().out
+    assert "Cost after iteration 0: 0.693048" in out  # the course's
+    X, Y = planar_flower(seed=1)  # the course's layout, for the oracle
+    hidden = ref.planar(X, Y, num_iterations=30)
+    logistic = ref.logistic_regression(X, Y, None, None, num_iterations=30, learning_rate=1.2)
+    assert f"Cost after iteration 29: {hidden['costs'][29]:.6f}" in out
+    assert 100 * accuracies["hidden"] == pytest.approx(hidden["train_accuracy"], abs=1e-9)
+    assert 100 * accuracies["logistic"] == pytest.approx(logistic["train_accuracy"], abs=1e-9)
 
 
 def test_07_symmetric_starts_keep_hidden_units_identical():
@@ -174,9 +184,23 @@ def test_09_cat_recognizer(capsys):
 
 
 @needs_cats
-def test_10_learning_rates(tmp_path):
+def test_10_learning_rates_match_the_numpy_oracle(capsys):
+    import course_reference as ref
+
+    from tinygrad_edu.data import load_catvnoncat
+
     final = load("10").main(num_iterations=2)
     assert list(final) == [0.01, 0.001, 0.0001]
+    out = capsys.readouterr().out
+    cats = load_catvnoncat()  # the course's layout, for the oracle
+    for lr, cost in final.items():
+        oracle = ref.logistic_regression(cats.train_x, cats.train_y, cats.test_x, cats.test_y,
+                                         num_iterations=2, learning_rate=lr)  # fmt: skip
+        assert cost == pytest.approx(oracle["costs"][1], rel=1e-10), lr
+        assert (
+            f"learning rate {lr}: final cost {oracle['costs'][1]:.6f}, train accuracy "
+            f"{oracle['train_accuracy']:.2f} %, test accuracy {oracle['test_accuracy']:.2f} %"
+        ) in out
 
 
 def test_11_batch_norm_makes_the_deep_network_learn(capsys):

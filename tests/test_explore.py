@@ -11,6 +11,7 @@ import shutil
 
 import numpy as np
 import pytest
+from course_graph import course_J
 
 import tinygrad_edu as tg
 from tinygrad_edu import losses, nn
@@ -22,16 +23,6 @@ from tinygrad_edu import viz  # noqa: E402
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz program 'dot' missing")
 needs_browser = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
-
-
-def course_J():
-    a = tg.Tensor(5.0, requires_grad=True)
-    b = tg.Tensor(3.0, requires_grad=True)
-    c = tg.Tensor(2.0, requires_grad=True)
-    u = b * c
-    v = a + u
-    J = 3 * v
-    return J, {"a": a, "b": b, "c": c, "u": u, "v": v, "J": J}
 
 
 def page_data(page) -> dict:

@@ -5,22 +5,13 @@ import io
 
 import numpy as np
 import pytest
+from course_graph import course_J
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 from tinygrad_edu import losses, nn, ops
 from tinygrad_edu.viz import backward_steps, trace_backward
-
-
-def course_J():
-    a = tg.Tensor(5.0, requires_grad=True)
-    b = tg.Tensor(3.0, requires_grad=True)
-    c = tg.Tensor(2.0, requires_grad=True)
-    u = b * c
-    v = a + u
-    J = 3 * v
-    return J, {"a": a, "b": b, "c": c, "u": u, "v": v, "J": J}
 
 
 def printed(J, **kwargs) -> str:

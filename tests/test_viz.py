@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from course_graph import course_J
 
 import tinygrad_edu as tg
 
@@ -14,18 +15,6 @@ from tinygrad_edu import viz  # noqa: E402 (after the skip: graphviz is an optio
 from tinygrad_edu.viz import graph as viz_graph  # noqa: E402 (private colours and helpers)
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz program 'dot' missing")
-
-
-def course_J():
-    """The course's J = 3(a + bc) with a=5, b=3, c=2, and every gradient kept."""
-    a = tg.Tensor(5.0, requires_grad=True)
-    b = tg.Tensor(3.0, requires_grad=True)
-    c = tg.Tensor(2.0, requires_grad=True)
-    u = b * c
-    v = a + u
-    J = 3 * v
-    J.backward(retain_grads=True)
-    return J, {"a": a, "b": b, "c": c, "u": u, "v": v, "J": J}
 
 
 def labels(dot_source: str) -> list[str]:
@@ -43,7 +32,7 @@ COURSE_GRADS = ["da = 3", "db = 6", "dc = 9", "dv = 3", "du = 3"]
 
 
 def test_course_J_values_and_gradients_in_dot_text():
-    J, names = course_J()
+    J, names = course_J(backward=True)
     text = plain(viz.to_dot(J, names=names).source)
     for expected in COURSE_VALUES + COURSE_GRADS:
         assert expected in text, f"{expected!r} missing from the DOT text"
@@ -110,20 +99,20 @@ def test_before_backward_no_gradients_are_shown():
 
 
 def test_show_grads_false_hides_gradients():
-    J, names = course_J()
+    J, names = course_J(backward=True)
     text = plain(viz.to_dot(J, names=names, show_grads=False).source)
     assert "u = 6" in text and "du" not in text
 
 
 def test_the_same_graph_gives_identical_dot_text():
-    J1, names1 = course_J()
-    J2, names2 = course_J()
+    J1, names1 = course_J(backward=True)
+    J2, names2 = course_J(backward=True)
     assert viz.to_dot(J1, names=names1).source == viz.to_dot(J2, names=names2).source
     assert viz.to_dot(J1, names=names1).source == viz.to_dot(J1, names=names1).source
 
 
 def test_node_ids_do_not_leak_memory_addresses():
-    J, names = course_J()
+    J, names = course_J(backward=True)
     source = viz.to_dot(J, names=names).source
     for t in names.values():
         assert str(id(t)) not in source
@@ -227,7 +216,7 @@ def test_large_arrays_are_summarised_and_tiny_ones_printed():
 
 
 def test_backward_edges_are_drawn_against_the_forward_ones():
-    J, names = course_J()
+    J, names = course_J(backward=True)
     source = viz.to_dot(J, names=names, backward_edges=True).source
     forward = [line for line in source.splitlines() if "->" in line and "dashed" not in line]
     backward = [line for line in source.splitlines() if "->" in line and "dashed" in line]
@@ -421,7 +410,7 @@ def test_collapse_with_a_mapping_of_parameter_lists():
 
 
 def test_collapse_rejects_what_it_cannot_read():
-    J, _ = course_J()
+    J, _ = course_J(backward=True)
     with pytest.raises(TypeError, match="collapse"):
         viz.to_dot(J, collapse={"x": 3})
 
@@ -429,7 +418,7 @@ def test_collapse_rejects_what_it_cannot_read():
 def test_to_dot_rejects_non_tensors_and_bad_rankdir():
     with pytest.raises(TypeError, match="to_dot: expected a Tensor"):
         viz.to_dot(3.0)
-    J, _ = course_J()
+    J, _ = course_J(backward=True)
     with pytest.raises(ValueError, match="rankdir"):
         viz.to_dot(J, rankdir="up")
     with pytest.raises(TypeError, match="mapping such as locals"):
@@ -445,14 +434,14 @@ def test_drawing_does_not_change_the_graph():
 
 
 def test_the_returned_object_displays_in_jupyter():
-    J, names = course_J()
+    J, names = course_J(backward=True)
     dot = viz.to_dot(J, names=names)
     assert callable(getattr(dot, "_repr_mimebundle_", None))
 
 
 @needs_dot
 def test_svg_through_the_real_dot_program_is_valid_and_holds_values(tmp_path):
-    J, names = course_J()
+    J, names = course_J(backward=True)
     path = viz.render(J, tmp_path / "J.svg", names=names)
     assert path == tmp_path / "J.svg"
     root = ET.parse(path).getroot()  # valid XML
@@ -465,21 +454,21 @@ def test_svg_through_the_real_dot_program_is_valid_and_holds_values(tmp_path):
 @needs_dot
 @pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG"), ("pdf", b"%PDF")])
 def test_png_and_pdf(tmp_path, fmt, magic):
-    J, names = course_J()
+    J, names = course_J(backward=True)
     path = viz.render(J, tmp_path / "J", format=fmt, names=names)
     assert path.suffix == "." + fmt and path.read_bytes().startswith(magic)
 
 
 def test_dot_format_needs_no_program(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", "")
-    J, names = course_J()
+    J, names = course_J(backward=True)
     path = viz.render(J, tmp_path / "J.dot", names=names)
     assert "J = 33" in plain(path.read_text())
 
 
 def test_missing_dot_program_still_writes_dot_and_says_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", "")
-    J, names = course_J()
+    J, names = course_J(backward=True)
     with pytest.raises(RuntimeError) as info:
         viz.render(J, tmp_path / "J.svg", names=names)
     message = str(info.value)
@@ -490,7 +479,7 @@ def test_missing_dot_program_still_writes_dot_and_says_how_to_install(tmp_path, 
 
 
 def test_render_formats_and_file_names(tmp_path):
-    J, _ = course_J()
+    J, _ = course_J(backward=True)
     with pytest.raises(ValueError, match="render: expected format"):
         viz.render(J, tmp_path / "J.dot", format="gif")
     with pytest.raises(ValueError, match="does not match format 'dot'"):
@@ -557,7 +546,7 @@ def test_names_xml_forbids_are_escaped_everywhere(strange, tmp_path):
 
 
 def test_render_suffixes_and_folders(tmp_path):
-    J, names = course_J()
+    J, names = course_J(backward=True)
     with pytest.raises(ValueError, match="cannot tell the picture format from the file name J.v1"):
         viz.render(J, tmp_path / "J.v1")
     with pytest.raises(ValueError, match="is a folder"):
@@ -571,14 +560,14 @@ def test_render_suffixes_and_folders(tmp_path):
 
 @needs_dot
 def test_jpeg(tmp_path):
-    J, names = course_J()
+    J, names = course_J(backward=True)
     assert viz.render(J, tmp_path / "J.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
     assert viz.render(J, tmp_path / "J.jpeg", format="jpg").suffix == ".jpeg"
 
 
 def test_jupyter_without_dot_shows_the_install_hint_and_the_dot_text(monkeypatch):
     monkeypatch.setenv("PATH", "")
-    J, names = course_J()
+    J, names = course_J(backward=True)
     dot = viz.to_dot(J, names=names)
     bundle = dot._repr_mimebundle_()
     assert "apt-get install graphviz" in bundle["text/plain"]
@@ -588,6 +577,6 @@ def test_jupyter_without_dot_shows_the_install_hint_and_the_dot_text(monkeypatch
 
 @needs_dot
 def test_jupyter_with_dot_shows_the_svg():
-    J, names = course_J()
+    J, names = course_J(backward=True)
     bundle = viz.to_dot(J, names=names)._repr_mimebundle_()
     assert "<svg" in bundle["image/svg+xml"] and "dc = 9" in bundle["image/svg+xml"]
