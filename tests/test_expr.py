@@ -438,6 +438,24 @@ def test_a_variable_given_twice_is_refused(capsys):
 
 
 @pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["a*b", "--set", "a=3", "b=1", "-o", "-", "--format", "png"], "--format png: -o - writes"),
+        (["a*b", "--set", "a=3", "b=1", "-o", "J.html", "--backward-edges"], "--backward-edges:"),
+    ],
+    ids=["format-with-stdout", "backward-edges-with-html"],
+)
+def test_an_option_that_does_not_apply_is_refused(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_graph(argv, capsys)
+    one_line_error(code, err, 2)
+    assert message in err
+    assert not list(tmp_path.iterdir()) and out == ""  # refused before anything is written
+    code, out, err = run_graph(["a*b", "--set", "a=3", "b=1", "-o", "-", "--format", "dot"], capsys)
+    assert code == 0 and out.startswith("digraph")  # dot is what "-o -" writes: accepted
+
+
+@pytest.mark.parametrize(
     "argv, named",
     [
         (["log(a)", "--set", "a=-1"], "J = nan"),

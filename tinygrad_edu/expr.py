@@ -471,6 +471,16 @@ def run(args: argparse.Namespace) -> int:
             output = args.output or f"{args.name}.{args.format or 'svg'}"
             path, fmt = viz.graph.output_path(output, args.format, what="-o",
                                               formats=OUTPUT_FORMATS)  # fmt: skip
+        elif args.format not in (None, "dot"):
+            raise ExpressionError(
+                f"--format {args.format}: -o - writes the DOT text to stdout, so there is no "
+                f"{args.format} to write; name a file instead (-o {args.name}.{args.format})."
+            )
+        if fmt == "html" and args.backward_edges:
+            raise ExpressionError(
+                "--backward-edges: the .html page shows the backward pass step by step instead "
+                "of red arrows; drop the option, or write a picture (-o J.svg --backward-edges)."
+            )
         with warnings.catch_warnings():  # the summary below says it in the command's terms
             warnings.simplefilter("ignore", NonFiniteGradientWarning)
             warnings.simplefilter("ignore", LogOfZeroWarning)
