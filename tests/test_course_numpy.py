@@ -19,6 +19,7 @@ the course's printout. The full 2500-iteration run is marked slow; a short run i
 
 from __future__ import annotations
 
+import course_reference as oracle
 import numpy as np
 import pytest
 import test_course_reference as reference
@@ -377,6 +378,12 @@ def test_course_style_training_on_tensors_equals_the_engines_methods_short(cat):
     np.testing.assert_allclose(costs, engine_costs, rtol=1e-12)
     assert costs[0] == pytest.approx(DEEP_COSTS[0], abs=6e-7)  # the course's first printed cost
     np.testing.assert_allclose(parameters["W1"].data, network[0].W.data, rtol=1e-9, atol=1e-16)
+    # and the independent numpy oracle (the course's hand-written backward), not only the engine
+    expected = oracle.l_layer(cat.train_x, cat.train_y, num_iterations=8, print_every=1)
+    np.testing.assert_allclose(costs, list(expected["costs"].values()), rtol=1e-12)
+    np.testing.assert_allclose(
+        parameters["W1"].data, expected["params"]["W1"], rtol=1e-9, atol=1e-16
+    )
 
 
 @pytest.mark.slow
