@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 from hypothesis import strategies as st
-from op_table import ALL_BUT_LAST, GRID, POS, SMALL, Case, one, with_one_axis
+from op_table import ALL_BUT_LAST, GRID, POS, SMALL, Case, concat_inputs, one, with_one_axis
 
 import tinygrad_edu as tg
 from tinygrad_edu.testing import strategies as tst
@@ -217,18 +217,6 @@ def _dot_inputs(draw):
     return draw(tst.arrays((n,))), draw(tst.arrays((n,)))
 
 
-@st.composite
-def _cat_inputs(draw):
-    shape = draw(tst.shapes(min_dims=1))
-    dim = draw(st.integers(-len(shape), len(shape) - 1))
-    parts = []
-    for _ in range(draw(st.integers(1, 3))):
-        s = list(shape)
-        s[dim] = draw(st.integers(1, 3))
-        parts.append(draw(tst.arrays(tuple(s))))
-    return (*parts, dim)
-
-
 def _np_softplus(x, beta, threshold):
     return np.where(beta * x > threshold, x, np.log1p(np.exp(beta * x)) / beta)
 
@@ -247,40 +235,36 @@ def _np_gather(x, idx, axis):
     return out
 
 
-def _weighted_pieces(pieces, axis):
-    """Join the pieces of a split, each scaled by its position, so every piece's gradient is
-    checked separately."""
-    return [p * (i + 1) for i, p in enumerate(pieces)], axis
+def _weighted_pieces(pieces):
+    """The pieces of a split, each scaled by its position, so that joining them checks every
+    piece's gradient separately."""
+    return [p * (i + 1) for i, p in enumerate(pieces)]
 
 
 def _tg_split(x, size, axis):
-    pieces, axis = _weighted_pieces(x.split(size, axis), axis)
-    return tg.concatenate(pieces, axis)
+    return tg.concatenate(_weighted_pieces(x.split(size, axis)), axis)
 
 
 def _np_split(x, size, axis):
     n = x.shape[axis]
     pieces = np.split(x, list(range(size, n, size)), axis=axis)
-    return np.concatenate(_weighted_pieces(pieces, axis)[0], axis)
+    return np.concatenate(_weighted_pieces(pieces), axis)
 
 
 def _torch_split(x, size, axis):
-    return torch.cat(_weighted_pieces(torch.split(x, size, axis), axis)[0], axis)
+    return torch.cat(_weighted_pieces(torch.split(x, size, axis)), axis)
 
 
 def _tg_chunk(x, chunks, axis):
-    return tg.concatenate(_weighted_pieces(x.chunk(chunks, axis), axis)[0], axis)
+    return tg.concatenate(_weighted_pieces(x.chunk(chunks, axis)), axis)
 
 
 def _np_chunk(x, chunks, axis):
-    n = x.shape[axis]
-    size = -(-n // chunks)
-    pieces = np.split(x, list(range(size, n, size)), axis=axis)
-    return np.concatenate(_weighted_pieces(pieces, axis)[0], axis)
+    return _np_split(x, -(-x.shape[axis] // chunks), axis)  # pieces of ceil(n / chunks)
 
 
 def _torch_chunk(x, chunks, axis):
-    return torch.cat(_weighted_pieces(torch.chunk(x, chunks, axis), axis)[0], axis)
+    return torch.cat(_weighted_pieces(torch.chunk(x, chunks, axis)), axis)
 
 
 def _np_swap(x, i, j):
@@ -372,7 +356,7 @@ CASES: list[Case] = [
     Case("flatten_dims", _flatten_inputs(), lambda x, s, e: x.flatten(s, e), _np_flatten,
          lambda x, s, e: x.flatten(s, e)),
     Case("dot", _dot_inputs(), lambda x, y: x.dot(y), np.dot, lambda x, y: torch.dot(x, y), diff=(0, 1)),
-    Case("cat", _cat_inputs(), lambda *a: tg.cat(a[:-1], dim=a[-1]),
+    Case("cat", concat_inputs(), lambda *a: tg.cat(a[:-1], dim=a[-1]),
          lambda *a: np.concatenate(a[:-1], a[-1]), lambda *a: torch.cat(a[:-1], a[-1]), diff=ALL_BUT_LAST),
 ]
 # fmt: on

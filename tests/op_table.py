@@ -168,7 +168,8 @@ def _mask_inputs(draw):
 
 
 @st.composite
-def _concat_inputs(draw):
+def concat_inputs(draw):
+    """Arrays that differ only along one axis, then that axis (possibly negative)."""
     shape = draw(tst.shapes(min_dims=1))
     axis = draw(st.integers(-len(shape), len(shape) - 1))
     parts = []
@@ -329,7 +330,7 @@ CORE_CASES: list[Case] = [
     Case("scatter_add", _scatter_inputs(), lambda x, i, n: tg.ops.ScatterAdd(i, (n, *x.shape[1:])).apply(x),
          _np_scatter_add, lambda x, i, n: torch.zeros((n, *x.shape[1:]), dtype=x.dtype).index_add(0, torch.as_tensor(i), x),
          diff=(0,)),
-    Case("concatenate", _concat_inputs(), lambda *a: tg.concatenate(a[:-1], a[-1]),
+    Case("concatenate", concat_inputs(), lambda *a: tg.concatenate(a[:-1], a[-1]),
           lambda *a: np.concatenate(a[:-1], a[-1]), lambda *a: torch.cat(a[:-1], a[-1]), diff=ALL_BUT_LAST),
     Case("stack", _stack_inputs(), lambda *a: tg.stack(a[:-1], a[-1]),
           lambda *a: np.stack(a[:-1], a[-1]), lambda *a: torch.stack(a[:-1], a[-1]), diff=ALL_BUT_LAST),

@@ -165,6 +165,17 @@ SAME_KIND = {
         [-1.0, 4.0],
         [0.0, 0.25],
     ),
+    "where(|x| < 1, asin(x), 0) at 2": (
+        lambda x: tg.where(abs(x.data) < 1, x.asin(), 0.0).sum(),
+        [2.0, 0.6],
+        [0.0, 1.25],
+    ),
+    "where(|x| < 1, acos(x), 0) at -2": (
+        lambda x: tg.where(abs(x.data) < 1, x.acos(), 0.0).sum(),
+        [-2.0, 0.6],
+        [0.0, -1.25],
+    ),
+    "asin at 1 times 0": (lambda x: (x.asin() * 0.0).sum(), [1.0, 0.6], [0.0, 0.0]),
     "where(x > 0, log(x), 0) at 0": (
         lambda x: tg.where(x > 0, x.log(), 0.0).sum(),
         [0.0, 4.0],

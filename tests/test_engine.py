@@ -109,6 +109,36 @@ def test_backward_gradient_shape_is_checked():
         y.backward(gradient=np.ones(4))
 
 
+class _WrongShapeGrad(tg.Function):
+    """out = x * 2;  dx = dout * 2, but returned with an extra axis of 3 (a bug, on purpose)"""
+
+    name = "wrong_shape"
+
+    def forward(self, x):
+        self.saved = ()
+        return x * 2
+
+    def backward(self, dout):
+        return (np.stack([dout * 2] * 3, axis=-1),)
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        lambda y, x: y.sum().backward(),  # the first-order loop
+        lambda y, x: tg.grad(y.sum(), x),  # the loop that serves grad(inputs=...)
+        lambda y, x: y.sum().backward(create_graph=True),  # and create_graph
+    ],
+)
+def test_an_op_backward_of_the_wrong_shape_is_reported_as_its_bug(run):
+    x = leaf([1.0, 2.0])
+    y = _WrongShapeGrad().apply(x)
+    message = r"backward of 'wrong_shape': expected a gradient of shape \(2,\) for an input, got"
+    with pytest.raises(RuntimeError, match=message) as info:
+        run(y, x)
+    assert "The op's backward is wrong; please report it." in str(info.value)
+
+
 def test_backward_on_tensor_without_grad_explains():
     with pytest.raises(RuntimeError, match="does not require grad.*requires_grad=True"):
         tg.Tensor(3.0).backward()

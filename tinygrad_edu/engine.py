@@ -384,6 +384,28 @@ def _backward_on_tensors(op, node, grad) -> tuple:
         op.saved = saved
 
 
+def _seed(seeds, pending) -> tuple[dict, deque, deque]:
+    """The start of a backward pass from ``seeds``, (root, gradient) pairs: ``partial``, the
+    gradient summed so far of each node that some consumers have not sent yet (here: a root below
+    another root), and ``ready`` with ``ready_grads``, the nodes whose gradient is complete and
+    those gradients.
+
+    Both are deques: a chain pops its last node and pushes the next one at every node, and a list
+    shrunk to empty frees its memory and allocates it again (3% of a small op).
+    """
+    partial: dict = {}
+    for root, gradient in seeds:
+        previous = partial.get(root)
+        partial[root] = gradient if previous is None else previous + gradient
+    ready: deque = deque()
+    ready_grads: deque = deque()
+    for root in list(partial):
+        if not pending.get(root):  # no consumer: not below another root
+            ready.append(root)
+            ready_grads.append(partial.pop(root))
+    return partial, ready, ready_grads
+
+
 def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs, flag):
     if inputs is not None:
         leads = _leading_to(roots, inputs)
@@ -401,24 +423,12 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
         wanted = None
         pending = _consumer_counts(roots)
     wrap = type(roots[0])  # the tensor class: wraps arrays when create_graph=True
-    # partial: the gradient summed so far of each node that some consumers have not sent yet.
-    partial: dict = {}
-    for root, gradient in zip(roots, gradients):  # noqa: B905
-        if leads is not None and root not in leads:
-            continue
-        if create_graph and not isinstance(gradient, wrap):
-            gradient = wrap(gradient)
-        previous = partial.get(root)
-        partial[root] = gradient if previous is None else previous + gradient
-    # ready: the nodes whose gradient is complete, and (in ready_grads) those gradients. Both are
-    # deques: a chain pops its last node and pushes the next one at every node, and a list
-    # shrunk to empty frees its memory and allocates it again (3% of a small op).
-    ready: deque = deque()
-    ready_grads: deque = deque()
-    for root in list(partial):
-        if not pending.get(root):  # no consumer: not below another root
-            ready.append(root)
-            ready_grads.append(partial.pop(root))
+    seeds = zip(roots, gradients)  # noqa: B905
+    if leads is not None:
+        seeds = [(r, g) for r, g in seeds if r in leads]
+    if create_graph:
+        seeds = [(r, g if isinstance(g, wrap) else wrap(g)) for r, g in seeds]
+    partial, ready, ready_grads = _seed(seeds, pending)
     pop, pop_grad = ready.pop, ready_grads.pop
     push, push_grad = ready.append, ready_grads.append
     get_pending = pending.get
@@ -474,13 +484,7 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
                 if create_graph and not isinstance(pgrad, wrap):
                     pgrad = wrap(pgrad)
                 if pgrad.shape != data.shape:
-                    pgrad = unbroadcast(pgrad, data.shape)
-                    if pgrad.shape != data.shape:  # a bug in op.backward, not user code
-                        raise RuntimeError(
-                            f"backward of '{op.name}': expected a gradient of shape "
-                            f"{data.shape} for an input, got {pgrad.shape} "
-                            f"({debug.site_of(op)}). The op's backward is wrong; please report it."
-                        )
+                    pgrad = _fit_shape(op, pgrad, data.shape)
                 # A gradient has its tensor's dtype (float32 stays float32). Builtin dtypes are
                 # singletons, so the identity test settles the common case without a comparison.
                 if pgrad.dtype is not data.dtype and pgrad.dtype != data.dtype:
@@ -507,16 +511,7 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
 def _backward_arrays(roots, gradients, retain_graph, retain_grads, flag) -> None:
     """``_backward`` for ``Tensor.backward()`` without create_graph: numpy arrays only."""
     pending = _consumer_counts(roots)
-    partial: dict = {}
-    for root, gradient in zip(roots, gradients):  # noqa: B905
-        previous = partial.get(root)
-        partial[root] = gradient if previous is None else previous + gradient
-    ready: deque = deque()
-    ready_grads: deque = deque()
-    for root in list(partial):
-        if not pending.get(root):
-            ready.append(root)
-            ready_grads.append(partial.pop(root))
+    partial, ready, ready_grads = _seed(zip(roots, gradients), pending)  # noqa: B905
     pop, pop_grad = ready.pop, ready_grads.pop
     push, push_grad = ready.append, ready_grads.append
     handed_out: set = set()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinygrad_edu.ops.base import Function
+from tinygrad_edu.ops.base import Function, all_nonzero
 
 
 def _reversed(a, axis: int):
@@ -65,7 +65,7 @@ class Cumprod(Function):
     def backward(self, dout):
         x, out = self.saved
         axis = self.axis
-        if np.all(x):
+        if all_nonzero(x):  # no zero factor: the short rule
             return (_reversed(Cumsum(axis).apply(_reversed(dout * out, axis)), axis) / x,)
         # With zeros: move the axis last, (..., n), and build Y (..., n, n) whose row i is x with
         # x_i replaced by 1; then cumprod(Y)[..., i, j] = prod_{k <= j, k != i} x_k and

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from tinygrad_edu.ops.base import Function, keep_zero
+from tinygrad_edu.ops.base import Function, all_nonzero, any_nan, keep_zero
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -101,7 +101,9 @@ class Asin(Function):
         (x,) = self.saved
         root = _one_minus_square_root(x)
         dx = dout / root
-        if not np.all(root):  # infinite at x = +-1: a zero upstream gradient stays 0
+        # Infinite at x = +-1, NaN outside [-1, 1] (as in where(abs(x) < 1, x.asin(), 0), as
+        # sqrt's): there a zero upstream gradient stays 0.
+        if not all_nonzero(root) or any_nan(root):
             dx = keep_zero(dout, dx)
         return (dx,)
 
@@ -124,7 +126,9 @@ class Acos(Function):
         (x,) = self.saved
         root = _one_minus_square_root(x)
         dx = -dout / root
-        if not np.all(root):  # infinite at x = +-1: a zero upstream gradient stays 0
+        # Infinite at x = +-1, NaN outside [-1, 1] (as in where(abs(x) < 1, x.acos(), 0), as
+        # sqrt's): there a zero upstream gradient stays 0.
+        if not all_nonzero(root) or any_nan(root):
             dx = keep_zero(dout, dx)
         return (dx,)
 
@@ -204,7 +208,7 @@ class Log2(Function):
     def backward(self, dout):
         (x,) = self.saved
         dx = dout / (x * _LN2)
-        if not np.all(x):  # 1/x is infinite at 0: a zero upstream gradient must stay 0
+        if not all_nonzero(x):  # 1/x is infinite at 0: a zero upstream gradient must stay 0
             dx = keep_zero(dout, dx)
         return (dx,)
 
@@ -226,7 +230,7 @@ class Log10(Function):
     def backward(self, dout):
         (x,) = self.saved
         dx = dout / (x * _LN10)
-        if not np.all(x):  # 1/x is infinite at 0: a zero upstream gradient must stay 0
+        if not all_nonzero(x):  # 1/x is infinite at 0: a zero upstream gradient must stay 0
             dx = keep_zero(dout, dx)
         return (dx,)
 
@@ -249,7 +253,7 @@ class Log1p(Function):
         (x,) = self.saved
         one_plus_x = 1 + x
         dx = dout / one_plus_x
-        if not np.all(one_plus_x):  # infinite at x = -1: a zero upstream gradient stays 0
+        if not all_nonzero(one_plus_x):  # infinite at x = -1: a zero upstream gradient stays 0
             dx = keep_zero(dout, dx)
         return (dx,)
 

@@ -315,13 +315,8 @@ class Tensor:
     def _apply_function(cls, op: ops.Function, inputs: Sequence) -> Tensor:
         """Run ``op`` on ``inputs`` (tensors, arrays or numbers) and record it: how
         ``Function.apply`` reaches the tensor layer (ops cannot import it)."""
-        tensors = [x if isinstance(x, Tensor) else None for x in inputs]
-        like = next(x for x in tensors if x is not None)
-        parents = tuple(
-            x if x is not None else _const(value, like)
-            for x, value in zip(tensors, inputs, strict=True)
-        )
-        return _run(op, parents)
+        like = next(x for x in inputs if isinstance(x, Tensor))
+        return _run(op, tuple([_const(x, like) for x in inputs]))  # _const passes tensors as is
 
     @property
     def grad(self) -> Any:
