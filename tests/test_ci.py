@@ -1,7 +1,10 @@
 """CI runs what the README says and the quality gates; the README's command installs what the
 tests need; pre-commit runs the same gates locally."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,6 +73,23 @@ def test_ci_derandomizes_hypothesis():
     assert re.search(r"^export HYPOTHESIS_PROFILE=ci$", script, flags=re.M)
     assert settings.get_profile("ci").derandomize
     assert not settings.get_profile("dev").derandomize  # locally: new examples, printed seed
+
+
+@pytest.mark.parametrize("ci_variable", ["", "true"])
+def test_the_profiles_do_not_depend_on_the_ci_variable(ci_variable):
+    # With CI set, hypothesis's own derandomized profile is the default; ours must not inherit it.
+    code = (
+        "import sys; sys.path.insert(0, 'tests'); import conftest; "
+        "from hypothesis import settings; "
+        "print([settings.get_profile(p).derandomize for p in ('ci', 'dev', 'thorough')])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "HYPOTHESIS_PROFILE")}
+    if ci_variable:
+        env["CI"] = ci_variable
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[True, False, False]"
 
 
 def test_the_dev_extra_installs_the_test_plugins_the_command_uses():
