@@ -119,6 +119,7 @@ class _CallableModule(_types.ModuleType):
 
     def __call__(self, data, *, dtype=None, requires_grad: bool = False,
                  name: str | None = None) -> Tensor:  # fmt: skip
+        """``tg.tensor(data, dtype=None, requires_grad=False)``: see ``creation.tensor``."""
         return _new_tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
 
 
