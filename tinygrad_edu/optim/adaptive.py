@@ -164,15 +164,24 @@ class Adam(Optimizer):
         return g + self.weight_decay * p.data if self.weight_decay else g
 
     def step(self) -> None:
-        """One Adam update (t = number of steps so far, counting this one)."""
+        """One Adam update of every parameter that has a gradient.
+
+        t counts the steps *this parameter* took, counting this one (``state[i]["step"]``, as
+        PyTorch's): a parameter without a gradient at some step keeps its own t, so its bias
+        correction is that of the updates it actually received.
+        """
         lr, eps = self.lr, self.eps
         beta1, beta2 = self.betas
-        t = self.steps + 1
-        correction1 = 1 - beta1**t  # the course's 1 - np.power(beta1, t)
-        correction2 = 1 - beta2**t
         for i, p, g in self._grads():
             g = self._decay(p, g)
             state = self.state[i]
+            if "step" in state:
+                t = int(state["step"]) + 1
+            else:  # a new parameter, or a state saved before per-parameter steps: the global t
+                t = self.steps + 1 if "exp_avg" in state else 1
+            state["step"] = np.array(t, dtype=np.int64)
+            correction1 = 1 - beta1**t  # the course's 1 - np.power(beta1, t)
+            correction2 = 1 - beta2**t
             v = state.get("exp_avg")
             if v is None:
                 v = state["exp_avg"] = np.zeros_like(p.data)
@@ -193,7 +202,7 @@ class Adam(Optimizer):
             update *= lr
             update /= denominator
             p.data = p.data - update  # W = W - lr * v_corrected / (sqrt(s_corrected) + eps)
-        self.steps = t
+        self.steps += 1
 
 
 class AdamW(Adam):

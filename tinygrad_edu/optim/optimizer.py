@@ -6,7 +6,8 @@ graph and needs no ``no_grad()``; a graph recorded before the step keeps the val
 
 Every optimizer keeps its hyperparameters as attributes (``opt.lr`` may be changed between steps;
 a learning-rate schedule does exactly that) and its per-parameter state (velocities, moment
-estimates) in ``opt.state[i]``, a dict of arrays with the parameter's shape and dtype. Both go
+estimates) in ``opt.state[i]``, a dict of arrays with the parameter's shape and dtype (and, for
+Adam, ``"step"``: the 0-d count of the updates this parameter received, PyTorch's ``step``). Both go
 into ``state_dict()`` as one flat dict of numeric arrays, which ``tinygrad_edu.save`` writes:
 
     ``{"lr": array(0.001), "betas": array([0.9, 0.999]), ..., "state.0.exp_avg": array(...)}``
@@ -86,7 +87,8 @@ class Optimizer:
     Attributes:
         params: the tensors updated by ``step()``, in the order given.
         state: one dict per parameter (``state[i]["exp_avg"]`` ...), empty until the first step.
-        steps: how many times ``step()`` ran (Adam's t).
+        steps: how many times ``step()`` ran (Adam's t for a parameter updated at every step;
+            ``state[i]["step"]`` counts each parameter's own updates).
     """
 
     hyperparameters: tuple[str, ...] = ("lr",)
@@ -173,7 +175,15 @@ class Optimizer:
                 )
                 continue
             p = self.params[i]
-            if value.shape != p.shape:
+            if parts[2] == "step":  # a per-parameter step count (Adam's t), PyTorch's "step"
+                if value.shape != () or value.dtype.kind not in "iu":
+                    problems.append(
+                        f"  {key}: expected a step count (a 0-d integer), got shape "
+                        f"{value.shape} and dtype {value.dtype}"
+                    )
+                else:
+                    loaded[i]["step"] = value.astype(np.int64)
+            elif value.shape != p.shape:
                 problems.append(
                     f"  shape differs at {key}: parameter {p.shape}, state {value.shape}"
                 )
