@@ -334,6 +334,7 @@ class _SequenceBase(Module):
         num_layers: int = 1,
         bias: bool = True,
         batch_first: bool = False,
+        dropout: float = 0.0,
         bidirectional: bool = False,
         *,
         rng=None,
@@ -341,6 +342,14 @@ class _SequenceBase(Module):
     ):
         super().__init__()
         op = type(self).__name__
+        # dropout sits where PyTorch has it, so that positional arguments mean the same thing
+        # (a sixth positional argument must never become bidirectional).
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or dropout != 0:
+            raise TypeError(
+                f"{op}: dropout between stacked layers is not offered, got dropout={dropout!r}. "
+                f"Pass dropout=0 (the default), or stack single-layer modules with nn.Dropout "
+                f"between them."
+            )
         self.input_size = _check_size(op, input_size, "input_size")
         self.hidden_size = H = _check_size(op, hidden_size, "hidden_size")
         self.num_layers = _check_size(op, num_layers, "num_layers")
@@ -479,6 +488,8 @@ class RNN(_SequenceBase):
         bias: add ``bias_ih_l*`` and ``bias_hh_l*``.
         batch_first: inputs and outputs are ``(N, T, C)`` instead of ``(T, N, C)`` (the states
             keep ``(num_layers * D, N, H)``, as in PyTorch).
+        dropout: must be 0: dropout between stacked layers is not offered (TypeError
+            otherwise). It stands where PyTorch's does, so positional arguments agree.
         bidirectional: a second layer reads each sequence backwards (``*_reverse`` parameters);
             the outputs of both directions are concatenated (D = 2).
         rng: None for numpy's legacy global generator, or a RandomState / Generator.
@@ -489,6 +500,7 @@ class RNN(_SequenceBase):
 
     Raises:
         ValueError: an input or initial state of the wrong shape.
+        TypeError: a ``dropout`` other than 0.
 
     >>> rnn = RNN(3, 5, rng=np.random.default_rng(0))
     >>> output, h_n = rnn(np.ones((4, 10, 3)))      # T = 4 steps, N = 10 sequences
@@ -506,6 +518,7 @@ class RNN(_SequenceBase):
         nonlinearity: str = "tanh",
         bias: bool = True,
         batch_first: bool = False,
+        dropout: float = 0.0,
         bidirectional: bool = False,
         *,
         rng=None,
@@ -518,6 +531,7 @@ class RNN(_SequenceBase):
             num_layers,
             bias,
             batch_first,
+            dropout,
             bidirectional,
             rng=rng,
             dtype=dtype,
@@ -550,6 +564,8 @@ class LSTM(_SequenceBase):
         bias: add ``bias_ih_l*`` and ``bias_hh_l*``.
         batch_first: inputs and outputs are ``(N, T, C)`` instead of ``(T, N, C)`` (the states
             keep ``(num_layers * D, N, H)``, as in PyTorch).
+        dropout: must be 0: dropout between stacked layers is not offered (TypeError
+            otherwise). It stands where PyTorch's does, so positional arguments agree.
         bidirectional: a second layer reads each sequence backwards (``*_reverse`` parameters);
             the outputs of both directions are concatenated (D = 2).
         rng: None for numpy's legacy global generator, or a RandomState / Generator.
@@ -559,6 +575,7 @@ class LSTM(_SequenceBase):
 
     Raises:
         ValueError: an input or initial state of the wrong shape.
+        TypeError: a ``dropout`` other than 0.
 
     >>> lstm = LSTM(3, 5, rng=np.random.default_rng(0))
     >>> output, (h_n, c_n) = lstm(np.ones((7, 10, 3)))
@@ -600,6 +617,8 @@ class GRU(_SequenceBase):
         bias: add ``bias_ih_l*`` and ``bias_hh_l*``.
         batch_first: inputs and outputs are ``(N, T, C)`` instead of ``(T, N, C)`` (the states
             keep ``(num_layers * D, N, H)``, as in PyTorch).
+        dropout: must be 0: dropout between stacked layers is not offered (TypeError
+            otherwise). It stands where PyTorch's does, so positional arguments agree.
         bidirectional: a second layer reads each sequence backwards (``*_reverse`` parameters);
             the outputs of both directions are concatenated (D = 2).
         rng: None for numpy's legacy global generator, or a RandomState / Generator.
@@ -608,6 +627,7 @@ class GRU(_SequenceBase):
 
     Raises:
         ValueError: an input or initial state of the wrong shape.
+        TypeError: a ``dropout`` other than 0.
 
     >>> gru = GRU(3, 5, num_layers=2, batch_first=True, rng=np.random.default_rng(0))
     >>> output, h_n = gru(np.ones((10, 4, 3)))      # N = 10 sequences of T = 4 steps
