@@ -60,6 +60,7 @@ class Conv2d(Module):
         dilation: an int or a pair.
         groups: split the channels into independent groups (both channel counts divisible).
         bias: add a learned ``b`` per output channel.
+        padding_mode: ``'zeros'`` only (PyTorch's default); other modes raise TypeError.
         init: a name in ``INITIALIZERS`` (``'he'`` suits ReLU networks) or a function
             ``(n_out, n_in, rng, dtype) -> array``; it is called with
             ``n_out = out_channels`` and ``n_in = in_channels / groups * kh * kw`` (the fan-in),
@@ -76,6 +77,7 @@ class Conv2d(Module):
     Raises:
         ValueError: channels not divisible by ``groups``, or a ``padding`` other than 'same',
             'valid', an int or a pair.
+        TypeError: a ``padding_mode`` other than 'zeros'.
 
     >>> conv = Conv2d(3, 8, 4, padding="same", rng=np.random.RandomState(1))
     >>> conv.W.shape, conv(np.zeros((2, 3, 64, 64))).shape
@@ -92,13 +94,19 @@ class Conv2d(Module):
         dilation: int | tuple[int, int] = 1,
         groups: int = 1,
         bias: bool = True,
-        init: str | Callable = "course_deep",
+        padding_mode: str = "zeros",
         *,
+        init: str | Callable = "course_deep",
         rng=None,
         dtype=np.float64,
     ):
         super().__init__()
         op = "Conv2d"
+        if padding_mode != "zeros":  # PyTorch's ninth positional argument: never mistaken for init
+            raise TypeError(
+                f"{op}: expected padding_mode='zeros' (the only mode offered), got "
+                f"{padding_mode!r}. Reflect, replicate and circular padding are not offered."
+            )
         self.in_channels = _check_size(op, in_channels, "in_channels")
         self.out_channels = _check_size(op, out_channels, "out_channels")
         self.groups = _check_size(op, groups, "groups")
