@@ -191,10 +191,13 @@ class ExponentialLR(LRScheduler):
 
 
 class LambdaLR(LRScheduler):
-    """Any schedule: ``lr = lr0 * factor(t)`` (the lecture's ``k / sqrt(t)``, warm-ups, ...).
+    """Any schedule: ``lr = lr0 * lr_lambda(t)`` (the lecture's ``k / sqrt(t)``, warm-ups, ...).
+
+    ``lr_lambda`` is PyTorch's name for the function (one function: this optimizer has one
+    learning rate, so a list of functions, one per parameter group, is refused).
 
     Raises:
-        TypeError: ``optimizer`` has no ``lr``, or ``factor`` is not callable.
+        TypeError: ``optimizer`` has no ``lr``, or ``lr_lambda`` is not callable.
 
     >>> from tinygrad_edu import Tensor
     >>> from tinygrad_edu.optim import SGD
@@ -204,21 +207,24 @@ class LambdaLR(LRScheduler):
     0.25
     """
 
-    def __init__(self, optimizer: Optimizer, factor: Callable[[int], float]):
-        if not callable(factor):
+    def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float]):
+        if not callable(lr_lambda):
             raise TypeError(
-                f"LambdaLR: expected a function t -> factor, got {type(factor).__name__}."
+                f"LambdaLR: expected lr_lambda to be one function t -> factor, got "
+                f"{type(lr_lambda).__name__}."
             )
-        self.factor = factor
+        self.lr_lambda = lr_lambda
         super().__init__(optimizer)
 
     def rate(self, t: int) -> float:
-        """``lr0 * factor(t)``.
+        """``lr0 * lr_lambda(t)``.
 
         Raises:
-            ValueError: ``factor(t)`` is negative or not finite.
+            ValueError: ``lr_lambda(t)`` is negative or not finite.
         """
-        value = float(self.factor(t))
+        value = float(self.lr_lambda(t))
         if not math.isfinite(value) or value < 0:
-            raise ValueError(f"LambdaLR: expected factor(t) >= 0 and finite, got {value} at t={t}.")
+            raise ValueError(
+                f"LambdaLR: expected lr_lambda(t) >= 0 and finite, got {value} at t={t}."
+            )
         return self.base_lr * value
