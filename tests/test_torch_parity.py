@@ -567,7 +567,10 @@ F = torch.nn.functional
 
 def _loss_pair(ours, theirs, x, y, **kwargs):
     X, Xq = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
-    J, Jq = ours(X, y, **kwargs), theirs(Xq, torch.tensor(y), **kwargs)
+    torch_kwargs = {
+        k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()
+    }
+    J, Jq = ours(X, y, **kwargs), theirs(Xq, torch.tensor(y), **torch_kwargs)
     _close(J, Jq, ours.__name__)
     up = np.random.default_rng(13).uniform(0.5, 1.5, J.shape)
     J.backward(up)
@@ -605,12 +608,67 @@ def test_cross_entropy_matches_torch_with_indices_and_probabilities(reduction):
         (losses.cross_entropy, "ignore_index", 0),
         (losses.cross_entropy, "weight", np.ones(3)),
         (losses.binary_cross_entropy, "weight", np.ones((2, 3))),
-        (losses.binary_cross_entropy_with_logits, "pos_weight", np.ones(3)),
         (losses.binary_cross_entropy_with_logits, "weight", np.ones((2, 3))),
+        (losses.nll_loss, "ignore_index", 0),
+        (losses.huber_loss, "weight", np.ones((2, 3))),
     ],
 )
 def test_loss_options_we_do_not_offer_are_refused_by_name(loss, option, value):
     x = np.full((2, 3), 0.5)
-    y = np.array([0, 2]) if loss is losses.cross_entropy else np.ones((2, 3))
+    y = np.array([0, 2]) if loss in (losses.cross_entropy, losses.nll_loss) else np.ones((2, 3))
     with pytest.raises(TypeError, match=option):
         loss(x, y, **{option: value})
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("threshold", [0.5, 1.0, 2.0])
+def test_regression_losses_match_torch_at_and_around_their_kinks(reduction, threshold):
+    """Differences of exactly 0 (L1's kink: subgradient 0 in both) and exactly the threshold
+    (where Huber's two pieces meet) are in the data."""
+    rng = np.random.default_rng(16)
+    y = rng.standard_normal((3, 4))
+    d = rng.standard_normal((3, 4)) * 2
+    d[0, :3] = [0.0, threshold, -threshold]
+    a = y + d
+    a[0, :3] = y[0, :3] + [0.0, threshold, -threshold]
+    _loss_pair(losses.l1_loss, F.l1_loss, a, y, reduction=reduction)
+    _loss_pair(losses.huber_loss, F.huber_loss, a, y, reduction=reduction, delta=threshold)
+    _loss_pair(losses.smooth_l1_loss, F.smooth_l1_loss, a, y, reduction=reduction, beta=threshold)
+    _loss_pair(losses.smooth_l1_loss, F.smooth_l1_loss, a, y, reduction=reduction, beta=0.0)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_nll_loss_matches_torch_and_cross_entropy_is_nll_of_log_softmax(reduction):
+    rng = np.random.default_rng(17)
+    logits = rng.standard_normal((6, 4)) * 2
+    targets = rng.integers(0, 4, 6)
+    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    _loss_pair(losses.nll_loss, F.nll_loss, log_probs, targets, reduction=reduction)
+    Z = Tensor(logits)
+    _close(losses.nll_loss(Z.log_softmax(axis=1), targets, reduction),
+           losses.cross_entropy(Z, targets, reduction).data)  # fmt: skip
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("pos_weight", [np.array([3.0, 0.5, 1.0]), np.array(2.0), np.ones((2, 3))])
+def test_bce_with_logits_pos_weight_matches_torch(reduction, pos_weight):
+    rng = np.random.default_rng(18)
+    z, y = rng.standard_normal((2, 3)) * 3, rng.random((2, 3))
+    _loss_pair(losses.binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits, z,
+               y, reduction=reduction, pos_weight=pos_weight)  # fmt: skip
+
+
+def test_new_losses_check_their_arguments():
+    with pytest.raises(ValueError, match="pos_weight to broadcast"):
+        losses.binary_cross_entropy_with_logits(np.zeros((2, 3)), np.ones((2, 3)),
+                                                pos_weight=np.ones(2))  # fmt: skip
+    with pytest.raises(ValueError, match="delta > 0"):
+        losses.huber_loss(np.zeros(2), np.zeros(2), delta=0.0)
+    with pytest.raises(ValueError, match="beta >= 0"):
+        losses.smooth_l1_loss(np.zeros(2), np.zeros(2), beta=-1.0)
+    with pytest.raises(TypeError, match="integer class indices"):
+        losses.nll_loss(np.zeros((2, 3)), np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match=r"class indices in \[0, 3\)"):
+        losses.nll_loss(np.zeros((2, 3)), np.array([0, 3]))
+    with pytest.raises(ValueError, match="same shape"):
+        losses.l1_loss(np.zeros((2, 1)), np.zeros((1, 2)))

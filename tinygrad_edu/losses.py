@@ -1,5 +1,6 @@
 """Loss functions: binary cross-entropy (on probabilities and on logits), cross-entropy, MSE;
-the course's L2 regularization term; ``one_hot``.
+PyTorch's ``l1_loss``, ``huber_loss``, ``smooth_l1_loss`` and ``nll_loss``; the course's L2
+regularization term; ``one_hot``.
 
 Layer: ``losses``, above ``nn`` (it composes tensor ops; no op of its own). Each loss returns a
 0-d tensor (or the per-element losses with ``reduction="none"``) to call ``backward()`` on.
@@ -32,9 +33,13 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "huber_loss",
+    "l1_loss",
     "l2_regularization",
     "mse",
+    "nll_loss",
     "one_hot",
+    "smooth_l1_loss",
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -156,7 +161,9 @@ def _target_times(Y: Tensor, log_p: Tensor) -> Tensor:
     return Y * where(Y.data == 0, 0.0, log_p)
 
 
-def binary_cross_entropy_with_logits(Z: Any, Y: Any, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy_with_logits(
+    Z: Any, Y: Any, reduction: str = "mean", *, pos_weight: Any = None
+) -> Tensor:
     """Binary cross-entropy of ``sigmoid(Z)``, computed from Z without ever forming log(0).
 
     ``-(Y log_sigmoid(Z) + (1 - Y) log_sigmoid(-Z))`` equals the course's cost for
@@ -167,6 +174,12 @@ def binary_cross_entropy_with_logits(Z: Any, Y: Any, reduction: str = "mean") ->
         Z: logits (pre-activations), e.g. ``(1, m)`` or ``(m, 1)``.
         Y: labels 0/1 (or targets in [0, 1]) of the same shape.
         reduction: "mean" (default, the course's 1/m), "sum" or "none".
+        pos_weight: None, or the weight of the positive term, ``-(pos_weight * Y log_sigmoid(Z)
+            + (1 - Y) log_sigmoid(-Z))``, broadcast against Z (PyTorch's: one weight per class
+            on the last axis, e.g. ``n_negative / n_positive`` for rare positives).
+
+    Raises:
+        ValueError: shapes differ, or ``pos_weight`` does not broadcast to Z's shape.
 
     >>> Z = Tensor([[0.0, 1000.0]], requires_grad=True)
     >>> J = binary_cross_entropy_with_logits(Z, np.array([[1, 0]]), reduction="sum")
@@ -177,7 +190,20 @@ def binary_cross_entropy_with_logits(Z: Any, Y: Any, reduction: str = "mean") ->
     Z = _as_tensor(Z)
     Y = _labels(Y, Z)
     _check_same_shape(op, Z, Y, "Z", "Y")
-    loss = -(_target_times(Y, Z.log_sigmoid()) + _target_times(1 - Y, (-Z).log_sigmoid()))
+    positive = Y
+    if pos_weight is not None:
+        weight = np.asarray(pos_weight.data if isinstance(pos_weight, Tensor) else pos_weight)
+        try:
+            fits = np.broadcast_shapes(weight.shape, Z.shape) == Z.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(
+                f"{op}: expected pos_weight to broadcast to Z's shape {Z.shape}, got "
+                f"{weight.shape}. Give one weight per class on the last axis."
+            )
+        positive = Y * Tensor(weight, dtype=Z.dtype)
+    loss = -(_target_times(positive, Z.log_sigmoid()) + _target_times(1 - Y, (-Z).log_sigmoid()))
     return _reduce(op, loss, reduction)
 
 
@@ -250,6 +276,126 @@ def mse(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
     _check_same_shape(op, A, Y, "A", "Y")
     diff = A - Y
     return _reduce(op, diff * diff, reduction)
+
+
+def l1_loss(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
+    """Mean absolute error ``mean(|A - Y|)`` (PyTorch's ``l1_loss``; subgradient 0 at A = Y).
+
+    Raises:
+        ValueError: shapes differ, or an unknown reduction.
+
+    >>> round(l1_loss(Tensor([1.0, -3.0]), np.array([0.0, 0.0])).item(), 6)
+    2.0
+    """
+    op = "l1_loss"
+    A = _as_tensor(A)
+    Y = _labels(Y, A)
+    _check_same_shape(op, A, Y, "A", "Y")
+    return _reduce(op, (A - Y).abs(), reduction)
+
+
+def _check_threshold(op: str, name: str, value: Any, low_ok: bool) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{op}: expected {name} to be a number, got {type(value).__name__}.")
+    if not (value >= 0 if low_ok else value > 0) or not np.isfinite(value):
+        raise ValueError(f"{op}: expected {name} {'>= 0' if low_ok else '> 0'}, got {value}.")
+    return float(value)
+
+
+def huber_loss(A: Any, Y: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """Huber loss (PyTorch's ``huber_loss``): quadratic near the target, linear far from it.
+
+    With ``d = A - Y``: ``0.5 d**2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``.
+
+    Args:
+        A: predictions; Y: targets of the same shape.
+        reduction: "mean" (default), "sum" or "none".
+        delta: > 0, where the quadratic part meets the linear one.
+
+    Raises:
+        TypeError: delta is not a number.
+        ValueError: shapes differ, delta <= 0, or an unknown reduction.
+
+    >>> round(huber_loss(Tensor([0.5, 3.0]), np.array([0.0, 0.0])).item(), 6)  # (0.125 + 2.5) / 2
+    1.3125
+    """
+    op = "huber_loss"
+    delta = _check_threshold(op, "delta", delta, low_ok=False)
+    A = _as_tensor(A)
+    Y = _labels(Y, A)
+    _check_same_shape(op, A, Y, "A", "Y")
+    d = A - Y
+    size = d.abs()
+    loss = where(size.data < delta, 0.5 * d * d, delta * (size - 0.5 * delta))
+    return _reduce(op, loss, reduction)
+
+
+def smooth_l1_loss(A: Any, Y: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Smooth L1 loss (PyTorch's ``smooth_l1_loss``): ``huber_loss / beta``; L1 at ``beta = 0``.
+
+    With ``d = A - Y``: ``0.5 d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``.
+
+    Args:
+        A: predictions; Y: targets of the same shape.
+        reduction: "mean" (default), "sum" or "none".
+        beta: >= 0 (0 gives ``l1_loss``).
+
+    Raises:
+        TypeError: beta is not a number.
+        ValueError: shapes differ, beta < 0, or an unknown reduction.
+
+    >>> round(smooth_l1_loss(Tensor([0.5, 3.0]), np.array([0.0, 0.0]), beta=2.0).item(), 6)
+    1.03125
+    """
+    op = "smooth_l1_loss"
+    beta = _check_threshold(op, "beta", beta, low_ok=True)
+    if beta == 0.0:
+        return l1_loss(A, Y, reduction)
+    A = _as_tensor(A)
+    Y = _labels(Y, A)
+    _check_same_shape(op, A, Y, "A", "Y")
+    d = A - Y
+    size = d.abs()
+    loss = where(size.data < beta, 0.5 * d * d / beta, size - 0.5 * beta)
+    return _reduce(op, loss, reduction)
+
+
+def nll_loss(log_probs: Any, targets: Any, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of class indices: ``-mean_i log_probs[i, targets[i]]``.
+
+    PyTorch's ``nll_loss``: ``cross_entropy(logits, y)`` is ``nll_loss(log_softmax(logits), y)``.
+
+    Args:
+        log_probs: ``(m, C)`` log-probabilities (e.g. ``logits.log_softmax(axis=1)``).
+        targets: ``(m,)`` integer class indices in [0, C).
+        reduction: "mean" (default), "sum" or "none".
+
+    Raises:
+        TypeError: targets that are not integers.
+        ValueError: log_probs not ``(m, C)``, targets not ``(m,)``, an index outside [0, C).
+
+    >>> log_probs = Tensor(np.log([[0.5, 0.5], [0.1, 0.9]]))
+    >>> round(nll_loss(log_probs, np.array([0, 1])).item(), 6)   # -(log 0.5 + log 0.9) / 2
+    0.399254
+    """
+    op = "nll_loss"
+    log_probs = _as_tensor(log_probs)
+    if log_probs.ndim != 2:
+        raise ValueError(
+            f"{op}: expected log_probs of shape (m, C), one row per example, got {log_probs.shape}."
+        )
+    m, n_classes = log_probs.shape
+    raw = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
+    if raw.dtype.kind not in "iu":
+        raise TypeError(f"{op}: expected integer class indices, got dtype {raw.dtype}.")
+    if raw.shape != (m,):
+        raise ValueError(f"{op}: expected targets of shape (m,) = ({m},), got {raw.shape}.")
+    if raw.size and (raw.min() < 0 or raw.max() >= n_classes):
+        raise ValueError(
+            f"{op}: expected class indices in [0, {n_classes}), got values in "
+            f"[{raw.min()}, {raw.max()}]."
+        )
+    return _reduce(op, -log_probs[np.arange(m), raw.astype(np.intp)], reduction)
 
 
 def l2_regularization(params: Module | Any, lambd: float, m: int) -> Tensor:
