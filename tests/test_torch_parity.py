@@ -28,6 +28,9 @@ from tinygrad_edu.tensor import Tensor
 
 torch = pytest.importorskip("torch")
 
+# torch's note that an even 'same' kernel pads a copy of the input: about torch's speed only
+pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
+
 RTOL, ATOL = 1e-11, 1e-13
 FAST = settings(deadline=None)
 
@@ -137,6 +140,31 @@ def test_optimizer_options_and_resuming_match_torch(name, data):
         _step_ours(opt2, resumed, step)
         for p, q in zip(resumed, trajectory[step], strict=True):
             _close(p, q, f"{name} {kwargs} resumed at {resume_at}, step {step + 1}", 1e-10, 1e-12)
+
+
+def test_adam_state_keys_are_torchs_and_a_state_saved_without_step_counts_still_loads():
+    values = [np.random.default_rng(i).standard_normal(s) for i, s in enumerate(SHAPES)]
+    ours = [Tensor(v.copy(), requires_grad=True) for v in values]
+    theirs = [torch.tensor(v.copy(), requires_grad=True) for v in values]
+    opt, torch_opt = optim.Adam(ours, amsgrad=True), torch.optim.Adam(theirs, amsgrad=True)
+    for step in range(3):
+        _step_ours(opt, ours, step)
+        for i, q in enumerate(theirs):
+            g = _gradient(step, i, q.shape)
+            q.grad = None if g is None else torch.tensor(g)
+        torch_opt.step()
+    for i, q in enumerate(theirs):
+        assert set(opt.state[i]) == set(torch_opt.state[q])
+        assert int(opt.state[i]["step"]) == int(torch_opt.state[q]["step"])  # 2 for the one
+    old = {k: v for k, v in opt.state_dict().items() if not k.endswith(".step")}  # an old file
+    resumed = optim.Adam([Tensor(p.data.copy(), requires_grad=True) for p in ours], amsgrad=True)
+    resumed.load_state_dict(old)
+    _step_ours(resumed, resumed.params, 3)
+    assert int(resumed.state[0]["step"]) == 4  # the global count stands in for the missing one
+    bad = dict(opt.state_dict())
+    bad["state.0.step"] = np.ones(2, dtype=np.int64)
+    with pytest.raises(ValueError, match=r"state.0.step: expected a step count \(a 0-d integer\)"):
+        resumed.load_state_dict(bad)
 
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
@@ -461,6 +489,26 @@ def test_conv2d_options_match_torch(groups, kernel, stride, padding, dilation, b
         _close(ours.b.grad, theirs.bias.grad, "db")
     else:
         assert ours.b is None and theirs.bias is None
+
+
+@pytest.mark.parametrize("kernel", [2, 4, (2, 3), (4, 1)])
+@pytest.mark.parametrize("dilation", [1, 2, (1, 3)])
+def test_conv2d_same_padding_with_even_kernels_matches_torch(kernel, dilation):
+    """An odd total of padding puts the extra pixel after (bottom, right), as torch does."""
+    ours = nn.Conv2d(2, 3, kernel, padding="same", dilation=dilation, rng=np.random.RandomState(1))
+    theirs = torch.nn.Conv2d(2, 3, kernel, padding="same", dilation=dilation).double()
+    with torch.no_grad():
+        theirs.weight.copy_(torch.tensor(ours.W.data))
+        theirs.bias.zero_()
+    x = np.random.default_rng(19).standard_normal((1, 2, 7, 8))
+    X, Xq = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, ref = ours(X), theirs(Xq)
+    assert out.shape == tuple(ref.shape) == (1, 3, 7, 8)
+    _close(out, ref, "same")
+    (out * out).sum().backward()
+    (ref * ref).sum().backward()
+    _close(X.grad, Xq.grad, "dX")
+    _close(ours.W.grad, theirs.weight.grad, "dW")
 
 
 def test_conv2d_positional_arguments_mean_what_they_mean_in_torch():
