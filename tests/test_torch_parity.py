@@ -652,9 +652,6 @@ def test_cross_entropy_matches_torch_with_indices_and_probabilities(reduction):
 @pytest.mark.parametrize(
     ("loss", "option", "value"),
     [
-        (losses.cross_entropy, "label_smoothing", 0.1),
-        (losses.cross_entropy, "ignore_index", 0),
-        (losses.cross_entropy, "weight", np.ones(3)),
         (losses.binary_cross_entropy, "weight", np.ones((2, 3))),
         (losses.binary_cross_entropy_with_logits, "weight", np.ones((2, 3))),
         (losses.nll_loss, "ignore_index", 0),
@@ -720,3 +717,62 @@ def test_new_losses_check_their_arguments():
         losses.nll_loss(np.zeros((2, 3)), np.array([0, 3]))
     with pytest.raises(ValueError, match="same shape"):
         losses.l1_loss(np.zeros((2, 1)), np.zeros((1, 2)))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weight", [None, np.array([0.5, 2.0, 1.0, 3.0])])
+@pytest.mark.parametrize("ignore_index", [-100, 2, -1])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2, 1.0])
+def test_cross_entropy_options_match_torch_with_class_indices(
+    reduction, weight, ignore_index, label_smoothing
+):
+    rng = np.random.default_rng(20)
+    logits = rng.standard_normal((6, 4)) * 2
+    targets = np.array([0, 2, 1, 2, 3, -1 if ignore_index == -1 else 0])
+    kwargs = {"weight": weight, "ignore_index": ignore_index, "label_smoothing": label_smoothing}
+    torch_kwargs = {**kwargs, "weight": None if weight is None else torch.tensor(weight)}
+    X, Xq = Tensor(logits, requires_grad=True), torch.tensor(logits, requires_grad=True)
+    J = losses.cross_entropy(X, targets, reduction, **kwargs)
+    Jq = F.cross_entropy(Xq, torch.tensor(targets), reduction=reduction, **torch_kwargs)
+    _close(J, Jq, "cross_entropy")
+    up = rng.uniform(0.5, 1.5, J.shape)
+    J.backward(up)
+    Jq.backward(torch.tensor(up))
+    _close(X.grad, Xq.grad, "dlogits")
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weight", [None, np.array([0.5, 2.0, 1.0, 3.0])])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.3])
+def test_cross_entropy_options_match_torch_with_probability_targets(
+    reduction, weight, label_smoothing
+):
+    rng = np.random.default_rng(21)
+    logits = rng.standard_normal((5, 4)) * 2
+    probs = rng.dirichlet(np.ones(4), 5)
+    probs[0] = [0.0, 1.0, 0.0, 0.0]
+    kwargs = {"weight": weight, "label_smoothing": label_smoothing}
+    torch_kwargs = {**kwargs, "weight": None if weight is None else torch.tensor(weight)}
+    X, Xq = Tensor(logits, requires_grad=True), torch.tensor(logits, requires_grad=True)
+    J = losses.cross_entropy(X, probs, reduction, **kwargs)
+    Jq = F.cross_entropy(Xq, torch.tensor(probs), reduction=reduction, **torch_kwargs)
+    _close(J, Jq, "cross_entropy")
+    J.backward(np.ones(J.shape))
+    Jq.backward(torch.ones_like(Jq))
+    _close(X.grad, Xq.grad, "dlogits")
+
+
+def test_cross_entropy_option_errors_teach():
+    logits, targets = np.zeros((2, 3)), np.array([0, 2])
+    with pytest.raises(TypeError, match="Pass weights by keyword"):
+        losses.cross_entropy(logits, targets, np.ones(3))  # torch's third positional: weight
+    with pytest.raises(ValueError, match=r"weight of shape \(C,\) = \(3,\)"):
+        losses.cross_entropy(logits, targets, weight=np.ones(2))
+    with pytest.raises(ValueError, match=r"label_smoothing in \[0, 1\]"):
+        losses.cross_entropy(logits, targets, label_smoothing=1.5)
+    with pytest.raises(ValueError, match="no ignore_index with probability targets"):
+        losses.cross_entropy(logits, np.full((2, 3), 1 / 3), ignore_index=0)
+    with pytest.raises(ValueError, match=r"class indices in \[0, 3\)"):
+        losses.cross_entropy(logits, np.array([0, -1]))  # -1 is not ignore_index here
+    with pytest.raises(TypeError, match="Pass weights by keyword"):
+        losses.binary_cross_entropy(np.full((2, 1), 0.5), np.ones((2, 1)), np.ones((2, 1)))

@@ -79,6 +79,11 @@ def _check_same_shape(op: str, A: Tensor, Y: Tensor, a_name: str, y_name: str) -
 
 
 def _reduce(op: str, loss: Tensor, reduction: str) -> Tensor:
+    if not isinstance(reduction, str):  # e.g. PyTorch's positional weight: keywords here
+        raise TypeError(
+            f"{op}: expected reduction to be one of {_REDUCTIONS}, got "
+            f"{type(reduction).__name__}. Pass weights by keyword (weight=...)."
+        )
     if reduction == "mean":
         return loss.mean()  # the course's 1/m: sum over the examples, divided by m
     if reduction == "sum":
@@ -207,24 +212,45 @@ def binary_cross_entropy_with_logits(
     return _reduce(op, loss, reduction)
 
 
-def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
+def cross_entropy(
+    logits: Any,
+    targets: Any,
+    reduction: str = "mean",
+    *,
+    weight: Any = None,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Softmax cross-entropy ``-mean_i log softmax(logits_i)[target_i]``, batch-first.
 
     Computed with ``log_softmax`` (stable). The mean is over the m examples, not the classes.
+    ``weight``, ``ignore_index`` and ``label_smoothing`` are PyTorch's, with its formulas: with
+    class indices, the weighted losses ``w[y_i] * loss_i`` of the examples not ignored are summed
+    and, for the mean, divided by the sum of their weights ``w[y_i]`` (not by m); label smoothing
+    mixes ``(1 - eps)`` of that loss with ``eps / C`` of ``-sum_c w_c log p_ic``. With probability
+    targets, smoothing replaces them by ``(1 - eps) targets + eps / C`` and the mean divides by m.
 
     Args:
         logits: ``(m, C)`` scores, one row per example.
         targets: ``(m,)`` class indices in [0, C) (integers, or whole numbers stored as
             floats), or ``(m, C)`` one-hot / probability rows.
-        reduction: "mean" (default), "sum" or "none" (one loss per example).
+        reduction: "mean" (default), "sum" or "none" (one loss per example; 0 where ignored).
+        weight: None, or ``(C,)`` weights of the classes (keyword-only here).
+        ignore_index: a class index whose examples count for nothing (default -100, none).
+            Probability targets accept only a negative one, as PyTorch.
+        label_smoothing: eps in [0, 1].
 
     Raises:
+        TypeError: ``reduction`` is not a string (pass ``weight`` by keyword).
         ValueError: logits not of shape ``(m, C)``, targets of another shape than ``(m,)`` or
-            ``(m, C)``, or class indices outside ``[0, C)``.
+            ``(m, C)``, class indices outside ``[0, C)`` (other than ``ignore_index``), a
+            ``weight`` not of shape ``(C,)``, or ``label_smoothing`` outside [0, 1].
 
     >>> logits = Tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]], requires_grad=True)
     >>> round(cross_entropy(logits, np.array([0, 2])).item(), 6)
     0.669079
+    >>> round(cross_entropy(logits, np.array([0, -100])).item(), 6)   # the second is ignored
+    0.239545
     """
     op = "cross_entropy"
     logits = _as_tensor(logits)
@@ -235,32 +261,67 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
             f"pass logits.T."
         )
     m, n_classes = logits.shape
+    eps = label_smoothing
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 <= eps <= 1.0:
+        raise ValueError(f"{op}: expected label_smoothing in [0, 1], got {eps!r}.")
+    w = None
+    if weight is not None:
+        w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=logits.dtype)
+        if w.shape != (n_classes,):
+            raise ValueError(
+                f"{op}: expected weight of shape (C,) = ({n_classes},), one per class, got "
+                f"{w.shape}."
+            )
     log_probs = logits.log_softmax(axis=1)  # (m, C)
     raw = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
     if raw.dtype.kind == "f" and raw.ndim == 1 and np.array_equal(raw, np.round(raw)):
         raw = raw.astype(np.int64)  # class indices stored as floats (e.g. converted by fit)
-    if raw.dtype.kind in "iub":
-        if raw.shape != (m,):
-            fix = (
-                "Flatten a column of labels with targets.reshape(-1)."
-                if raw.size == m
-                else f"There are {raw.size} labels for {m} examples (logits has shape "
-                f"{logits.shape}): pass the labels of the same examples as the logits."
-            )
+    if raw.dtype.kind not in "iub":
+        if ignore_index >= 0:
             raise ValueError(
-                f"{op}: expected integer targets of shape (m,) = ({m},), one class index per "
-                f"example, got {raw.shape}. {fix}"
+                f"{op}: expected no ignore_index with probability targets (as PyTorch), got "
+                f"ignore_index={ignore_index}."
             )
-        if raw.size and (raw.min() < 0 or raw.max() >= n_classes):
-            raise ValueError(
-                f"{op}: expected class indices in [0, {n_classes}), got values in "
-                f"[{raw.min()}, {raw.max()}]."
-            )
-        loss = -log_probs[np.arange(m), raw.astype(np.intp)]  # (m,)
-    else:
         probs = _labels(targets, logits)
         _check_same_shape(op, logits, probs, "logits", "targets")
+        if eps:
+            probs = probs * (1 - eps) + eps / n_classes
+        if w is not None:
+            probs = probs * w
         loss = -_target_times(probs, log_probs).sum(axis=1)  # (m,); 0 * log 0 = 0
+        return _reduce(op, loss, reduction)
+    if raw.shape != (m,):
+        fix = (
+            "Flatten a column of labels with targets.reshape(-1)."
+            if raw.size == m
+            else f"There are {raw.size} labels for {m} examples (logits has shape "
+            f"{logits.shape}): pass the labels of the same examples as the logits."
+        )
+        raise ValueError(
+            f"{op}: expected integer targets of shape (m,) = ({m},), one class index per "
+            f"example, got {raw.shape}. {fix}"
+        )
+    keep = raw != ignore_index  # (m,)
+    valid = raw[keep]
+    if valid.size and (valid.min() < 0 or valid.max() >= n_classes):
+        raise ValueError(
+            f"{op}: expected class indices in [0, {n_classes}), got values in "
+            f"[{valid.min()}, {valid.max()}]."
+        )
+    if w is None and eps == 0 and keep.all():  # the plain cost, as the course computes it
+        return _reduce(op, -log_probs[np.arange(m), raw.astype(np.intp)], reduction)
+    index = np.where(keep, raw, 0).astype(np.intp)
+    weights = (
+        np.ones(m, dtype=logits.dtype) if w is None else w[index]
+    ) * keep  # w[y_i], 0 ignored
+    picked = where(keep, log_probs[np.arange(m), index], 0.0)  # (m,)
+    loss = -(picked * weights)
+    if eps:
+        rows = where(keep[:, None], log_probs, 0.0)  # ignored examples: no smoothing term
+        smooth = -(rows if w is None else rows * w).sum(axis=1)  # (m,)
+        loss = (1 - eps) * loss + (eps / n_classes) * smooth
+    if isinstance(reduction, str) and reduction == "mean":
+        return loss.sum() / weights.sum()  # PyTorch: divided by the weights of the kept examples
     return _reduce(op, loss, reduction)
 
 
