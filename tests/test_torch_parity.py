@@ -252,6 +252,42 @@ def test_schedules_drive_sgd_like_torch_per_epoch_and_per_step(name, per):
         _close(W, q, f"{name} per {per}, epoch {epoch}")
 
 
+def test_chained_schedules_and_a_rate_set_by_hand_follow_torch():
+    """StepLR and ExponentialLR multiply the current rate (torch's chainable form): two on one
+    optimizer compose, and a rate set by hand is decayed from; LambdaLR overwrites."""
+    opt = optim.SGD([Tensor([1.0], requires_grad=True)], lr=1.0)
+    torch_opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    lrs = torch.optim.lr_scheduler
+    ours = [optim.ExponentialLR(opt, gamma=0.9), optim.StepLR(opt, step_size=2, gamma=0.5)]
+    theirs = [lrs.ExponentialLR(torch_opt, gamma=0.9), lrs.StepLR(torch_opt, 2, gamma=0.5)]
+    for epoch in range(9):
+        if epoch == 5:  # by hand, between steps
+            opt.lr = torch_opt.param_groups[0]["lr"] = 0.3
+        torch_opt.step()
+        for a, b in zip(ours, theirs, strict=True):
+            a.step()
+            b.step()
+            assert a.get_last_lr() == pytest.approx(b.get_last_lr()[0], rel=1e-14)
+        assert opt.lr == pytest.approx(torch_opt.param_groups[0]["lr"], rel=1e-14), epoch
+    opt = optim.SGD([Tensor([1.0], requires_grad=True)], lr=1.0)
+    torch_opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    ours = [optim.ExponentialLR(opt, gamma=0.9), optim.LambdaLR(opt, _halving)]
+    theirs = [lrs.ExponentialLR(torch_opt, gamma=0.9), lrs.LambdaLR(torch_opt, _halving)]
+    for _ in range(5):
+        torch_opt.step()
+        for a, b in zip(ours, theirs, strict=True):
+            a.step()
+            b.step()
+        assert opt.lr == pytest.approx(torch_opt.param_groups[0]["lr"], rel=1e-14)
+
+
+def test_a_schedule_state_saved_without_last_lr_loads_in_closed_form():
+    opt = optim.SGD([Tensor([1.0], requires_grad=True)], lr=1.0)
+    schedule = optim.StepLR(opt, step_size=2, gamma=0.5)
+    schedule.load_state_dict({"base_lr": np.array(1.0), "last_epoch": np.array(5)})
+    assert opt.lr == schedule.get_last_lr() == 0.25
+
+
 # --- gradient clipping ----------------------------------------------------------------------------
 
 
