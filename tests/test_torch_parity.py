@@ -576,14 +576,59 @@ def test_pool_options_match_torch_with_gradients(kind, kernel, stride, padding):
     _close(X.grad, Xq.grad, f"d{kind} pool")
 
 
+@FAST
+@given(
+    kernel=st.sampled_from([2, 3, (3, 2), (2, 4)]),
+    stride=st.sampled_from([None, 1, 2, (2, 3)]),
+    padding=st.sampled_from([0, 1, (1, 0)]),
+    ceil_mode=st.booleans(),
+    count_include_pad=st.booleans(),
+    divisor_override=st.sampled_from([None, None, 5]),
+    size=st.sampled_from([(5, 6), (7, 7), (6, 9)]),
+)
+def test_pool_options_match_torch_with_gradients_property(
+    kernel, stride, padding, ceil_mode, count_include_pad, divisor_override, size
+):
+    k = (kernel, kernel) if isinstance(kernel, int) else kernel
+    p = (padding, padding) if isinstance(padding, int) else padding
+    if any(2 * pp > kk for pp, kk in zip(p, k, strict=True)):
+        padding = 0  # torch refuses padding over half the kernel, as we do
+    x = np.random.default_rng(22).standard_normal((2, 2, *size))
+    avg = {"count_include_pad": count_include_pad, "divisor_override": divisor_override}
+    for ours, theirs in [
+        (nn.MaxPool2d(kernel, stride, padding, ceil_mode=ceil_mode),
+         torch.nn.MaxPool2d(kernel, stride, padding, ceil_mode=ceil_mode)),
+        (nn.AvgPool2d(kernel, stride, padding, ceil_mode, **avg),
+         torch.nn.AvgPool2d(kernel, stride, padding, ceil_mode, **avg)),
+    ]:  # fmt: skip
+        X, Xq = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        out, ref = ours(X), theirs(Xq)
+        assert out.shape == tuple(ref.shape), type(ours).__name__
+        _close(out, ref, repr(ours))
+        up = np.random.default_rng(23).standard_normal(out.shape)
+        (out * up).sum().backward()
+        (ref * torch.tensor(up)).sum().backward()
+        _close(X.grad, Xq.grad, f"d {ours!r}")
+
+
+def test_pool_functions_in_the_courses_layout_take_the_new_options():
+    x = np.random.default_rng(24).standard_normal((2, 5, 7, 3))  # NHWC
+    xq = torch.tensor(x.transpose(0, 3, 1, 2))
+    got = nn.functional.avg_pool2d(x, 2, 2, 1, "NHWC", ceil_mode=True, count_include_pad=False)
+    ref = F.avg_pool2d(xq, 2, 2, 1, ceil_mode=True, count_include_pad=False)
+    _close(got.data.transpose(0, 3, 1, 2), ref, "NHWC avg")
+    got = nn.functional.max_pool2d(x, 3, 2, 1, "NHWC", ceil_mode=True)
+    _close(got.data.transpose(0, 3, 1, 2), F.max_pool2d(xq, 3, 2, 1, ceil_mode=True), "NHWC max")
+
+
 def test_pool_options_we_do_not_offer_are_refused_by_name():
-    for cls, options in [
-        (nn.MaxPool2d, {"ceil_mode": True, "dilation": 2, "return_indices": True}),
-        (nn.AvgPool2d, {"ceil_mode": True, "count_include_pad": False, "divisor_override": 2}),
-    ]:
-        for option, value in options.items():
-            with pytest.raises(TypeError, match=option):
-                cls(2, **{option: value})
+    for option, value in {"dilation": 2, "return_indices": True}.items():
+        with pytest.raises(TypeError, match=option):
+            nn.MaxPool2d(2, **{option: value})
+    with pytest.raises(TypeError):  # torch's fourth positional argument is dilation
+        nn.MaxPool2d(2, 2, 0, 2)
+    with pytest.raises(ValueError, match="divisor_override"):
+        nn.AvgPool2d(2, divisor_override=0)
 
 
 # --- recurrent layers -----------------------------------------------------------------------------
