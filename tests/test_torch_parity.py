@@ -455,9 +455,25 @@ def test_layer_norm_options_match_torch(normalized_shape, elementwise_affine, ep
         _close(p.grad, dict(theirs.named_parameters())[name].grad, f"d{name}")
 
 
-def test_layer_norm_bias_false_is_refused_by_name():
-    with pytest.raises(TypeError, match="bias"):
-        nn.LayerNorm(4, bias=False)
+@pytest.mark.parametrize("elementwise_affine", [True, False])
+def test_layer_norm_without_bias_matches_torch(elementwise_affine):
+    ours = nn.LayerNorm((2, 3), 1e-5, elementwise_affine, False)
+    theirs = torch.nn.LayerNorm((2, 3), 1e-5, elementwise_affine, False).double()
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    rng = np.random.default_rng(25)
+    if elementwise_affine:
+        ours.weight.data = rng.uniform(0.5, 2, (2, 3))
+        with torch.no_grad():
+            theirs.weight.copy_(torch.tensor(ours.weight.data))
+    x = rng.standard_normal((4, 2, 3))
+    X, Xq = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, ref = ours(X), theirs(Xq)
+    _close(out, ref, "layer norm without bias")
+    (out * out).sum().backward()
+    (ref * ref).sum().backward()
+    _close(X.grad, Xq.grad, "dx")
+    if elementwise_affine:
+        _close(ours.weight.grad, theirs.weight.grad, "dweight")
 
 
 # --- embedding ------------------------------------------------------------------------------------
