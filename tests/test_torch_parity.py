@@ -56,6 +56,7 @@ def _sgd_kwargs(draw):
         "dampening": 0.0 if nesterov else draw(st.sampled_from([0.0, 0.3, 0.9])),
         "weight_decay": draw(st.sampled_from([0.0, 0.05])),
         "nesterov": nesterov,
+        "maximize": draw(st.booleans()),
     }
 
 
@@ -67,6 +68,7 @@ def _rmsprop_kwargs(draw):
         "weight_decay": draw(st.sampled_from([0.0, 0.05])),
         "momentum": draw(st.sampled_from([0.0, 0.7])),
         "centered": draw(st.booleans()),
+        "maximize": draw(st.booleans()),
     }
 
 
@@ -77,6 +79,7 @@ def _adam_kwargs(draw):
         "eps": draw(st.sampled_from([1e-8, 1e-4])),
         "weight_decay": draw(st.sampled_from([0.0, 0.1])),
         "amsgrad": draw(st.booleans()),
+        "maximize": draw(st.booleans()),
     }
 
 
@@ -168,10 +171,28 @@ def test_adam_state_keys_are_torchs_and_a_state_saved_without_step_counts_still_
 
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_maximize_ascends_every_step_as_torch_and_old_states_load_without_it(name):
+    ours_cls, torch_name, _ = OPTIMIZERS[name]
+    W = Tensor([1.0, -2.0], requires_grad=True)
+    q = torch.tensor([1.0, -2.0], dtype=torch.float64, requires_grad=True)
+    opt = ours_cls([W], lr=0.1, weight_decay=0.1, maximize=True)
+    torch_opt = getattr(torch.optim, torch_name)([q], lr=0.1, weight_decay=0.1, maximize=True)
+    for _ in range(4):
+        W.grad, q.grad = -2 * W.data, -2 * q.detach()  # the gradient of -W**2: ascend to 0
+        opt.step()
+        torch_opt.step()
+        _close(W, q, "maximize")
+    old = {k: v for k, v in opt.state_dict().items() if k != "maximize"}  # saved before it
+    fresh = ours_cls([Tensor(W.data.copy(), requires_grad=True)], lr=0.1, maximize=True)
+    fresh.load_state_dict(old)
+    assert fresh.maximize is False
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_optimizer_options_we_do_not_offer_are_refused_by_name(name):
     ours_cls = OPTIMIZERS[name][0]
     W = Tensor([1.0], requires_grad=True)
-    for option in ("maximize", "foreach", "differentiable"):
+    for option in ("foreach", "differentiable", "capturable", "fused"):
         with pytest.raises(TypeError, match=option):
             ours_cls([W], lr=0.1, **{option: True})
 

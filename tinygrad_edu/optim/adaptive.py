@@ -47,6 +47,7 @@ class RMSprop(Optimizer):
         weight_decay: >= 0, L2 gradient ``weight_decay * W`` added to dW.
         momentum: in [0, 1).
         centered: use the variance instead of the raw second moment.
+        maximize: ascend: use ``-dW`` in place of dW (PyTorch's).
 
     >>> W = Tensor([1.0], requires_grad=True)
     >>> opt = RMSprop([W], lr=0.1, alpha=0.9)
@@ -56,7 +57,7 @@ class RMSprop(Optimizer):
     0.683772
     """
 
-    hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")
+    hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
 
     def __init__(
         self,
@@ -67,9 +68,12 @@ class RMSprop(Optimizer):
         weight_decay: float = 0.0,
         momentum: float = 0.0,
         centered: bool = False,
+        *,
+        maximize: bool = False,
     ):
         super().__init__(params)
         op = "RMSprop"
+        self.maximize = bool(maximize)
         self.lr = _check_lr(op, lr)
         self.alpha = _check_number(op, "alpha", alpha, 0.0, 1.0, "in [0, 1)")
         self.eps = _check_number(op, "eps", eps, 0.0, None, ">= 0")
@@ -131,6 +135,7 @@ class Adam(Optimizer):
         eps: added outside the square root, default 1e-8.
         weight_decay: >= 0.
         amsgrad: use the maximum of the second moments seen so far.
+        maximize: ascend: use ``-dW`` in place of dW (PyTorch's; before weight decay).
 
     >>> W = Tensor([1.0, -1.0], requires_grad=True)
     >>> opt = Adam([W], lr=0.1)
@@ -140,7 +145,7 @@ class Adam(Optimizer):
     array([ 0.9, -0.9])
     """
 
-    hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad")
+    hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")
 
     def __init__(
         self,
@@ -150,9 +155,12 @@ class Adam(Optimizer):
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
     ):
         super().__init__(params)
         op = type(self).__name__
+        self.maximize = bool(maximize)
         self.lr = _check_lr(op, lr)
         self.betas = _check_betas(op, betas)
         self.eps = _check_number(op, "eps", eps, 0.0, None, ">= 0")
@@ -214,7 +222,7 @@ class AdamW(Adam):
     Adam's ``sqrt(s)``: every weight shrinks by the same fraction.
 
     Args:
-        params, lr, betas, eps, amsgrad: as for ``Adam``.
+        params, lr, betas, eps, amsgrad, maximize: as for ``Adam``.
         weight_decay: >= 0, default 0.01 (PyTorch's).
 
     >>> W = Tensor([1.0], requires_grad=True)
@@ -233,8 +241,10 @@ class AdamW(Adam):
         eps: float = 1e-8,
         weight_decay: float = 0.01,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
     ):
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
 
     def _decay(self, p: Tensor, g: np.ndarray) -> np.ndarray:
         if self.weight_decay:

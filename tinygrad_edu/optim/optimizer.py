@@ -93,6 +93,9 @@ class Optimizer:
 
     hyperparameters: tuple[str, ...] = ("lr",)
     lr: float  # every optimizer has a learning rate (set by the subclass's __init__)
+    maximize: bool = False  # PyTorch's: step along +dW (gradient ascent); set by the subclass
+    # hyperparameters added later: a state saved before them loads with these values
+    _added_later: dict[str, Any] = {"maximize": False}
 
     def __init__(self, params: Iterable[Tensor]):
         self.params: list[Tensor] = _check_params(type(self).__name__, params)
@@ -113,7 +116,8 @@ class Optimizer:
             p.grad = None
 
     def _grads(self):
-        """``(i, p, g)`` for each parameter with a gradient; ``g`` in ``p``'s dtype."""
+        """``(i, p, g)`` for each parameter with a gradient; ``g`` in ``p``'s dtype (``-dW`` with
+        ``maximize``)."""
         for i, p in enumerate(self.params):
             g = p.grad
             if g is None:
@@ -122,6 +126,8 @@ class Optimizer:
                 g = g.data
             if g.dtype != p.data.dtype:
                 g = g.astype(p.data.dtype)
+            if self.maximize:  # PyTorch negates the gradient first, before any weight decay
+                g = -g
             yield i, p, g
 
     # -- saving and resuming ----------------------------------------------------------------------
@@ -135,7 +141,7 @@ class Optimizer:
         >>> from tinygrad_edu.optim import SGD
         >>> opt = SGD([Tensor([1.0], requires_grad=True)], lr=0.1, momentum=0.9)
         >>> sorted(opt.state_dict())
-        ['dampening', 'lr', 'momentum', 'nesterov', 'steps', 'weight_decay']
+        ['dampening', 'lr', 'maximize', 'momentum', 'nesterov', 'steps', 'weight_decay']
         """
         out = {name: np.array(getattr(self, name)) for name in self.hyperparameters}
         out["steps"] = np.array(self.steps, dtype=np.int64)
@@ -157,6 +163,9 @@ class Optimizer:
         """
         op = f"{type(self).__name__}.load_state_dict"
         values = {k: np.asarray(v.data if isinstance(v, Tensor) else v) for k, v in state.items()}
+        for name, default in self._added_later.items():
+            if name in self.hyperparameters and name not in values:
+                values[name] = np.asarray(default)  # a state saved before the option existed
         expected = [*self.hyperparameters, "steps"]
         problems = [f"  missing from the state: {k}" for k in expected if k not in values]
         loaded: list[dict[str, np.ndarray]] = [{} for _ in self.params]
