@@ -715,10 +715,54 @@ def test_recurrent_positional_arguments_mean_what_they_mean_in_torch(kind):
     assert [(n, p.shape) for n, p in ours.named_parameters()] == [
         (n, tuple(p.shape)) for n, p in theirs.named_parameters()
     ]
-    with pytest.raises(TypeError, match="dropout"):
-        getattr(nn, kind)(*args[:-2], 0.5)
-    with pytest.raises(TypeError, match="dropout"):
-        getattr(nn, kind)(3, 4, num_layers=2, dropout=0.2)
+    assert (
+        getattr(nn, kind)(*args[:-2], 0.5).dropout
+        == getattr(torch.nn, kind)(*args[:-2], 0.5).dropout
+        == 0.5
+    )
+    with pytest.raises(ValueError, match=r"dropout.*in \[0, 1\]"):
+        getattr(nn, kind)(3, 4, num_layers=2, dropout=1.5)
+    with pytest.warns(UserWarning, match="num_layers=1"):
+        getattr(nn, kind)(3, 4, dropout=0.2)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_recurrent_dropout_between_layers_is_torchs(kind, bidirectional):
+    """Training: the layers of torch's module run one at a time with our masks in between give
+    our output and gradients; evaluation: no dropout, the same as torch's module."""
+    rng = np.random.default_rng(26)
+    D = 2 if bidirectional else 1
+    ours = getattr(nn, kind)(3, 4, 3, dropout=0.4, bidirectional=bidirectional, rng=rng)
+    theirs = getattr(torch.nn, kind)(3, 4, 3, dropout=0.4, bidirectional=bidirectional).double()
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    layers = []
+    for layer in range(3):
+        single = getattr(torch.nn, kind)(3 if layer == 0 else 4 * D, 4, bidirectional=bidirectional)
+        single = single.double()
+        state = {k.replace(f"_l{layer}", "_l0"): v for k, v in theirs.state_dict().items()
+                 if f"_l{layer}" in k}  # fmt: skip
+        single.load_state_dict(state)
+        layers.append(single)
+    x = rng.standard_normal((5, 2, 3))
+    X, Xq = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out = ours(X)[0]
+    assert len(ours.dropout_masks) == 2
+    kept = np.mean(np.concatenate([m.ravel() for m in ours.dropout_masks]))
+    assert 0.3 < kept < 0.9  # keep probability 0.6
+    h = Xq
+    for layer, single in enumerate(layers):
+        h = single(h)[0]
+        if layer < 2:
+            h = h * torch.tensor(ours.dropout_masks[layer]) / 0.6
+    _close(out, h, "training output")
+    (out * out).sum().backward()
+    (h * h).sum().backward()
+    _close(X.grad, Xq.grad, "dx")
+    ours.eval()
+    theirs.eval()
+    _close(ours(x)[0], theirs(torch.tensor(x))[0], "evaluation: no dropout")
+    assert ours.dropout_masks == []
 
 
 def test_lstm_proj_size_is_refused_by_name():
