@@ -121,11 +121,7 @@ class Dropout(Module):
         >>> bool(np.array_equal(drop(np.ones((2, 3))).data, first))     # the same mask again
         True
         """
-        if self.rng is None:
-            return None
-        kind, state = _generator_state(self.rng)
-        words = [_FORMAT, zlib.crc32(kind.encode())] + _flatten(state)
-        return np.array(words, dtype=np.uint64)
+        return generator_state_words(self.rng)
 
     def set_extra_state(self, state: Any) -> None:
         """Put the layer's generator back in the state ``get_extra_state`` returned.
@@ -134,31 +130,7 @@ class Dropout(Module):
             ValueError: the layer draws from the global generator, or ``state`` is not the state
                 of a generator of this layer's kind (nothing is changed then).
         """
-        if self.rng is None:
-            raise ValueError(
-                "Dropout: expected a layer with its own generator to load a generator's state, "
-                "got one made with rng=None (numpy's global generator, not saved with the "
-                "model). Make the layer with rng=SEED to save and restore its masks."
-            )
-        kind, template = _generator_state(self.rng)
-        words = np.asarray(state)
-        expected = 2 + len(_flatten(template))
-        if (
-            words.dtype != np.uint64
-            or words.shape != (expected,)
-            or int(words[0]) != _FORMAT
-            or int(words[1]) != zlib.crc32(kind.encode())
-        ):
-            raise ValueError(
-                f"Dropout: expected the state of a {kind} generator ({expected} uint64 words), "
-                f"got {words.dtype} of shape {words.shape} that is not one. Load a state saved "
-                f"from a layer made with the same kind of rng."
-            )
-        new_state = _unflatten(template, iter(int(w) for w in words[2:]))
-        if isinstance(self.rng, np.random.RandomState):
-            self.rng.set_state(new_state)
-        else:
-            self.rng.bit_generator.state = new_state
+        set_generator_state_words("Dropout", self.rng, state)
 
     def extra_repr(self) -> str:
         layout = ", mask_layout='course'" if self.mask_layout == "course" else ""
@@ -175,6 +147,50 @@ class Dropout(Module):
 
 _FORMAT = 1
 _LOW = (1 << 64) - 1
+
+
+def generator_state_words(rng: Any) -> np.ndarray | None:
+    """A generator's state as uint64 words (a module's extra state), None for ``rng=None``."""
+    if rng is None:
+        return None
+    kind, state = _generator_state(rng)
+    words = [_FORMAT, zlib.crc32(kind.encode())] + _flatten(state)
+    return np.array(words, dtype=np.uint64)
+
+
+def set_generator_state_words(op: str, rng: Any, state: Any) -> None:
+    """Put ``rng`` back in the state ``generator_state_words`` returned (``op`` names the layer in
+    errors); nothing is changed when it raises.
+
+    Raises:
+        ValueError: ``rng`` is None (numpy's global generator), or ``state`` is not the state of
+            a generator of ``rng``'s kind.
+    """
+    if rng is None:
+        raise ValueError(
+            f"{op}: expected a layer with its own generator to load a generator's state, "
+            "got one made with rng=None (numpy's global generator, not saved with the "
+            "model). Make the layer with rng=SEED to save and restore its masks."
+        )
+    kind, template = _generator_state(rng)
+    words = np.asarray(state)
+    expected = 2 + len(_flatten(template))
+    if (
+        words.dtype != np.uint64
+        or words.shape != (expected,)
+        or int(words[0]) != _FORMAT
+        or int(words[1]) != zlib.crc32(kind.encode())
+    ):
+        raise ValueError(
+            f"{op}: expected the state of a {kind} generator ({expected} uint64 words), "
+            f"got {words.dtype} of shape {words.shape} that is not one. Load a state saved "
+            f"from a layer made with the same kind of rng."
+        )
+    new_state = _unflatten(template, iter(int(w) for w in words[2:]))
+    if isinstance(rng, np.random.RandomState):
+        rng.set_state(new_state)
+    else:
+        rng.bit_generator.state = new_state
 
 
 def _generator_state(rng: Any) -> tuple[str, dict]:
