@@ -448,6 +448,9 @@ def gradgradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    fast: bool = False,
+    directions: int = 2,
+    elements: int | Sequence[int] | None = None,
     seed: int = 0,
 ) -> bool:
     """Check second derivatives: autograd's gradient of its own first derivatives (computed with
@@ -459,7 +462,11 @@ def gradgradcheck(
 
     Args:
         fn, *inputs, eps, atol, rtol, raise_exception: as for ``gradcheck``.
-        seed: seeds the random projections V (and R for a non-scalar output).
+        fast, directions, elements: as for ``gradcheck``, applied to the first derivatives:
+            ``fast=True`` compares directional derivatives of ``sum(V * g)`` along random
+            directions (two gradient evaluations per direction, whatever the input size).
+        seed: seeds the random projections V (and R for a non-scalar output), the random
+            directions and element samples.
 
     Returns:
         True when every element agrees.
@@ -468,6 +475,8 @@ def gradgradcheck(
         GradcheckError: (with ``raise_exception``) a second derivative disagrees.
 
     >>> gradgradcheck(lambda x: (x.tanh() * x.exp()).sum(), np.array([0.5, -1.0, 2.0]))
+    True
+    >>> gradgradcheck(lambda x: (x.tanh() ** 3).sum(), np.linspace(-2, 2, 2000), fast=True)
     True
     """
     weights: list = []
@@ -505,7 +514,8 @@ def gradgradcheck(
         vs[i] = 1.0 if plain else rng.uniform(0.5, 1.5, size=leaves[i].shape)
     try:
         return gradcheck(first_derivatives, *leaves, eps=eps, atol=atol, rtol=rtol,
-                         raise_exception=True)  # fmt: skip
+                         raise_exception=True, fast=fast, directions=directions,
+                         elements=elements, seed=seed)  # fmt: skip
     except GradcheckError as err:
         note = "" if plain or not weights else (
             f" These numbers are derivatives of sum(V * g), g = the first derivatives of "
@@ -514,5 +524,8 @@ def gradgradcheck(
             f"Hessian-vector product, not fn's own second derivatives."
         )  # fmt: skip
         message = str(err).replace("gradcheck:", "gradgradcheck (second derivative):", 1)
+        message = message.replace(
+            "gradcheck (fast):", "gradgradcheck (second derivative, fast):", 1
+        ).replace("run gradcheck without", "run gradgradcheck without", 1)
         message = message.replace("fn is not", "fn's first derivative is not", 1)
         return _fail(message + note, raise_exception)
