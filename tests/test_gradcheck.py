@@ -117,3 +117,20 @@ def test_gradcheck_module_failure_at_a_kink_has_the_hint():
     X = np.array([[0.0]])
     with pytest.raises(GradcheckError, match="not differentiable at this point"):
         gradcheck_module(model, lambda: model(X).relu().sum(), elements=[0])
+
+
+def test_gradcheck_takes_several_outputs_and_finds_a_wrong_one():
+    """As torch.autograd.gradcheck: every floating-point output's Jacobian is checked; integer
+    outputs (indices) are left out. The oracle is the planted bug: the second output's
+    gradient of x * x.detach() is x, not 2x."""
+    x = np.array([0.5, -1.0, 2.0])
+    assert gradcheck(lambda t: (t.tanh(), (t * t).sum(), t.argmax()), x)
+    assert gradcheck(lambda t: t.reshape(1, 3).topk(2), x)  # values and int64 indices
+    with pytest.raises(GradcheckError) as err:
+        gradcheck(lambda t: (t.tanh(), t * t.detach()), x)
+    message = str(err.value)
+    assert "2 outputs, flattened and joined, have 6 elements" in message
+    with pytest.raises(TypeError, match="holding float"):
+        gradcheck(lambda t: (t * 2, 1.0), x)
+    with pytest.raises(TypeError, match="none of them floating-point"):
+        gradcheck(lambda t: (t.argmax(),), x)

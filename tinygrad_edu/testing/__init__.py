@@ -34,7 +34,7 @@ import numpy as np
 
 from tinygrad_edu.autograd import grad
 from tinygrad_edu.engine import enable_grad, no_grad
-from tinygrad_edu.tensor import Tensor
+from tinygrad_edu.tensor import Tensor, concatenate
 from tinygrad_edu.testing.difference import COURSE_THRESHOLD, gradient_difference
 
 __all__ = [
@@ -67,14 +67,39 @@ def _projected(fn: Callable, leaves: list[Tensor], weights: list, seed: int = 0)
     drawn once from ``seed`` into ``weights``). A single-number output is used as it is (R = None),
     so that a failure shows the user's own derivative."""
     out = fn(*leaves)
+    joined = None
+    if isinstance(out, (tuple, list)):  # several outputs (PyTorch's gradcheck takes them too)
+        out, joined = _joined(out), len(out)
     if not isinstance(out, Tensor):
-        raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}.")
+        raise TypeError(
+            f"gradcheck: fn must return a Tensor (or a tuple of Tensors), got {type(out).__name__}."
+        )
     if not weights:
         scalar = out.size == 1
         weights.append(None if scalar else _weights(seed, out.shape))
+        weights.append(joined)
     if weights[0] is None:
         return out.sum()
     return (out * weights[0]).sum()
+
+
+def _joined(outputs: tuple | list) -> Tensor:
+    """Several outputs as one vector: the floating-point tensors, flattened and concatenated in
+    order; integer and bool outputs (indices, masks) and None have no gradient and are left out,
+    as PyTorch's gradcheck leaves out non-differentiable outputs."""
+    wrong = [type(o).__name__ for o in outputs if o is not None and not isinstance(o, Tensor)]
+    if wrong:
+        raise TypeError(
+            f"gradcheck: fn must return a Tensor or a tuple of Tensors, got a "
+            f"{type(outputs).__name__} holding {', '.join(wrong)}."
+        )
+    parts = [o.reshape(-1) for o in outputs if o is not None and o.dtype.kind == "f"]
+    if not parts:
+        raise TypeError(
+            f"gradcheck: fn returned {len(outputs)} outputs, none of them floating-point: there "
+            f"is no gradient to check."
+        )
+    return parts[0] if len(parts) == 1 else concatenate(parts)
 
 
 def _weights(seed: int, shape: tuple[int, ...]) -> np.ndarray:
@@ -85,8 +110,11 @@ def _projection_note(weights: list, seed: int) -> str:
     """Says what the numbers in a failure are when fn's output was not a single number."""
     if not weights or weights[0] is None:
         return ""
+    what = f"output has shape {weights[0].shape}"
+    if len(weights) > 1 and weights[1] is not None:
+        what = f"{weights[1]} outputs, flattened and joined, have {weights[0].size} elements"
     return (
-        f" fn's output has shape {weights[0].shape}, so analytic and numeric are derivatives of "
+        f" fn's {what}, so analytic and numeric are derivatives of "
         f"the scalar sum(R * out), with fixed random weights R in [0.5, 1.5) (seed={seed}), not of "
         f"out itself; make fn return one number (e.g. out.sum()) to see your own values."
     )
