@@ -239,7 +239,9 @@ def gradcheck(
     Inputs given as tensors with ``requires_grad=False`` are held constant; arrays are checked.
 
     Args:
-        fn: the function under test; it must compute with the tensors it is given.
+        fn: the function under test; it must compute with the tensors it is given and
+            return a Tensor, or a tuple of them (the floating-point ones are flattened and
+            joined into one vector; integer outputs, such as indices, are left out).
         *inputs: numpy arrays or Tensors (values are copied to float64).
         eps: step of the central difference.
         atol: absolute tolerance: an element passes when
@@ -260,6 +262,8 @@ def gradcheck(
     Raises:
         GradcheckError: (with ``raise_exception``) a gradient disagrees, has the wrong shape, or
             no checked input received a gradient at all (``fn`` ignored its arguments).
+        TypeError: ``fn`` returned something other than a Tensor or a tuple of Tensors with at
+            least one floating-point output.
 
     >>> gradcheck(lambda x: x.tanh() * x, np.array([0.5, -1.0, 2.0]))
     True
