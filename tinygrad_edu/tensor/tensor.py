@@ -301,7 +301,11 @@ class Tensor:
             if data.requires_grad:
                 _warn_detached_copy(data)
             data = data.data
-        self.data: np.ndarray = _as_array(data, dtype)
+        arr = _as_array(data, dtype)
+        # Its own array object (a view: the memory is still shared): the engine tells a node's
+        # inputs apart by their arrays' identity when it differentiates a backward rule
+        # (create_graph=True), so two tensors must never hold the same object.
+        self.data: np.ndarray = arr.view() if arr is data else arr
         if requires_grad:
             _check_grad_dtype(self.data)
         self._grad: Any = None
@@ -589,7 +593,7 @@ class Tensor:
         >>> (x * 2).detach().requires_grad
         False
         """
-        return _leaf(self.data)
+        return _leaf(self.data.view())  # own array object: see __init__
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Turn gradient recording for this leaf on or off, in place; returns ``self``.
@@ -2215,14 +2219,15 @@ def _where(cond: np.ndarray, x: Any, y: Any) -> Tensor:
 
 
 def _as_index(index: Any) -> Any:
-    """One index component as numpy wants it: a Tensor or list of whole numbers becomes an integer
-    array (``Tensor([0, 2])`` holds float64, as Python numbers do), an empty list an empty integer
-    array, a boolean tensor a mask; ints, slices, None and ``...`` pass through."""
+    """One index component as numpy wants it: a Tensor, array or list of whole numbers becomes an
+    integer array (``Tensor([0, 2])`` holds float64, as Python numbers do; so do ``np.array([])``
+    and arrays computed with floats), an empty list an empty integer array, a boolean tensor a
+    mask; ints, slices, None and ``...`` pass through."""
     if isinstance(index, Tensor):
         index = index.data
     elif isinstance(index, list):
         index = np.asarray(index) if index else np.empty(0, dtype=np.intp)
-    else:
+    elif not isinstance(index, np.ndarray) or index.dtype.kind in "iub":
         return index
     if index.dtype.kind == "f":
         if not np.all(np.isfinite(index)) or np.any(index != np.round(index)):

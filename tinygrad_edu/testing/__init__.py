@@ -160,6 +160,13 @@ _NOTHING_CHECKED = (
 )
 
 
+_EMPTY = (
+    "gradcheck: expected an input with at least one element to check, got only empty inputs "
+    "(shapes {shapes}), so there is nothing to compare. Check the function on inputs that hold "
+    "numbers."
+)
+
+
 def _fail(message: str, raise_exception: bool) -> bool:
     if raise_exception:
         raise GradcheckError(message)
@@ -187,6 +194,11 @@ def _elements(size: int, elements: Any, rng: np.random.Generator) -> np.ndarray:
     indices = np.asarray(elements, dtype=np.intp).reshape(-1)
     if indices.size == 0:
         raise ValueError("gradcheck: expected at least one element index in elements, got none.")
+    if indices.min() < -size or indices.max() >= size:
+        raise ValueError(
+            f"gradcheck: expected flat element indices in [{-size}, {size}) for an input of "
+            f"{size} elements, got {indices.tolist()[:10]}."
+        )
     return indices
 
 
@@ -244,8 +256,12 @@ def gradcheck(
     checked = [i for i, leaf in enumerate(leaves) if leaf.requires_grad]
     if not checked:
         return _fail(_NOTHING_CHECKED, raise_exception)
+    if all(leaves[i].size == 0 for i in checked):
+        shapes = ", ".join(str(leaves[i].shape) for i in checked)
+        return _fail(_EMPTY.format(shapes=shapes), raise_exception)
     analytic = _analytic(fn, leaves, weights, seed)
-    if all(analytic[i] is None for i in checked):
+    # An empty input's gradient compares no numbers: it does not count as something checked.
+    if all(analytic[i] is None or leaves[i].size == 0 for i in checked):
         return _fail(_VACUOUS, raise_exception)
     for i in checked:
         ana = analytic[i]

@@ -1,0 +1,239 @@
+"""No silent wrong answers (issue 10), second round: inputs of the issue's kinds that the first
+round's tests did not try, each with the right value from the math (or PyTorch where it is finite).
+
+- ``test_overflow_*``: a local derivative that overflows to inf (exp above x = 709.78) is an
+  infinite local derivative: a zero upstream gradient stays 0 (kind 1).
+- ``test_detached_copy_*``: ``x.detach()`` beside ``x`` in a second derivative is a constant; two
+  tensors never hold the same array object (kind 1, second derivatives at the same points).
+- ``test_index_*``: float numpy arrays of whole numbers index as Tensors and lists do (kind 4).
+- ``test_gradcheck_*``: gradcheck cannot pass vacuously on empty inputs (kind 9).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+from tinygrad_edu.testing import GradcheckError, gradcheck, gradgradcheck
+
+try:
+    import torch
+except ImportError:  # the reference is optional
+    torch = None
+
+
+def leaf(value) -> tg.Tensor:
+    return tg.Tensor(np.array(value, dtype=np.float64), requires_grad=True)
+
+
+@pytest.fixture
+def no_warnings():
+    """Every warning is an error inside the test (numpy's RuntimeWarning included)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+# =================================================================================================
+# 1. A local derivative that overflows: exp, sinh, cosh, expm1 at x = 1000
+# =================================================================================================
+
+OVERFLOWING = {
+    "exp": lambda x: x.exp(),
+    "sinh": lambda x: x.sinh(),
+    "cosh": lambda x: x.cosh(),
+    "expm1": lambda x: x.expm1(),
+    "exp2": lambda x: x.exp2(),  # 2**x through pow: already right, the oracle of consistency
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVERFLOWING))
+def test_overflow_masked_by_where_gives_zero_not_nan(name):
+    # where(x < 700, f(x), 0) at x = 1000 does not depend on f there: the gradient is 0 (math);
+    # at x = 1 it is f'(1).
+    f = OVERFLOWING[name]
+    derivative = {"exp": math.e, "sinh": math.cosh(1.0), "cosh": math.sinh(1.0),
+                  "expm1": math.e, "exp2": 2.0 * math.log(2.0)}[name]  # fmt: skip
+    x = leaf([1000.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the forward's own overflow is numpy's, and real
+        y = tg.where(x < 700, f(x), 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NaN warning from backward
+        y.sum().backward()
+    np.testing.assert_allclose(x.grad, [0.0, derivative], rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["exp", "sinh", "cosh", "expm1"])
+def test_overflow_second_derivative_masked_by_where_is_zero(name):
+    f = OVERFLOWING[name]
+    second = {"exp": math.e, "sinh": math.sinh(1.0), "cosh": math.cosh(1.0), "expm1": math.e}
+    x = leaf([1000.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = tg.where(x < 700, f(x), 0.0).sum()
+        (g,) = tg.grad(y, [x], create_graph=True)
+        (h,) = tg.grad(g.sum(), [x])
+    np.testing.assert_allclose(np.asarray(h.data if isinstance(h, tg.Tensor) else h),
+                               [0.0, second[name]], rtol=1e-12)  # fmt: skip
+
+
+def test_overflow_that_reaches_the_output_is_still_reported():
+    # A nonzero upstream gradient times an overflowed derivative is a real inf: kept (only a zero
+    # upstream gradient is rounded to 0).
+    x = leaf([1000.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = x.exp()
+        y.backward(np.array([2.0, 0.0]))
+    np.testing.assert_array_equal(x.grad, [np.inf, 0.0])
+
+
+# =================================================================================================
+# 1'. Second derivatives through a detached copy (or a constant holding the same numpy array)
+# =================================================================================================
+
+
+def _hvp(f, x_value, v):
+    """(gradient, Hessian-vector product) of the scalar f at x_value, by tg.grad twice."""
+    x = leaf(x_value)
+    (g,) = tg.grad(f(x), [x], create_graph=True)
+    (h,) = tg.grad((g * tg.Tensor(v)).sum(), [x])
+    return g.data, np.asarray(h.data if isinstance(h, tg.Tensor) else h)
+
+
+V = np.array([1.0, 10.0, 100.0])
+X = np.array([1.0, 2.0, 3.0])
+
+
+def test_detached_copy_first_factor_is_a_constant_in_second_derivatives(no_warnings):
+    # f = sum(c * x) + sum(x**3) with c = x's values held constant: f'' = 6x (math). Before, the
+    # detached copy (the same array object as x's) was taken for x: f'' = 6x + 1.
+    g, h = _hvp(lambda x: (x.detach() * x).sum() + (x**3).sum(), X, V)
+    np.testing.assert_allclose(g, X + 3 * X**2)
+    np.testing.assert_allclose(h, 6 * X * V)
+
+
+def test_detached_copy_as_exponent_keeps_the_bases_second_derivative(no_warnings):
+    # f = sum(x ** c), c = x's values: f'' = c (c - 1) x**(c - 2) = [0, 2, 18] (math). Before, x
+    # was taken for the detached exponent and the second derivative was missing.
+    g, h = _hvp(lambda x: (x ** x.detach()).sum(), X, V)
+    np.testing.assert_allclose(g, X * X ** (X - 1))
+    np.testing.assert_allclose(h, X * (X - 1) * X ** (X - 2) * V)
+
+
+def test_detached_copy_agrees_with_torch():
+    if torch is None:
+        pytest.skip("torch is not installed")
+    for fn in (lambda x: (x.detach() * x).sum() + (x**3).sum(),
+               lambda x: (x ** x.detach()).sum() + (x.detach() / x).sum()):  # fmt: skip
+        xt = torch.tensor(X, requires_grad=True)
+        (gt,) = torch.autograd.grad(fn(xt), [xt], create_graph=True)
+        (ht,) = torch.autograd.grad((gt * torch.tensor(V)).sum(), [xt])
+        g, h = _hvp(fn, X, V)
+        np.testing.assert_allclose(g, gt.detach().numpy(), rtol=1e-12)
+        np.testing.assert_allclose(h, ht.numpy(), rtol=1e-12)
+
+
+def test_detached_copy_a_constant_made_from_the_parameters_own_array(no_warnings):
+    # p = Tensor(a, requires_grad=True) and the array a itself as a constant: a * p is linear in
+    # p, so sum(a * p) + sum(p**2) has second derivative 2 (math), not 3.
+    a = X.copy()
+    p = tg.Tensor(a, requires_grad=True)
+    (g,) = tg.grad((a * p).sum() + (p**2).sum(), [p], create_graph=True)
+    (h,) = tg.grad(g.sum(), [p])
+    np.testing.assert_allclose(h, [2.0, 2.0, 2.0])
+
+
+def test_detached_copy_still_shares_memory():
+    # Each tensor has its own array object, but Tensor(a) and detach() still share the memory.
+    a = np.zeros(3)
+    t = tg.Tensor(a)
+    d = leaf([1.0, 2.0]).detach()
+    assert t.data is not a and np.shares_memory(t.data, a)
+    a[0] = 5.0
+    assert t.data[0] == 5.0
+    assert not d.requires_grad
+
+
+def test_detached_copy_two_tensors_sharing_an_array_are_refused_under_create_graph():
+    x = leaf([1.0, 2.0])
+    c = tg.Tensor([0.0, 0.0])
+    c.data = x.data  # the one way left to make two tensors hold the same array object
+    with pytest.raises(RuntimeError, match="same numpy array object"):
+        tg.grad((c * x).sum(), [x], create_graph=True)
+
+
+def test_detached_copy_gradgradcheck_sees_what_gradcheck_sees():
+    # A function with a detached copy has a gradient that differs from its central differences;
+    # gradgradcheck, like gradcheck, must say so (it passed before: the wrong second derivative
+    # happened to equal the numeric one).
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda x: (x.detach() * x).sum(), X)
+    with pytest.raises(GradcheckError):
+        gradgradcheck(lambda x: (x.detach() * x).sum(), X)
+
+
+# =================================================================================================
+# 4. Float numpy arrays as indices
+# =================================================================================================
+
+
+def test_index_with_a_float_numpy_array_of_whole_numbers():
+    # np.array([0., 2.]) indexes as [0, 2], as Tensor([0, 2]) and [0.0, 2.0] already do (numpy
+    # raised "arrays used as indices must be of integer (or boolean) type").
+    x = leaf([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]])
+    y = x[np.array([0.0, 2.0])]
+    np.testing.assert_array_equal(y.data, [[0.0, 1.0], [4.0, 5.0]])
+    (y * tg.Tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[1.0, 2.0], [0.0, 0.0], [3.0, 4.0]])
+
+
+def test_index_with_an_empty_float_numpy_array():
+    # np.array([]) is float64: an empty index, as x[[]] (numpy raised IndexError).
+    x = leaf([1.0, 2.0, 3.0])
+    y = x[np.array([])]
+    assert y.shape == (0,)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0])
+    x2 = leaf([[1.0, 2.0], [3.0, 4.0]])
+    assert x2[:, np.array([])].shape == (2, 0)
+
+
+def test_index_with_a_float_numpy_array_for_writes_too():
+    t = tg.Tensor([0.0, 0.0, 0.0])
+    t[np.array([2.0, 0.0])] = 7.0
+    np.testing.assert_array_equal(t.data, [7.0, 0.0, 7.0])
+
+
+def test_index_with_a_non_integer_numpy_array_explains_itself():
+    x = tg.Tensor([1.0, 2.0, 3.0])
+    with pytest.raises(IndexError, match="non-integer values"):
+        x[np.array([0.5])]
+
+
+# =================================================================================================
+# 9. gradcheck on empty inputs
+# =================================================================================================
+
+
+def test_gradcheck_fails_when_every_checked_input_is_empty():
+    # Zero elements compare nothing: a pass would be vacuous.
+    with pytest.raises(GradcheckError, match="only empty inputs"):
+        gradcheck(lambda x: x.sum(), np.zeros(0))
+    assert gradcheck(lambda x: x.sum(), np.zeros((2, 0)), raise_exception=False) is False
+
+
+def test_gradcheck_fails_when_only_an_empty_input_gets_a_gradient():
+    W = leaf([1.0, 2.0])
+    with pytest.raises(GradcheckError, match="none of the checked inputs"):
+        gradcheck(lambda x, y: (W * 2).sum() + x.sum(), np.zeros(0), np.ones(2))
+
+
+def test_gradcheck_elements_out_of_range_explain_themselves():
+    with pytest.raises(ValueError, match=r"flat element indices in \[-3, 3\)"):
+        gradcheck(lambda x: (x**2).sum(), np.ones(3), elements=[5])
