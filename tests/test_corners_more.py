@@ -6,6 +6,7 @@ round's tests did not try, each with the right value from the math (or PyTorch w
 - ``test_detached_copy_*``: ``x.detach()`` beside ``x`` in a second derivative is a constant; two
   tensors never hold the same array object (kind 1, second derivatives at the same points).
 - ``test_index_*``: float numpy arrays of whole numbers index as Tensors and lists do (kind 4).
+- ``test_update_line_*``: the course's update line on a layer's attribute (kind 7).
 - ``test_gradcheck_*``: gradcheck cannot pass vacuously on empty inputs (kind 9).
 """
 
@@ -18,6 +19,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
+from tinygrad_edu import nn, optim
 from tinygrad_edu.testing import GradcheckError, gradcheck, gradgradcheck
 
 try:
@@ -214,6 +216,49 @@ def test_index_with_a_non_integer_numpy_array_explains_itself():
     x = tg.Tensor([1.0, 2.0, 3.0])
     with pytest.raises(IndexError, match="non-integer values"):
         x[np.array([0.5])]
+
+
+# =================================================================================================
+# 7. The course's update line on a layer's attribute
+# =================================================================================================
+
+
+def test_update_line_on_a_layer_attribute_raises_instead_of_dropping_the_parameter():
+    # model.W = model.W - lr * model.W.grad used to replace the Parameter by a computed tensor:
+    # W left parameters(), and SGD went on updating the old W, which the model no longer used.
+    model = nn.Linear(2, 1)
+    model(np.ones((3, 2))).sum().backward()
+    W = model.W
+    with pytest.raises(TypeError, match=r"Linear\.W: expected a Parameter.*no_grad\(\)"):
+        model.W = model.W - 0.1 * model.W.grad
+    assert model.W is W and [n for n, _ in model.named_parameters()] == ["W", "b"]
+
+
+def test_update_line_the_in_place_fix_trains_the_parameter_the_model_uses():
+    # The fix the message gives: in place, inside no_grad. After one SGD-like step by hand and one
+    # by the optimizer, W = W0 - 0.1 * g - 0.1 * g (the gradient of sum(X @ W.T + b) is the column
+    # sums of X, whatever W is: math).
+    X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    model = nn.Linear(2, 1)
+    W0 = model.W.data.copy()
+    model(X).sum().backward()
+    with tg.no_grad():
+        model.W -= 0.1 * model.W.grad
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    opt.zero_grad()
+    model(X).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(model.W.data, W0 - 0.2 * X.sum(axis=0, keepdims=True))
+
+
+def test_update_line_replacing_a_parameter_on_purpose_still_works():
+    model = nn.Linear(2, 1)
+    model.W = nn.Parameter(np.zeros((1, 2)))  # a Parameter: registered
+    other = nn.Linear(2, 1)
+    other.W = model.W  # weight tying
+    leaf_W = tg.Tensor(np.ones((1, 2)), requires_grad=True)
+    model.W = leaf_W  # a leaf: calling a layer as a function of its arrays (gradcheck)
+    assert other.W.data.sum() == 0.0 and model.W is leaf_W
 
 
 # =================================================================================================
