@@ -6,6 +6,8 @@ round's tests did not try, each with the right value from the math (or PyTorch w
 - ``test_detached_copy_*``: ``x.detach()`` beside ``x`` in a second derivative is a constant; two
   tensors never hold the same array object (kind 1, second derivatives at the same points).
 - ``test_index_*``: float numpy arrays of whole numbers index as Tensors and lists do (kind 4).
+- ``test_dtype_*``: no optimizer changes a parameter's dtype, also after ``model.to()``; a float16
+  gradient norm does not overflow (kind 3).
 - ``test_update_line_*``: the course's update line on a layer's attribute (kind 7).
 - ``test_gradcheck_*``: gradcheck cannot pass vacuously on empty inputs (kind 9).
 """
@@ -216,6 +218,51 @@ def test_index_with_a_non_integer_numpy_array_explains_itself():
     x = tg.Tensor([1.0, 2.0, 3.0])
     with pytest.raises(IndexError, match="non-integer values"):
         x[np.array([0.5])]
+
+
+# =================================================================================================
+# 3. dtypes: optimizers after Module.to, clip_grad_norm_ in float16
+# =================================================================================================
+
+OPTIMIZERS = {
+    "SGD momentum": lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+    "Adam": lambda ps: optim.Adam(ps, lr=0.1, weight_decay=0.01),
+    "AdamW": lambda ps: optim.AdamW(ps, lr=0.1, weight_decay=0.01),
+    "RMSprop": lambda ps: optim.RMSprop(ps, lr=0.1, weight_decay=0.01),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_dtype_an_optimizer_with_state_keeps_parameters_float32_after_module_to(name):
+    # One step in float64 (the state becomes float64), then model.to(np.float32): the next steps
+    # made W and b float64 again (float64 state in the update), and the saved optimizer state no
+    # longer loaded. PyTorch keeps them float32 (its updates are in place).
+    X = np.random.default_rng(0).standard_normal((4, 3))
+    model = nn.Linear(3, 2)
+    opt = OPTIMIZERS[name](model.parameters())
+    (model(X) ** 2).mean().backward()
+    opt.step()
+    model.to(np.float32)
+    for _ in range(2):
+        opt.zero_grad()
+        (model(X) ** 2).mean().backward()
+        opt.step()
+    assert model.W.dtype == np.float32 and model.b.dtype == np.float32
+    again = OPTIMIZERS[name](model.parameters())
+    again.load_state_dict(opt.state_dict())  # the state has the parameters' dtype
+    state = opt.state_dict()
+    assert all(state[k].dtype == np.float32 for k in state if k.startswith("state."))
+
+
+def test_dtype_clip_grad_norm_of_float16_gradients_does_not_overflow():
+    # Gradients [600, 800] in float16: the norm 1000 is fine, but its square 1e6 overflows
+    # float16 (max 65504); the norm came out inf and clipping zeroed the gradients. Right: the
+    # gradients scaled to norm 1, [0.6, 0.8] (math).
+    p = nn.Parameter(np.array([1.0, 1.0], dtype=np.float16))
+    (p * np.array([600.0, 800.0], dtype=np.float16)).sum().backward()
+    optim.clip_grad_norm_([p], max_norm=1.0)
+    assert p.grad.dtype == np.float16
+    np.testing.assert_allclose(p.grad, [0.6, 0.8], rtol=1e-3)
 
 
 # =================================================================================================
