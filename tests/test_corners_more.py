@@ -5,6 +5,7 @@ round's tests did not try, each with the right value from the math (or PyTorch w
   infinite local derivative: a zero upstream gradient stays 0 (kind 1).
 - ``test_detached_copy_*``: ``x.detach()`` beside ``x`` in a second derivative is a constant; two
   tensors never hold the same array object (kind 1, second derivatives at the same points).
+- ``test_einsum_*``: a label of size 1 in one input broadcasts in the gradient too (kind 4).
 - ``test_index_*``: float numpy arrays of whole numbers index as Tensors and lists do (kind 4).
 - ``test_dtype_*``: no optimizer changes a parameter's dtype, also after ``model.to()``; a float16
   gradient norm does not overflow (kind 3).
@@ -180,6 +181,58 @@ def test_detached_copy_gradgradcheck_sees_what_gradcheck_sees():
         gradcheck(lambda x: (x.detach() * x).sum(), X)
     with pytest.raises(GradcheckError):
         gradgradcheck(lambda x: (x.detach() * x).sum(), X)
+
+
+# =================================================================================================
+# 4. Shapes: einsum's size-1 labels
+# =================================================================================================
+
+EINSUM_BROADCASTS = [
+    ("ij,j->i", (2, 1), (3,)),
+    ("ij,jk->ik", (2, 1), (3, 4)),
+    ("ij,ij->i", (2, 1), (1, 3)),
+    ("ij,kj->ik", (2, 1), (4, 3)),
+]
+
+
+@pytest.mark.parametrize(("spec", "shape_x", "shape_y"), EINSUM_BROADCASTS)
+def test_einsum_a_size_1_label_broadcasts_in_the_gradient(spec, shape_x, shape_y):
+    # numpy's einsum broadcasts a label of size 1 (x's j against y's j of 3); y's gradient came
+    # out with 1 there and backward raised "expected a gradient of shape (3,), got (1,)". The
+    # oracle: the same contraction written with x broadcast first (math), and central differences.
+    rng = np.random.default_rng(3)
+    xv, yv = rng.standard_normal(shape_x), rng.standard_normal(shape_y)
+    x, y = leaf(xv), leaf(yv)
+    out = tg.einsum(spec, x, y)
+    w = rng.standard_normal(out.shape)
+    (out * tg.Tensor(w)).sum().backward()
+    xb, yb = leaf(xv), leaf(yv)
+    labels_x, labels_y = spec.split("->")[0].split(",")
+    size = dict(zip(labels_x, shape_x, strict=True))
+    for c, n in zip(labels_y, shape_y, strict=True):
+        size[c] = max(size.get(c, 1), n)
+    wide_x = xb.broadcast_to(tuple(size[c] for c in labels_x))
+    wide_y = yb.broadcast_to(tuple(size[c] for c in labels_y))
+    (tg.einsum(spec, wide_x, wide_y) * tg.Tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.grad, xb.grad, rtol=1e-12)
+    np.testing.assert_allclose(y.grad, yb.grad, rtol=1e-12)
+    assert gradcheck(lambda a, b: tg.einsum(spec, a, b), xv, yv)
+    assert gradgradcheck(lambda a, b: tg.einsum(spec, a, b) ** 2, xv, yv)
+
+
+def test_einsum_size_1_labels_agree_with_torch():
+    if torch is None:
+        pytest.skip("torch is not installed")
+    rng = np.random.default_rng(4)
+    for spec, shape_x, shape_y in EINSUM_BROADCASTS:
+        xv, yv = rng.standard_normal(shape_x), rng.standard_normal(shape_y)
+        x, y = leaf(xv), leaf(yv)
+        tg.einsum(spec, x, y).sum().backward()
+        xt = torch.tensor(xv, requires_grad=True)
+        yt = torch.tensor(yv, requires_grad=True)
+        torch.einsum(spec, xt, yt).sum().backward()
+        np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(y.grad, yt.grad.numpy(), rtol=1e-12)
 
 
 # =================================================================================================
