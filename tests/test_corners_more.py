@@ -318,6 +318,20 @@ def test_dtype_clip_grad_norm_of_float16_gradients_does_not_overflow():
     np.testing.assert_allclose(p.grad, [0.6, 0.8], rtol=1e-3)
 
 
+def test_dtype_and_shape_of_an_assigned_tensor_gradient_are_checked_as_for_arrays():
+    # w.grad = Tensor(...) skipped the checks that arrays get: a (1,) gradient on a (2,)
+    # parameter was kept, and SGD then moved both elements by the one number.
+    w = nn.Parameter(np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"shape \(2,\), got shape \(1,\)"):
+        w.grad = tg.Tensor([1.0])
+    w32 = nn.Parameter(np.array([1.0, 2.0], dtype=np.float32))
+    w32.grad = tg.Tensor([0.5, 0.25])  # float64: takes the parameter's dtype
+    assert w32.grad.dtype == np.float32
+    optim.SGD([w32], lr=1.0).step()
+    assert w32.dtype == np.float32
+    np.testing.assert_array_equal(w32.data, [0.5, 1.75])
+
+
 # =================================================================================================
 # 7. The course's update line on a layer's attribute
 # =================================================================================================

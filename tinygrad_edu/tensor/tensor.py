@@ -339,10 +339,13 @@ class Tensor:
 
     @grad.setter
     def grad(self, value: Any) -> None:
-        if value is not None and not isinstance(value, Tensor):
-            value = np.asarray(value)
-            if value.dtype.kind not in "fiub":  # complex would lose its imaginary part silently
-                _refuse_dtype(value, "grad")
+        if value is not None:
+            # A tensor (a gradient with a graph, as create_graph=True makes) obeys the same rules
+            # as an array: an optimizer would broadcast a wrong shape into every element.
+            if not isinstance(value, Tensor):
+                value = np.asarray(value)
+                if value.dtype.kind not in "fiub":  # complex would lose its imaginary part
+                    _refuse_dtype(value, "grad")
             if value.shape != self.data.shape:
                 raise ValueError(
                     f"grad: expected an array of the tensor's shape {self.data.shape}, got "
