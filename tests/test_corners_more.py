@@ -10,6 +10,7 @@ round's tests did not try, each with the right value from the math (or PyTorch w
 - ``test_dtype_*``: no optimizer changes a parameter's dtype, also after ``model.to()``; a float16
   gradient norm does not overflow (kind 3).
 - ``test_update_line_*``: the course's update line on a layer's attribute (kind 7).
+- ``test_numpy_*``: a numpy function on tensors computes what numpy computes, or raises (kind 8).
 - ``test_gradcheck_*``: gradcheck cannot pass vacuously on empty inputs (kind 9).
 """
 
@@ -373,6 +374,26 @@ def test_update_line_replacing_a_parameter_on_purpose_still_works():
     leaf_W = tg.Tensor(np.ones((1, 2)), requires_grad=True)
     model.W = leaf_W  # a leaf: calling a layer as a function of its arrays (gradcheck)
     assert other.W.data.sum() == 0.0 and model.W is leaf_W
+
+
+# =================================================================================================
+# 8. numpy functions on tensors
+# =================================================================================================
+
+
+def test_numpy_matrix_2_norm_is_refused_not_replaced_by_the_frobenius_norm():
+    # np.linalg.norm(W, 2) of a matrix is its largest singular value (5.4649857... for
+    # [[1, 2], [3, 4]]); on a tensor it silently gave the Frobenius norm sqrt(30) = 5.4772...
+    W = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert np.linalg.norm(W, 2) == pytest.approx(5.464985704219043)
+    for kwargs in ({}, {"axis": (0, 1)}):
+        with pytest.raises(TypeError, match="largest singular value"):
+            np.linalg.norm(leaf(W), 2, **kwargs)
+    # What tensors do implement, as numpy computes it: vectors, rows, Frobenius.
+    np.testing.assert_allclose(np.linalg.norm(leaf(W), 2, axis=1).data, [5**0.5, 5.0])
+    np.testing.assert_allclose(np.linalg.norm(leaf(W[0]), 2).data, 5**0.5)
+    np.testing.assert_allclose(np.linalg.norm(leaf(W)).data, 30**0.5)
+    np.testing.assert_allclose(np.linalg.norm(leaf(W), "fro").data, 30**0.5)
 
 
 # =================================================================================================
