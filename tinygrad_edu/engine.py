@@ -368,8 +368,10 @@ def _as_node_tensors(saved: tuple, node) -> tuple:
     by that tensor (create_graph=True): backward then computes with tensors, recording a graph.
     Other saved arrays (masks, indices) stay constants."""
     owners = {id(node.data): node}
+    inputs: dict = {}
     for parent in node._parents:
-        other = owners.setdefault(id(parent.data), parent)
+        other = inputs.setdefault(id(parent.data), parent)
+        owners[id(parent.data)] = parent
         if other is not parent and (other.requires_grad or parent.requires_grad):
             # Which of the two a saved array stands for is then unknown: a guess would silently
             # give a second derivative through the wrong one (Tensor() and detach() give each
