@@ -24,7 +24,7 @@ import pytest
 
 import tinygrad_edu as tg
 from tinygrad_edu import nn, optim
-from tinygrad_edu.testing import GradcheckError, gradcheck, gradgradcheck
+from tinygrad_edu.testing import GradcheckError, gradcheck, gradcheck_module, gradgradcheck
 
 try:
     import torch
@@ -412,6 +412,23 @@ def test_gradcheck_fails_when_only_an_empty_input_gets_a_gradient():
     W = leaf([1.0, 2.0])
     with pytest.raises(GradcheckError, match="none of the checked inputs"):
         gradcheck(lambda x, y: (W * 2).sum() + x.sum(), np.zeros(0), np.ones(2))
+
+
+def test_gradcheck_module_leaves_batch_norm_running_statistics_as_they_were():
+    # gradcheck_module evaluates the model dozens of times; in training mode each evaluation
+    # updated BatchNorm's running mean and variance and its batch count, so checking a model
+    # silently changed its eval-mode predictions.
+    rng = np.random.default_rng(5)
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Tanh(), nn.Linear(4, 1))
+    X, Y = rng.standard_normal((6, 3)), rng.standard_normal((6, 1))
+    model(X)  # one real training-mode pass: the statistics the check must keep
+    before = {name: b.data.copy() for name, b in model.named_buffers()}
+    assert gradcheck_module(model, lambda: ((model(X) - tg.Tensor(Y)) ** 2).mean())
+    after = dict(model.named_buffers())
+    assert before.keys() == after.keys()
+    for name, value in before.items():
+        np.testing.assert_array_equal(after[name].data, value, err_msg=name)
+    assert int(after["1.num_batches_tracked"].data) == 1
 
 
 def test_gradcheck_elements_out_of_range_explain_themselves():

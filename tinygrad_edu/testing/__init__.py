@@ -374,7 +374,8 @@ def gradcheck_module(
 
     ``loss_fn()`` computes a single-number loss with ``module`` (e.g. ``lambda: loss(model(X))``).
     Each parameter is nudged in place (and restored) for the central differences, so the model is
-    checked exactly as it trains. Parameters must be float64 (``model.to(np.float64)``): float32
+    checked exactly as it trains; buffers that the evaluations update (BatchNorm's running
+    statistics) are restored too. Parameters must be float64 (``model.to(np.float64)``): float32
     central differences are too coarse to check anything.
 
     Args:
@@ -408,6 +409,10 @@ def gradcheck_module(
             )
     originals = [p.data.copy() for p in params]
     saved_grads = [p._grad for p in params]
+    # Each of the many evaluations would also update buffers (BatchNorm's running statistics
+    # and its batch count): the model must leave the check as it came.
+    buffers = list(module.buffers()) if hasattr(module, "buffers") else []
+    buffer_values = [b.data.copy() for b in buffers]
 
     def projected(*tensors):  # the loss as a function of the parameters' current values
         return loss_fn()
@@ -455,6 +460,8 @@ def gradcheck_module(
         for p, original, g in zip(params, originals, saved_grads, strict=True):
             p.data[...] = original
             p._grad = g
+        for b, value in zip(buffers, buffer_values, strict=True):
+            b.data = value
 
 
 def gradgradcheck(
