@@ -431,6 +431,20 @@ def test_gradcheck_module_leaves_batch_norm_running_statistics_as_they_were():
     assert int(after["1.num_batches_tracked"].data) == 1
 
 
+def test_gradient_difference_leaves_batch_norm_running_statistics_as_they_were():
+    # The course's gradient check (testing.gradient_difference) on a Module: the same side effect.
+    from tinygrad_edu.testing import gradient_difference
+
+    rng = np.random.default_rng(6)
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Tanh(), nn.Linear(4, 1))
+    X, Y = rng.standard_normal((6, 3)), rng.standard_normal((6, 1))
+    model(X)
+    before = {name: b.data.copy() for name, b in model.named_buffers()}
+    assert gradient_difference(lambda *ps: ((model(X) - tg.Tensor(Y)) ** 2).mean(), model) < 1e-6
+    for name, b in model.named_buffers():
+        np.testing.assert_array_equal(b.data, before[name], err_msg=name)
+
+
 def test_gradcheck_elements_out_of_range_explain_themselves():
     with pytest.raises(ValueError, match=r"flat element indices in \[-3, 3\)"):
         gradcheck(lambda x: (x**2).sum(), np.ones(3), elements=[5])
