@@ -268,6 +268,19 @@ def test_index_with_a_float_numpy_array_for_writes_too():
     np.testing.assert_array_equal(t.data, [7.0, 0.0, 7.0])
 
 
+def test_shape_errors_learners_type_explain_themselves():
+    # A ragged nested list gave numpy's "inhomogeneous shape" error; tile(-1) a broadcast_to error
+    # about a shape (1, 2, -1, 3) the learner never wrote.
+    with pytest.raises(ValueError, match="rectangular nested list"):
+        tg.Tensor([[1.0], [1.0, 2.0]])
+    x = tg.Tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    with pytest.raises(ValueError, match=r"repeat: expected sizes >= 0"):
+        x.tile(-1)
+    with pytest.raises(ValueError, match=r"repeat: expected sizes >= 0"):
+        x.repeat(2, -1)
+    assert x.repeat(0, 1).shape == (0, 3)  # zero copies is allowed, as numpy's tile
+
+
 def test_index_with_a_non_integer_numpy_array_explains_itself():
     x = tg.Tensor([1.0, 2.0, 3.0])
     with pytest.raises(IndexError, match="non-integer values"):

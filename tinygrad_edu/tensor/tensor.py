@@ -55,7 +55,13 @@ def _as_array(data: Any, dtype=None) -> np.ndarray:
     elif dtype is not None:
         arr = np.asarray(data, dtype=dtype)
     else:
-        arr = np.asarray(data)
+        try:
+            arr = np.asarray(data)
+        except ValueError as err:  # a ragged nested list: numpy's message names no fix
+            raise ValueError(
+                f"Tensor: expected a rectangular nested list (every row of the same length), got "
+                f"one that is not ({err}). Pad the short rows, or make one tensor per row."
+            ) from None
         if arr.dtype.kind in "iu":  # Python ints and int lists: float64, like the course's code
             return arr.astype(np.float64)
         if arr.dtype.kind not in "fbc":
@@ -1847,7 +1853,7 @@ class Tensor:
 
         Raises:
             TypeError: ``axis=`` was given (numpy's element repeat: use repeat_interleave).
-            ValueError: fewer sizes than the tensor has axes.
+            ValueError: fewer sizes than the tensor has axes, or a negative size.
 
         >>> Tensor([1.0, 2.0]).repeat(2)
         Tensor([1., 2., 1., 2.])
@@ -1865,6 +1871,8 @@ class Tensor:
                 f"repeat: expected at least one size per axis ({self.ndim} for shape "
                 f"{self.shape}), got {sizes}. For numpy's tile rules use tile()."
             )
+        if any(int(n) < 0 for n in sizes):
+            raise ValueError(f"repeat: expected sizes >= 0 (copies along each axis), got {sizes}.")
         shape = (1,) * (len(sizes) - self.ndim) + self.shape
         spread = [k for pair in ((1, n) for n in shape) for k in pair]  # (1, n0, 1, n1, ...)
         copies = [k for pair in zip(sizes, shape, strict=True) for k in pair]  # (r0, n0, ...)
