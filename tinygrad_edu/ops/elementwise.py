@@ -411,3 +411,31 @@ class AsType(Function):
 
     def backward(self, dout):
         return (dout.astype(self.in_dtype),)
+
+
+class Remainder(_Broadcasting):
+    """out = x % y (the sign of y, as Python);  dx = dout,  dy = -dout * floor(x / y)
+
+    PyTorch's ``remainder`` and numpy's ``np.remainder``: ``x - floor(x / y) * y``. The quotient
+    ``floor(x / y)`` is saved as a constant (piecewise constant: its derivative is 0 wherever it
+    exists), so the second derivatives are 0, as PyTorch's. Where y == 0 the quotient is
+    infinite (NaN at 0 / 0); there a zero ``dout`` still gives 0.
+    """
+
+    name = "remainder"
+    __slots__ = ()
+
+    def forward(self, x, y):
+        quotient, out = np.divmod(x, y)  # one pass: numpy's floor_divide and remainder together
+        self.saved = (quotient,)
+        return out
+
+    def backward(self, dout):
+        (quotient,) = self.saved
+        nx, ny = self.needs
+        dy = None
+        if ny:
+            dy = -dout * quotient
+            if not np.isfinite(quotient).all():  # y == 0: 0 * inf would be NaN
+                dy = keep_zero(dout, dy)
+        return (dout if nx else None, dy)

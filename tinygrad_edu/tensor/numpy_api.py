@@ -59,6 +59,18 @@ def _no_grad_ufunc(ufunc: np.ufunc) -> Callable[..., Tensor]:
     return run
 
 
+def _no_grad_floor_divide(x: Any, y: Any) -> Tensor:
+    """np.floor_divide: ``x // y``, a constant (piecewise constant, as np.floor)."""
+    x, y = _pair(x, y)
+    return x // y
+
+
+def _divmod(x: Any, y: Any) -> tuple[Tensor, Tensor]:
+    """np.divmod: ``(x // y, x % y)``; the remainder is recorded, the quotient is a constant."""
+    x, y = _pair(x, y)
+    return divmod(x, y)
+
+
 def _is_zero(x: Any) -> bool:
     return not isinstance(x, (Tensor, np.ndarray)) and np.ndim(x) == 0 and x == 0
 
@@ -146,12 +158,15 @@ def _unsupported(name: str) -> TypeError:
 # Ufuncs (NEP 13): elementwise functions and operators with an ndarray on the left
 # -------------------------------------------------------------------------------------------------
 
-UFUNCS: dict[np.ufunc, Callable[..., Tensor]] = {
+UFUNCS: dict[np.ufunc, Callable[..., Tensor | tuple[Tensor, Tensor]]] = {  # divmod: a pair
     np.add: lambda x, y: _run2(ops.Add(), *_pair(x, y)),
     np.subtract: lambda x, y: _run2(ops.Sub(), *_pair(x, y)),
     np.multiply: lambda x, y: _run2(ops.Mul(), *_pair(x, y)),
     np.true_divide: lambda x, y: _run2(ops.Div(), *_pair(x, y)),
     np.power: lambda x, y: _run2(ops.Pow(), *_pair(x, y)),
+    np.remainder: lambda x, y: _run2(ops.Remainder(), *_pair(x, y)),  # also np.mod, and %
+    np.floor_divide: _no_grad_floor_divide,
+    np.divmod: _divmod,  # two outputs
     np.matmul: lambda x, y: _run2(ops.MatMul(), *_pair(x, y)),
     np.maximum: _maximum,
     np.minimum: minimum,

@@ -822,6 +822,29 @@ class Tensor:
     def __rmatmul__(self, other) -> Tensor:
         return _run2(ops.MatMul(), _const(other, self), self)
 
+    # Floor division and remainder, Python's (and PyTorch's, numpy's) convention: the quotient is
+    # rounded toward -inf and the remainder has the divisor's sign, so x == (x // y) * y + x % y.
+    # ``%`` is differentiable (``Remainder``); ``//`` is piecewise constant, so its result is a
+    # constant, as floor's (PyTorch records a floor_divide whose backward raises instead).
+
+    def __floordiv__(self, other) -> Tensor:
+        return _leaf(np.asarray(np.floor_divide(self.data, _const(other, self).data)))
+
+    def __rfloordiv__(self, other) -> Tensor:
+        return _leaf(np.asarray(np.floor_divide(_const(other, self).data, self.data)))
+
+    def __mod__(self, other) -> Tensor:
+        return _run2(ops.Remainder(), self, _const(other, self))
+
+    def __rmod__(self, other) -> Tensor:
+        return _run2(ops.Remainder(), _const(other, self), self)
+
+    def __divmod__(self, other) -> tuple[Tensor, Tensor]:
+        return self // other, self % other
+
+    def __rdivmod__(self, other) -> tuple[Tensor, Tensor]:
+        return other // self, other % self
+
     # Augmented assignment follows PyTorch: ``w -= lr * w.grad`` inside ``no_grad()`` updates ``w``
     # in place (it stays the same parameter), while ``total += loss`` on tensors that record a
     # graph builds a new tensor, exactly as ``total = total + loss`` would. On a leaf that requires
@@ -846,6 +869,16 @@ class Tensor:
 
     def __itruediv__(self, other) -> Tensor:
         return self / other if self._records(other, "/=") else self.div_(other)
+
+    def __ifloordiv__(self, other) -> Tensor:
+        if self._records(other, "//="):
+            return self // other
+        return self._apply_("//=", np.floor_divide, other)
+
+    def __imod__(self, other) -> Tensor:
+        if self._records(other, "%="):
+            return self % other
+        return self._apply_("%=", np.remainder, other)
 
     def __neg__(self) -> Tensor:
         return _run1(ops.Neg(), self)
@@ -877,6 +910,25 @@ class Tensor:
     def matmul(self, other) -> Tensor:
         """``self @ other`` with numpy's rules for 1-D and batched operands."""
         return self @ other
+
+    def floor_divide(self, other) -> Tensor:
+        """``self // other``: the quotient rounded toward -inf, as PyTorch's ``floor_divide``
+        and numpy's (no gradient: piecewise constant, like ``floor``).
+
+        >>> Tensor([7.0, -7.0]).floor_divide(2.0), Tensor([7.0, -7.0]) // -2.0
+        (Tensor([ 3., -4.]), Tensor([-4.,  3.]))
+        """
+        return self // other
+
+    def remainder(self, other) -> Tensor:
+        """``self % other``: ``self - floor(self / other) * other``, with the sign of ``other``
+        as Python's ``%`` and PyTorch's ``remainder`` (not C's ``fmod``). Gradients: 1 for
+        ``self``, ``-floor(self / other)`` for ``other``.
+
+        >>> Tensor([7.0, -7.0]).remainder(2.0), Tensor([7.0, -7.0]) % -2.0
+        (Tensor([1., 1.]), Tensor([-1., -1.]))
+        """
+        return self % other
 
     # -- comparisons (results carry no gradient) ------------------------------------------------
 
