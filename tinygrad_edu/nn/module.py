@@ -99,6 +99,27 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # The course's update line on a model, `model.W = model.W - lr * model.W.grad`, would
+        # swap the Parameter for a computed tensor: W leaves parameters() and state_dict(), and
+        # an optimizer keeps updating the old one, which the model no longer uses. (Leaf tensors
+        # stay allowed: tests call a layer as a function of its arrays by assigning them.)
+        if (
+            isinstance(value, Tensor)
+            and value._op is not None
+            and isinstance(self.__dict__.get(name), Parameter)
+        ):
+            raise TypeError(
+                f"{type(self).__name__}.{name}: expected a Parameter, got a Tensor computed by "
+                f"'{value.op}'. "
+                f"Assigning it would take {name} out of the model's parameters, and an optimizer "
+                f"would keep updating the old one. Update the parameter in place instead: "
+                f"`with tinygrad_edu.no_grad(): model.{name} -= learning_rate * "
+                f"model.{name}.grad`, or `model.{name}.data -= ...`, or an optimizer's step(); "
+                f"to replace it on purpose, assign Parameter(values)."
+            )
+        object.__setattr__(self, name, value)
+
     # -- walking the module tree ------------------------------------------------------------------
 
     def named_children(self) -> Iterator[tuple[str, Module]]:

@@ -203,7 +203,12 @@ class Exp(Function):
         return out
 
     def backward(self, dout):
-        return (dout * self.saved[0],)
+        dx = dout * self.saved[0]
+        # exp overflows to inf above x = 709.78: a zero upstream gradient stays 0 there (as
+        # 2**x, through pow, does), not 0 * inf = NaN.
+        if not np.isfinite(dx).all():
+            dx = keep_zero(dout, dx)
+        return (dx,)
 
 
 class Log(Function):

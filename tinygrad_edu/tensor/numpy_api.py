@@ -276,11 +276,15 @@ def _reduction(name: str) -> Callable[..., Tensor]:
 def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A002
     """np.linalg.norm: the Euclidean norm (ord=None or 2 for vectors, 'fro' for matrices)."""
     t = _tensor(x)
-    euclid = ord is None or ord == "fro" or (ord == 2 and (t.ndim == 1 or np.ndim(axis) == 0))
-    if not euclid or (axis is not None and np.ndim(axis) == 1 and len(axis) == 2 and ord == 2):
+    # ord=2 is Euclidean only for vectors: for a matrix numpy means the largest singular value
+    # (axis=None on a 2-d array, or two axes), which is not sqrt(sum(x**2)).
+    vector = t.ndim == 1 if axis is None else np.ndim(axis) == 0 or len(axis) == 1
+    euclid = ord is None or ord == "fro" or (ord == 2 and vector)
+    if not euclid:
+        what = " of a matrix (its largest singular value)" if ord == 2 else ""
         raise TypeError(
             f"numpy.linalg.norm: expected the Euclidean norm (ord=None, 2 for a vector or 'fro'), "
-            f"got ord={ord!r}; tensors implement that one (t.norm(axis=..., keepdims=...))."
+            f"got ord={ord!r}{what}; tensors implement that one (t.norm(axis=..., keepdims=...))."
         )
     return t.norm(axis=axis, keepdims=keepdims)
 
