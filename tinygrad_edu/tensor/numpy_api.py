@@ -12,8 +12,9 @@ numpy name). A numpy function that is not listed raises ``TypeError`` naming the
 use: numpy must never silently turn a tensor into a plain array and drop its graph.
 
 Arguments follow numpy's signatures; scalars and arrays mixed with tensors follow the same dtype
-rules as the operators (a Python number takes the tensor's dtype; an array keeps its own and
-numpy's promotion decides). Keyword arguments that write into existing arrays (``out=``) or
+rules as the operators (a Python number is "weak", numpy's NEP 50: a float tensor keeps its
+dtype, an int tensor keeps its with an int; an array keeps its own and numpy's promotion
+decides). Keyword arguments that write into existing arrays (``out=``) or
 change the computation in ways a graph cannot record (``where=``, ``dtype=``, ``initial=``)
 are refused with the reason.
 """

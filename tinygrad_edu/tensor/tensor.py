@@ -6,7 +6,8 @@ can be found with grep. Creation functions (``zeros``, ``randn``, ...) live here
 
 Semantics follow PyTorch (``backward``, ``grad``, ``requires_grad``, ``no_grad``) with numpy's
 keywords (``axis=``, ``keepdims=``) and numpy's broadcasting and dtype rules. Python numbers and
-lists become float64, as in the course's numpy code; float32 is opt-in and stays float32.
+lists become float64, as in the course's numpy code; float32 is opt-in and stays float32. A
+Python number met in an operation is "weak" (numpy's NEP 50): the tensor's dtype decides.
 """
 
 from __future__ import annotations
@@ -95,43 +96,63 @@ def _leaf(data: np.ndarray) -> Tensor:
     return t
 
 
-_CONSTANTS: dict = {}  # dtype -> {number: its constant leaf}; see _const
+_CONSTANTS: dict = {}  # float dtype -> {number: its constant leaf}; see _const
 
 
 def _const(value: Any, like: Tensor) -> Tensor:
     """Wrap a Python number or array as a constant tensor for a binary op with ``like``.
 
-    Python numbers take ``like``'s float dtype, so ``x32 * 2.0`` stays float32 (numpy would keep it
-    float32 too, but a 0-d float64 *array* would not). Number constants are cached per dtype, so
-    ``y = y * 1.0001`` in a loop makes one constant, not thousands (a tenth of the per-op cost
-    of small tensors). The cache is bounded; 0.0 is not cached, since 0.0 == -0.0 as a key.
-    Arrays keep their dtype: numpy's promotion rules decide the result's dtype, and the engine
-    casts each gradient back to its own tensor's dtype.
+    Python numbers are "weak", as numpy's NEP 50 says: the result has ``like``'s dtype whenever
+    the number fits its kind. So ``x32 * 2.0`` stays float32, an int8 tensor plus 2 stays int8,
+    an int tensor plus 2.5 gives float64 and a bool tensor plus 1 gives int64, numpy's answers.
+    (A 0-d float64 *array* is not weak: numpy promotes with it.) Number constants of float
+    tensors are cached per dtype, so ``y = y * 1.0001`` in a loop makes one constant, not
+    thousands (a tenth of the per-op cost of small tensors). Only float dtypes are cached: there
+    1, 1.0 and True (equal keys) give the same constant, while an int tensor's 1 and 1.0 must not.
+    The cache is bounded; 0.0 is not cached, since 0.0 == -0.0 as a key. Arrays keep their
+    dtype: numpy's promotion rules decide the result's dtype, and the engine casts each gradient
+    back to its own tensor's dtype.
     """
     kind = type(value)  # exact type checks: cheaper than isinstance on the hot path
     if kind is float or kind is int:
         dtype = like.data.dtype
         cache = _CONSTANTS.get(dtype)
-        if cache is None:
+        if cache is not None:
+            constant = cache.get(value)
+            if constant is not None:
+                return constant
+        elif dtype.kind != "f":  # an integer or bool tensor: numpy's result dtype (NEP 50)
+            return _leaf(_weak_number(value, dtype))
+        else:
             cache = _CONSTANTS[dtype] = {}
-        constant = cache.get(value)
-        if constant is None:
-            data = np.asarray(value, dtype=dtype) if dtype.kind == "f" else _as_array(value)
-            constant = _leaf(data)
-            if value:
-                if len(cache) >= 1024:
-                    cache.clear()
-                cache[value] = constant
+        constant = _leaf(np.asarray(value, dtype=dtype))
+        if value:
+            if len(cache) >= 1024:
+                cache.clear()
+            cache[value] = constant
         return constant
     if isinstance(value, Tensor):
         return value
-    if isinstance(value, (int, float)) and like.data.dtype.kind == "f":  # bool, numpy scalars
-        return _leaf(np.asarray(value, dtype=like.data.dtype))
+    if isinstance(value, (int, float)):  # bool, numpy scalars
+        if like.data.dtype.kind == "f":
+            return _leaf(np.asarray(value, dtype=like.data.dtype))
+        if kind is bool:
+            return _leaf(_weak_number(value, like.data.dtype))
     if isinstance(value, complex):
         raise TypeError(
             f"expected a real number, got the complex number {value!r}. {_COMPLEX_HINT}"
         )
     return _leaf(_as_array(value))
+
+
+def _weak_number(value: bool | int | float, dtype: np.dtype) -> np.ndarray:
+    """A Python number as the 0-d array that gives numpy's result dtype with an array of
+    ``dtype`` (NEP 50: ``int8 + 2`` is int8, ``int8 + 2.5`` float64, ``bool + 2`` int64).
+
+    Raises:
+        OverflowError: an int out of the range of ``dtype`` (``int8 + 300``), as numpy does.
+    """
+    return np.asarray(value, dtype=np.result_type(dtype, value))
 
 
 def _array_result(op: ops.Function, data: Any) -> np.ndarray:
