@@ -264,11 +264,15 @@ def _reduction(name: str) -> Callable[..., Tensor]:
 
     def run(a: Any, axis: Any = None, **kwargs: Any) -> Tensor:
         keepdims = kwargs.pop("keepdims", False)
-        ddof = kwargs.pop("ddof", 0) if name in ("var", "std") else 0
+        ddof = kwargs.pop("ddof", None) if name in ("var", "std") else None
+        # numpy 2's array-API name of ddof (np.var(x, correction=1))
+        correction = kwargs.pop("correction", None) if name in ("var", "std") else None
         _refuse(name, kwargs)
         t = _tensor(a)
         if name in ("var", "std"):
-            return getattr(t, name)(axis=axis, keepdims=bool(keepdims), ddof=ddof)
+            return getattr(t, name)(
+                axis=axis, keepdims=bool(keepdims), ddof=ddof, correction=correction
+            )
         return getattr(t, name)(axis=axis, keepdims=bool(keepdims))
 
     return run

@@ -1411,16 +1411,36 @@ class Tensor:
             axis, keepdims = _pytorch_names("min", axis, keepdims, dim, keepdim)
         return _run1(ops.Min(ops.normalize_axis(axis, self.ndim, "min"), keepdims), self)
 
-    def var(self, axis=None, keepdims: bool = False, ddof: int = 0, *, dim=None,
-            keepdim=None) -> Tensor:  # fmt: skip
-        """Variance over ``axis`` with numpy's default ``ddof=0`` (composite; PyTorch's default
-        differs: ``torch.var`` divides by n - 1).
+    def var(self, axis=None, keepdims: bool = False, ddof: int | None = None, *, dim=None,
+            keepdim=None, correction: int | None = None, unbiased: bool | None = None,
+            ) -> Tensor:  # fmt: skip
+        """Variance over ``axis``: the mean of squared deviations, divided by ``n - ddof``
+        (composite).
+
+        The default is numpy's ``ddof=0`` (divide by n, the population variance), while
+        ``torch.var`` divides by n - 1 by default: pass ``ddof=1`` (numpy's name),
+        ``correction=1`` or ``unbiased=True`` (PyTorch's names; they are one argument, so give
+        at most one of the three) for the sample variance.
+
+        Args:
+            axis: the axes to reduce (``dim=`` is PyTorch's name); None reduces every axis.
+            keepdims: keep the reduced axes with size 1 (``keepdim=`` is PyTorch's name).
+            ddof: the divisor is ``n - ddof`` (default 0).
+            correction: PyTorch's name of ``ddof``.
+            unbiased: PyTorch's older spelling: True means ``ddof=1``, False ``ddof=0``.
 
         Raises:
+            TypeError: two of ``ddof``, ``correction`` and ``unbiased`` are given, or
+                ``unbiased`` is not a bool.
             ValueError: no more than ``ddof`` elements along the reduced axes.
+
+        >>> x = Tensor([1.0, 2.0, 3.0, 4.0])
+        >>> x.var().item(), x.var(ddof=1).item(), x.var(correction=1).item()
+        (1.25, 1.6666666666666667, 1.6666666666666667)
         """
         if dim is not None or keepdim is not None:
             axis, keepdims = _pytorch_names("var", axis, keepdims, dim, keepdim)
+        ddof = _ddof("var", ddof, correction, unbiased)
         axes = ops.normalize_axis(axis, self.ndim, "var")
         count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
         if count - ddof <= 0:
@@ -1430,21 +1450,36 @@ class Tensor:
         centered = self - self.mean(axis=axes, keepdims=True)
         return (centered * centered).sum(axis=axes, keepdims=keepdims) / (count - ddof)
 
-    def std(self, axis=None, keepdims: bool = False, ddof: int = 0, *, dim=None,
-            keepdim=None) -> Tensor:  # fmt: skip
-        """Standard deviation with numpy's default ``ddof=0``; its gradient is 0 where all the
-        values are equal (the std is 0), as ``norm``'s is at the origin.
+    def std(self, axis=None, keepdims: bool = False, ddof: int | None = None, *, dim=None,
+            keepdim=None, correction: int | None = None, unbiased: bool | None = None,
+            ) -> Tensor:  # fmt: skip
+        """Standard deviation: the square root of ``var`` with the same arguments; its gradient
+        is 0 where all the values are equal (the std is 0), as ``norm``'s is at the origin.
+
+        The default is numpy's ``ddof=0`` (divide by n), while ``torch.std`` divides by n - 1 by
+        default: pass ``ddof=1``, ``correction=1`` or ``unbiased=True`` (at most one of them)
+        for the sample standard deviation.
+
+        Args:
+            axis: the axes to reduce (``dim=`` is PyTorch's name); None reduces every axis.
+            keepdims: keep the reduced axes with size 1 (``keepdim=`` is PyTorch's name).
+            ddof: the variance's divisor is ``n - ddof`` (default 0).
+            correction: PyTorch's name of ``ddof``.
+            unbiased: PyTorch's older spelling: True means ``ddof=1``, False ``ddof=0``.
 
         Raises:
+            TypeError: two of ``ddof``, ``correction`` and ``unbiased`` are given, or
+                ``unbiased`` is not a bool.
             ValueError: fewer than ``ddof + 1`` elements along the reduced axes.
 
         >>> x = Tensor([2.0, 2.0, 2.0], requires_grad=True)
-        >>> x.std().backward()
+        >>> x.std(unbiased=True).backward()
         >>> x.grad
         array([0., 0., 0.])
         """
         if dim is not None or keepdim is not None:
             axis, keepdims = _pytorch_names("std", axis, keepdims, dim, keepdim)
+        ddof = _ddof("std", ddof, correction, unbiased)
         axes = ops.normalize_axis(axis, self.ndim, "std")
         count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
         if count - ddof <= 0:
@@ -2290,6 +2325,25 @@ def _pytorch_names(op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -
             )
         keepdims = keepdim
     return axis, bool(keepdims)
+
+
+def _ddof(op: str, ddof: Any, correction: Any, unbiased: Any) -> Any:
+    """numpy's ``ddof`` from its three spellings: numpy's ``ddof``, PyTorch's ``correction``
+    and its older ``unbiased`` (True: 1, False: 0); none given is numpy's default 0."""
+    given = [f"{k}={v!r}" for k, v in (("ddof", ddof), ("correction", correction),
+                                       ("unbiased", unbiased)) if v is not None]  # fmt: skip
+    if len(given) > 1:
+        raise TypeError(
+            f"{op}: got {' and '.join(given)}; they are one argument (the divisor is n - ddof; "
+            f"correction is PyTorch's name for ddof, unbiased=True means ddof=1): pass one."
+        )
+    if unbiased is not None:
+        if not isinstance(unbiased, (bool, np.bool_)):
+            raise TypeError(f"{op}: unbiased must be True or False, got {unbiased!r}.")
+        return 1 if unbiased else 0
+    if correction is not None:
+        return correction
+    return 0 if ddof is None else ddof
 
 
 def _where(cond: np.ndarray, x: Any, y: Any) -> Tensor:
