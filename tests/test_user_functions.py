@@ -67,6 +67,13 @@ def test_apply_on_an_instance_is_unchanged():
     assert op.apply.__self__ is op
 
 
+def test_the_unbound_call_with_an_op_still_works():
+    x = tg.Tensor(X, requires_grad=True)
+    tg.Function.apply(Scale(2.0), x).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.full(3, 2.0))
+    np.testing.assert_array_equal(Cube.apply(Cube(), X), X**3)
+
+
 def test_apply_on_the_class_of_an_op_with_parameters_says_to_create_it():
     with pytest.raises(TypeError) as info:
         Scale.apply(tg.Tensor(X))

@@ -208,11 +208,14 @@ def _apply(op: Function, *inputs):
 
 
 def _apply_on_class(cls: type[Function], *inputs):
-    """``Cube.apply(x)`` (PyTorch's spelling, a call on the class): ``Cube().apply(x)``.
+    """``Cube.apply(x)`` (PyTorch's spelling, a call on the class): ``Cube().apply(x)``; and
+    ``Function.apply(op, x)``, Python's unbound-method call: ``op.apply(x)``.
 
     Raises:
         TypeError: the op's class needs constructor arguments (its parameters).
     """
+    if inputs and isinstance(inputs[0], Function):  # Function.apply(op, x): the unbound call
+        return _apply(inputs[0], *inputs[1:])
     try:
         op = cls()
     except TypeError as err:

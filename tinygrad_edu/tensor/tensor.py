@@ -15,7 +15,7 @@ from __future__ import annotations
 import warnings
 import weakref
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from tinygrad_edu import debug, engine, ops
 from tinygrad_edu.debug import _state
 from tinygrad_edu.ops.base import UNSET as _UNSET
 from tinygrad_edu.ops.base import unset_saved_message
+from tinygrad_edu.tensor.habits import missing_attribute_message
 
 _new = object.__new__
 
@@ -297,6 +298,19 @@ def _run_constant(op: ops.Function, x: Tensor) -> Tensor:
     return _leaf(data if type(data) is np.ndarray else np.asarray(data))
 
 
+class _Size(int):
+    """``Tensor.size``: numpy's number of elements, an int; calling it as PyTorch's ``size()``
+    explains the difference instead of Python's "'int' object is not callable"."""
+
+    __slots__ = ()
+
+    def __call__(self, dim: int | None = None) -> Any:
+        raise TypeError(
+            f"size: Tensor.size is numpy's number of elements (an int, here {int(self)}), not "
+            f"PyTorch's size() method: use x.shape for the sizes (x.shape[dim] for one)."
+        )
+
+
 class Tensor:
     """An n-dimensional array that records operations for automatic differentiation.
 
@@ -355,6 +369,17 @@ class Tensor:
             raise RuntimeError(unset_saved_message(op))
         return out
 
+    if not TYPE_CHECKING:  # for type checkers, an unknown attribute stays an error
+
+        def __getattr__(self, name: str) -> Any:
+            # Python calls this only when normal lookup fails (a PyTorch name, a typo, an unset
+            # slot), so it costs nothing on the per-op path. Underscored names (numpy's probes
+            # such as __array_interface__) get the plain error at once.
+            if name[:1] == "_":
+                raise AttributeError(f"'Tensor' object has no attribute {name!r}")
+            message = missing_attribute_message(name, lambda n: hasattr(Tensor, n))
+            raise AttributeError(message, name=name, obj=self)
+
     @property
     def grad(self) -> Any:
         """dJ/dself after ``J.backward()``: a numpy array of this tensor's shape and dtype (a tensor
@@ -407,8 +432,8 @@ class Tensor:
 
     @property
     def size(self) -> int:
-        """Number of elements."""
-        return self.data.size
+        """Number of elements, numpy's ``size`` (an int; PyTorch's ``size()`` is ``.shape``)."""
+        return _Size(self.data.size)
 
     @property
     def is_leaf(self) -> bool:
@@ -424,6 +449,40 @@ class Tensor:
     def T(self) -> Tensor:  # noqa: N802 (numpy's name)
         """The transpose with all axes reversed, as numpy's ``.T``."""
         return _run1(ops.Transpose(None), self)
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 (PyTorch's name)
+        """The last two axes swapped (a batch of matrices, each transposed), as PyTorch's ``.mT``
+        and numpy's ``matrix_transpose``.
+
+        Raises:
+            ValueError: the tensor has fewer than 2 dimensions.
+
+        >>> Tensor([[[1.0, 2.0]]]).mT.shape
+        (1, 2, 1)
+        """
+        if self.data.ndim < 2:
+            raise ValueError(
+                f"mT: expected a tensor with at least 2 dimensions (a matrix or a batch of them), "
+                f"got shape {self.data.shape}. A 1-d tensor needs no transpose."
+            )
+        return self.swapaxes(-1, -2)
+
+    def t(self) -> Tensor:
+        """PyTorch's ``t()``: the transpose of a matrix; 0-d and 1-d tensors unchanged.
+
+        Raises:
+            ValueError: the tensor has more than 2 dimensions (use ``.mT`` or ``transpose``).
+
+        >>> Tensor([[1.0, 2.0]]).t().shape
+        (2, 1)
+        """
+        if self.data.ndim > 2:
+            raise ValueError(
+                f"t: expected a tensor with at most 2 dimensions, got shape {self.data.shape}. "
+                f"Use .mT to swap the last two axes, or .transpose(...) with the axes' order."
+            )
+        return self.T
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(", threshold=20)
@@ -1108,6 +1167,20 @@ class Tensor:
         if lo is None and hi is None:
             raise ValueError("clip: expected at least one of lo and hi, got neither.")
         return _run1(ops.Clip(lo, hi), self)
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+        """PyTorch's name of ``clip`` (``min=``, ``max=`` are ``lo``, ``hi``): the same op and
+        gradient (passing where min <= x <= max).
+
+        Raises:
+            ValueError: neither ``min`` nor ``max`` is given.
+
+        >>> Tensor([-2.0, 0.5, 3.0]).clamp(min=0.0, max=1.0)
+        Tensor([0. , 0.5, 1. ])
+        """
+        if min is None and max is None:
+            raise ValueError("clamp: expected at least one of min and max, got neither.")
+        return _run1(ops.Clip(min, max), self)
 
     def sigmoid(self) -> Tensor:
         """1 / (1 + e**-x), computed without overflow for any x.
@@ -2298,6 +2371,26 @@ class Tensor:
         """
         widths = ops.normalize_pad_width(pad_width, self.ndim, "pad")
         return _run1(ops.Pad(widths, value), self)
+
+    # PyTorch's float() and double() last in the class: inside the class body the name ``float``
+    # is this method from its definition on, so annotations after it could not say ``float``.
+
+    def float(self) -> Tensor:
+        """PyTorch's ``float()``: a float32 copy (torch's float is 32-bit; numpy's and the
+        course's default, float64, is ``double()``); differentiable between float dtypes.
+
+        >>> Tensor([1.0]).float().dtype
+        dtype('float32')
+        """
+        return self.astype(np.float32)
+
+    def double(self) -> Tensor:
+        """PyTorch's ``double()``: as float64 (this package's default dtype).
+
+        >>> Tensor(np.array([1], dtype=np.int64)).double().dtype
+        dtype('float64')
+        """
+        return self.astype(np.float64)
 
 
 class ValuesIndices(NamedTuple):
