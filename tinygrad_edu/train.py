@@ -43,7 +43,7 @@ from tinygrad_edu.nn import Module
 from tinygrad_edu.optim import SGD
 from tinygrad_edu.tensor import Tensor
 
-__all__ = ["History", "TrainingInterrupted", "accuracy", "fit", "predict"]
+__all__ = ["History", "TrainingInterrupted", "accuracy", "fit", "interrupted", "predict"]
 
 _BINARY_LOSSES = (losses.binary_cross_entropy, losses.binary_cross_entropy_with_logits)
 # Losses known to want float labels: fit converts integer labels for them once, up front.
@@ -105,9 +105,68 @@ class TrainingInterrupted(KeyboardInterrupt):
         history: the `History` up to the interruption (``history.interrupted`` is True).
     """
 
-    def __init__(self, message: str, history: History):
+    def __init__(self, message: str, history: History, curve: Any = None):
         super().__init__(message)
         self.history = history
+        # What a cost plot of the run draws: {iteration: cost} when the run records costs only
+        # every so often (the course's runs of courses 2-5), else the cost of every iteration.
+        self.curve = history.all_costs if curve is None else curve
+
+
+def interrupted(
+    op: str,
+    history: History,
+    position: int,
+    total: int,
+    *,
+    curve: Any = None,
+    file: TextIO | None = None,
+    whole_updates: bool = False,
+) -> TrainingInterrupted:
+    """The `TrainingInterrupted` to raise from a training loop of one's own on Ctrl-C.
+
+    Marks ``history`` as interrupted, says on ``file`` (default ``sys.stderr``) where the run
+    stopped and where its costs are, and returns the exception carrying them, so that nothing
+    computed is lost (the command line prints them, in ``--json`` too, and plots ``curve``)::
+
+        except KeyboardInterrupt as err:
+            raise train.interrupted("my-run", History(costs, steps=i), i, n) from err
+
+    Args:
+        op: the run's name, first in the message.
+        history: the costs so far (``steps`` the updates done).
+        position: the iteration (epoch) in progress.
+        total: how many the run was asked for.
+        curve: what a cost plot draws, if not ``history.all_costs``.
+        file: where the notice goes.
+        whole_updates: the loop applies each update whole or not at all (`fit` does).
+
+    >>> err = interrupted("run", History({0: 0.7}, [0.7], steps=3), 3, 10, file=sys.stdout)
+    run: interrupted (Ctrl-C) in iteration 3 of 10; the 1 cost(s) recorded so far are in the \
+exception's .history.
+    >>> err.history.interrupted, err.history.costs
+    (True, {0: 0.7})
+    """
+    history.stopped_early = history.interrupted = True
+    kept = ""
+    if whole_updates:
+        kept = (
+            f". The model keeps the parameters of the last completed update ({history.steps} "
+            f"update{'s' * (history.steps != 1)}; an update is applied whole or not at all)"
+        )
+    notebook = " (in a notebook: import sys; sys.last_value.history)" if _interactive() else ""
+    message = (
+        f"{op}: interrupted (Ctrl-C) in {history.unit} {position} of {total}{kept}; the "
+        f"{len(history.all_costs or history.costs)} cost(s) recorded so far are in the "
+        f"exception's .history{notebook}."
+    )
+    notice = sys.stderr if file is None else file
+    try:
+        notice.write(message + "\n")
+        notice.flush()
+    except (OSError, ValueError):  # a closed or broken stream: the exception still says it
+        pass
+    return TrainingInterrupted(message, history, curve)
 
 
 class _Progress:
@@ -404,23 +463,10 @@ def fit(
         if bar is not None:
             bar.clear()
         history.seconds = time.perf_counter() - start
-        history.stopped_early = history.interrupted = True
         total = n_epochs if minibatch else n_iterations
-        unit = history.unit
-        message = (
-            f"fit: interrupted (Ctrl-C) in {unit} {position[0]} of {total}. The model keeps the "
-            f"parameters of the last completed update ({history.steps} update"
-            f"{'s' * (history.steps != 1)}; an update is applied whole or not at all); the "
-            f"{len(history.all_costs)} cost(s) recorded so far are in the exception's .history"
-            + (" (in a notebook: import sys; sys.last_value.history)." if _interactive() else ".")
-        )
-        notice = sys.stderr if file is None else file
-        try:
-            notice.write(message + "\n")
-            notice.flush()
-        except (OSError, ValueError):  # a closed or broken stream: the exception still says it
-            pass
-        raise TrainingInterrupted(message, history) from err
+        raise interrupted(
+            "fit", history, position[0], total, file=file, whole_updates=True
+        ) from err
     finally:
         if bar is not None:
             bar.clear()

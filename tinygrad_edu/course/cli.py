@@ -292,7 +292,8 @@ def _interrupted_report(name: str, history: train.History) -> dict[str, Any]:
         "model": name,
         "costs": {str(i): c for i, c in history.costs.items()},
         "interrupted": True,
-        "iterations_completed": history.steps,
+        "iterations_completed": history.steps,  # updates applied (mini-batches for epoch runs)
+        "unit": history.unit,  # what the keys of "costs" count: "iteration" or "epoch"
     }
 
 
@@ -325,18 +326,19 @@ def run(args: argparse.Namespace) -> int:
         history = err.history
         if args.json:
             print(strict_json(_interrupted_report(args.name, history)))
-        if plot is not None and history.all_costs:
+        drawn = plot is not None and len(err.curve) > 0
+        if drawn:
             from tinygrad_edu.viz import plot_costs
 
-            plot_costs(history.all_costs, plot, title=f"{args.name}: cost (interrupted)")
+            plot_costs(err.curve, plot, title=f"{args.name}: cost (interrupted)")
         shown = where = ""
         if history.costs:
             last = max(history.costs)
-            shown = f"; last recorded cost {history.costs[last]:f} at iteration {last}"
-        if plot is not None and history.all_costs:
+            shown = f"; last recorded cost {history.costs[last]:f} at {history.unit} {last}"
+        if drawn:
             where = f" and the cost curve is in {plot}"
         print(
-            f"{prog}: interrupted (Ctrl-C) after {history.steps} iterations{shown}; the costs "
+            f"{prog}: interrupted (Ctrl-C) after {history.steps} updates{shown}; the costs "
             f"so far were printed{where}.",
             file=sys.stderr,
         )
