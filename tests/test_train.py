@@ -882,3 +882,88 @@ def test_the_notebook_hint_after_ctrl_c_only_in_an_interactive_session(monkeypat
     assert "last_value" not in notice + message
     notice, message = _interrupted_message(monkeypatch, interactive=True)
     assert "sys.last_value.history" in notice and "sys.last_value.history" in message
+
+
+# -- checkpoint and resume: the same parameters and costs as the uninterrupted run ---------------
+
+
+def _resume_data():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 3))
+    return X, (X[:, :1] + 0.3 * X[:, 1:2] > 0).astype(np.float64)
+
+
+def _resume_model():
+    np.random.seed(1)
+    return nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1), nn.Sigmoid())
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        {"num_iterations": 12},
+        {"epochs": 6, "batch_size": 16, "shuffle": "course"},
+        {"epochs": 6, "batch_size": 16, "shuffle": True, "seed": 5},
+        {"epochs": 6, "batch_size": 16, "shuffle": False},
+    ],
+    ids=["full-batch", "course-order", "seeded", "unshuffled"],
+)
+def test_a_run_resumed_from_a_checkpoint_ends_exactly_as_the_uninterrupted_one(tmp_path, run):
+    """Adam's moments and step count, the model and the epochs' orders all come back: the
+    resumed run's parameters and costs equal the uninterrupted run's to the last bit."""
+    import tinygrad_edu as tg
+    from tinygrad_edu.optim import Adam
+
+    X, Y = _resume_data()
+    loss = losses.binary_cross_entropy
+    whole_model = _resume_model()
+    whole = fit(whole_model, loss, X, Y, optimizer=Adam(whole_model.parameters(), lr=0.05),
+                print_every=1, **run)  # fmt: skip
+
+    model = _resume_model()
+    optimizer = Adam(model.parameters(), lr=0.05)
+    at = 3  # checkpoint after iteration (epoch) 2, then stop as a crash would
+
+    def checkpoint(i, cost):
+        if i == at - 1:
+            tg.save(model, tmp_path / "model.npz")
+            tg.save(optimizer, tmp_path / "adam.npz")
+            return True
+        return None
+
+    fit(model, loss, X, Y, optimizer=optimizer, callback=checkpoint, **run)
+    model, optimizer = _resume_model(), None  # a new process: nothing kept in memory
+    model.load_state_dict(tg.load(tmp_path / "model.npz", expected=model))
+    optimizer = Adam(model.parameters(), lr=0.05)
+    optimizer.load_state_dict(tg.load(tmp_path / "adam.npz"))
+    out = io.StringIO()
+    resumed = fit(model, loss, X, Y, optimizer=optimizer, start=at, print_every=1,
+                  print_cost=True, file=out, **run)  # fmt: skip
+    for key, value in whole_model.state_dict().items():
+        assert np.array_equal(model.state_dict()[key], value), key
+    assert resumed.costs == {i: c for i, c in whole.costs.items() if i >= at}
+    assert resumed.all_costs == whole.all_costs[at:]
+    assert out.getvalue().startswith(f"Cost after {whole.unit} {at}: ")
+
+
+@pytest.mark.parametrize("start", [-1, 12, 1.5, True])
+def test_start_outside_the_run_is_refused(start):
+    X, Y = _resume_data()
+    with pytest.raises(ValueError, match=r"fit: expected start \(the iteration to resume at\)"):
+        fit(_resume_model(), losses.binary_cross_entropy, X, Y, lr=0.1, num_iterations=12,
+            start=start)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("shuffle", "seed", "error", "match"),
+    [
+        (True, "abc", TypeError, r"fit: expected seed to be None, an int >= 0 or a np\.random"),
+        (True, -3, ValueError, r"fit: expected seed to be None, an int >= 0"),
+        ("course", -50, ValueError, r"fit: expected a seed in \[0, 2\*\*32 - 10\*\*9\)"),
+    ],
+)
+def test_bad_seeds_are_refused_before_training(shuffle, seed, error, match):
+    X, Y = _resume_data()
+    with pytest.raises(error, match=match):
+        fit(_resume_model(), losses.binary_cross_entropy, X, Y, lr=0.1, epochs=2, batch_size=8,
+            shuffle=shuffle, seed=seed)  # fmt: skip

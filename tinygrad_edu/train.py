@@ -281,12 +281,23 @@ def _shuffler(op: str, shuffle: Any, seed: Any) -> Callable[[int, int], np.ndarr
                 f"{op}: expected an int seed with shuffle='course' (course 2 uses seed = 10), "
                 f"got {type(seed).__name__}."
             )
+        if not 0 <= seed < 2**32 - 1 - 10**9:  # RandomState takes seeds in [0, 2**32)
+            raise ValueError(
+                f"{op}: expected a seed in [0, 2**32 - 10**9) with shuffle='course' (course 2 "
+                f"uses seed = 10; epoch e draws with seed + 1 + e), got {seed}."
+            )
         return lambda epoch, m: np.random.RandomState(int(seed) + 1 + epoch).permutation(m)
     if shuffle is True:
         if isinstance(seed, (np.random.Generator, np.random.RandomState)):
             rng = seed
         else:
-            rng = np.random.default_rng(seed)
+            try:
+                rng = np.random.default_rng(seed)
+            except (TypeError, ValueError) as err:
+                raise type(err)(
+                    f"{op}: expected seed to be None, an int >= 0 or a np.random.Generator, "
+                    f"got {seed!r} ({' '.join(str(err).split())})."
+                ) from None
         return lambda epoch, m: rng.permutation(m)
     raise ValueError(
         f"{op}: expected shuffle=True, False or 'course' (course 2's random_mini_batches order), "
@@ -307,6 +318,7 @@ def fit(
     epochs: int | None = None,
     shuffle: bool | str = True,
     seed: Any = None,
+    start: int = 0,
     print_every: int = 100,
     print_cost: bool = False,
     progress: bool | None = None,
@@ -340,6 +352,14 @@ def fit(
             course 2's ``model()``), without touching numpy's global random state.
         seed: for ``shuffle=True``: an int, None, or a ``np.random.Generator``/``RandomState``
             to draw the permutations from; for ``shuffle="course"``: the course's int seed.
+        start: the iteration (epoch) to begin at, to resume a run checkpointed after iteration
+            (epoch) ``start - 1``: the loop runs ``start`` .. ``num_iterations - 1`` (``epochs -
+            1``), and costs are numbered and printed as in the uninterrupted run. Restore the
+            model's and the optimizer's ``state_dict`` first (Adam's step count too); with
+            mini-batches, the same ``seed`` (an int, or a generator seeded as before) gives
+            the epochs the orders the uninterrupted run would have drawn, so the resumed run
+            ends with exactly its parameters. Checkpoint from ``callback``, which runs after
+            each iteration's (epoch's) updates.
         print_every: record (and print) the cost every this many iterations (epochs), and at
             the last.
         print_cost: print ``Cost after iteration i: cost`` (``epoch``) at the recorded ones.
@@ -387,6 +407,19 @@ def fit(
     else:
         n_iterations = 1000 if num_iterations is None else num_iterations
         n_iterations = _positive_int(op, "num_iterations", n_iterations)
+    total = n_epochs if minibatch else n_iterations
+    kind = "epochs" if minibatch else "num_iterations"
+    if (
+        isinstance(start, bool)
+        or not isinstance(start, (int, np.integer))
+        or not (0 <= start < total)
+    ):
+        raise ValueError(
+            f"{op}: expected start (the {'epoch' if minibatch else 'iteration'} to resume at) to "
+            f"be an int in [0, {kind}={total}), got {start!r}. {kind} counts the whole run, the "
+            f"part before start included."
+        )
+    start = int(start)
     if (lr is None) == (optimizer is None):
         raise ValueError(
             f"{op}: expected exactly one of lr and optimizer, got "
@@ -421,7 +454,7 @@ def fit(
     history = History(unit="epoch" if minibatch else "iteration")
     grad_mode, collecting = is_grad_enabled(), gc.isenabled()
     np_errors, np_call = np.geterr(), np.geterrcall()  # put back after Ctrl-C, as the two above
-    start = time.perf_counter()
+    started = time.perf_counter()
     bar = None
     guard = _StepGuard()
     position = [0]  # the iteration (epoch) in progress, for the Ctrl-C message
@@ -431,21 +464,21 @@ def fit(
                 size = m if batch_size is None else min(batch_size, m)
                 batches = -(-m // size)
                 if progress:
-                    bar = _Progress(n_epochs * batches, out, tty, unit="batch")
+                    bar = _Progress((n_epochs - start) * batches, out, tty, unit="batch")
                 run = _run_minibatches(
                     model, loss_fn, X_data, Y_data, labels, optimizer, guard, history, bar,
-                    epochs=n_epochs, size=size, order=order, axis=axis, m=m,
+                    epochs=n_epochs, start=start, size=size, order=order, axis=axis, m=m,
                     print_every=print_every, print_cost=print_cost, callback=callback,
                     out=out, position=position,
                 )  # fmt: skip
             else:
                 if progress:
-                    bar = _Progress(n_iterations, out, tty)
+                    bar = _Progress(n_iterations - start, out, tty)
                 X_t = X if isinstance(X, Tensor) else Tensor(X_data)
                 Y_t = Y if isinstance(Y, Tensor) else labels(Y_data)
                 run = _run_full_batch(
                     model, loss_fn, X_t, Y_t, optimizer, guard, history, bar,
-                    num_iterations=n_iterations, print_every=print_every,
+                    num_iterations=n_iterations, start=start, print_every=print_every,
                     print_cost=print_cost, callback=callback, out=out, position=position,
                 )  # fmt: skip
             if run is not None:  # a non-finite cost: warn from here, pointing at the caller
@@ -462,15 +495,14 @@ def fit(
         np.seterrcall(np_call)
         if bar is not None:
             bar.clear()
-        history.seconds = time.perf_counter() - start
-        total = n_epochs if minibatch else n_iterations
+        history.seconds = time.perf_counter() - started
         raise interrupted(
             "fit", history, position[0], total, file=file, whole_updates=True
         ) from err
     finally:
         if bar is not None:
             bar.clear()
-    history.seconds = time.perf_counter() - start
+    history.seconds = time.perf_counter() - started
     return history
 
 
@@ -483,12 +515,12 @@ def _diverged(op: str, cost: float, unit: str, i: int) -> str:
 
 
 def _run_full_batch(
-    model, loss_fn, X, Y, optimizer, guard, history, bar, *, num_iterations, print_every,
+    model, loss_fn, X, Y, optimizer, guard, history, bar, *, num_iterations, start, print_every,
     print_cost, callback, out, position,
 ) -> str | None:  # fmt: skip
     """The course's loop; returns a warning message if the cost became non-finite."""
     last = num_iterations - 1
-    for i in range(num_iterations):
+    for i in range(start, num_iterations):
         position[0] = i
         J = loss_fn(model(X), Y)
         cost = J.item()
@@ -502,21 +534,23 @@ def _run_full_batch(
         J.backward()
         guard.step(optimizer, history)
         if bar is not None:
-            bar.update(i, cost)
+            bar.update(i - start, cost)
         if _stop(callback, history, i, cost, last):
             break
     return None
 
 
 def _run_minibatches(
-    model, loss_fn, X_data, Y_data, labels, optimizer, guard, history, bar, *, epochs, size,
-    order, axis, m, print_every, print_cost, callback, out, position,
+    model, loss_fn, X_data, Y_data, labels, optimizer, guard, history, bar, *, epochs, start,
+    size, order, axis, m, print_every, print_cost, callback, out, position,
 ) -> str | None:  # fmt: skip
     """Course 2's loop: per epoch, shuffle, one update per mini-batch; the epoch's cost is the
     mean over its examples (each batch's mean cost weighted by its size)."""
     last = epochs - 1
     step = 0
-    for epoch in range(epochs):
+    for epoch in range(start):  # resuming: draw the orders of the epochs done before
+        order(epoch, m)
+    for epoch in range(start, epochs):
         position[0] = epoch
         perm = order(epoch, m)
         total = 0.0
