@@ -967,3 +967,27 @@ def test_bad_seeds_are_refused_before_training(shuffle, seed, error, match):
     with pytest.raises(error, match=match):
         fit(_resume_model(), losses.binary_cross_entropy, X, Y, lr=0.1, epochs=2, batch_size=8,
             shuffle=shuffle, seed=seed)  # fmt: skip
+
+
+def test_an_error_in_the_callback_keeps_the_costs_so_far():
+    X, Y = _resume_data()
+
+    def callback(i, cost):
+        if i == 4:
+            raise RuntimeError("disk full while saving a checkpoint")
+
+    with pytest.raises(RuntimeError, match="disk full") as info:
+        fit(_resume_model(), losses.binary_cross_entropy, X, Y, lr=0.1, num_iterations=50,
+            callback=callback)  # fmt: skip
+    history = info.value.history
+    assert len(history.all_costs) == 5 and history.steps == 5 and history.stopped_early
+    if sys.version_info >= (3, 11):  # notes are new in 3.11
+        assert "fit: stopped by this error in iteration 4 of 50" in info.value.__notes__[0]
+
+
+def test_an_error_before_any_cost_has_no_history_note():
+    X, Y = _resume_data()
+    with pytest.raises(ValueError, match="same shape") as info:
+        fit(_resume_model(), losses.binary_cross_entropy, X, np.hstack([Y, Y]), lr=0.1,
+            num_iterations=5, binary=False)  # fmt: skip
+    assert not hasattr(info.value, "history")

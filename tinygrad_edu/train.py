@@ -380,6 +380,8 @@ def fit(
         TypeError: ``lr`` with a model that is not a ``Module``.
         TrainingInterrupted: Ctrl-C; the model keeps the last completed update and the
             exception's ``.history`` holds the costs so far.
+        Exception: whatever the model, the loss or ``callback`` raises; once costs have been
+            recorded, it carries them too (``err.history``), with a note saying where.
 
     >>> from tinygrad_edu import nn
     >>> X, Y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([[0], [0], [1], [1]])
@@ -499,6 +501,23 @@ def fit(
         raise interrupted(
             "fit", history, position[0], total, file=file, whole_updates=True
         ) from err
+    except Exception as err:
+        # An error in the model, the loss or the callback after some updates: the costs so far
+        # stay reachable (err.history), and a note under the traceback says where it stopped.
+        if history.all_costs:
+            history.seconds = time.perf_counter() - started
+            history.stopped_early = True
+            try:
+                err.history = history  # type: ignore[attr-defined]
+            except AttributeError:  # an exception type with __slots__
+                pass
+            else:  # add_note: Python 3.11 and later show it under the traceback
+                getattr(err, "add_note", lambda note: None)(
+                    f"fit: stopped by this error in {history.unit} {position[0]} of {total}, "
+                    f"after {history.steps} update(s); the {len(history.all_costs)} cost(s) "
+                    f"recorded so far are in the exception's .history."
+                )
+        raise
     finally:
         if bar is not None:
             bar.clear()
