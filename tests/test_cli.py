@@ -100,6 +100,9 @@ def _bad_plot_targets(tmp_path):
         (str(tmp_path / "a_file" / "deeper" / "costs.png"), "is a file, not a folder"),
         ("/proc/costs.svg", "cannot write"),
         ("/proc/sys/deeper/costs.svg", "cannot write"),
+        ("", "expected a file name such as costs.png, got ''"),  # was silently no plot
+        (" ", "expected a file name such as costs.png"),
+        (str(tmp_path / "new.png") + "/", "which ends in '/' as a folder does"),  # wrote new.png
     ]
 
 

@@ -131,7 +131,7 @@ def check_run_options(fn: Callable[..., Any], args: argparse.Namespace) -> None:
     from tinygrad_edu.course.common import has_curve
 
     prog = f"tinygrad-edu course {args.name}"
-    if args.plot and not has_curve(fn):
+    if args.plot is not None and not has_curve(fn):
         print(
             f"{prog}: error: --plot: {args.name} computes the "
             f"assignment's values without training, so it has no cost curve to draw; drop --plot "
@@ -185,10 +185,18 @@ def check_plot_target(text: str) -> Path:
     """Refuse, before any training, a ``--plot`` target that cannot be written.
 
     Raises:
-        UsageError: a folder, an unknown or missing suffix, a folder path through a file, or a
-            place where no file can be created (the reason is the system's).
+        UsageError: an empty name, a folder (or a name ending in '/'), an unknown or missing
+            suffix, a folder path through a file, or a place where no file can be created (the
+            reason is the system's).
         ImportError: matplotlib is not installed.
     """
+    if not text.strip():
+        raise UsageError(f"--plot: expected a file name such as costs.png, got {text!r}")
+    if text.endswith(("/", os.sep)):
+        raise UsageError(
+            f"--plot: expected an image file, got {text!r}, which ends in {text[-1]!r} as a "
+            f"folder does; pass e.g. {text.rstrip('/' + os.sep) or '.'}/costs.png"
+        )
     path = Path(text).expanduser()
     if path.is_dir():
         raise UsageError(f"--plot: expected an image file, got the folder {text!r}; pass e.g. "
@@ -310,7 +318,7 @@ def run(args: argparse.Namespace) -> int:
     # target or matplotlib), then whether the --plot target can be written.
     check_run_options(fn, args)
     try:
-        plot = check_plot_target(args.plot) if args.plot else None
+        plot = check_plot_target(args.plot) if args.plot is not None else None
     except UsageError as err:
         return fail(err, 2)
     except ImportError as err:
