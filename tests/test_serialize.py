@@ -654,3 +654,32 @@ def test_unwritable_targets_name_the_checkpoint_not_a_temp_file(tmp_path, target
         tg.save(_state(), target)
     assert ".tmp" not in str(info.value)
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+# -- values that would lose data, and paths that are not files -----------------------------------
+
+
+def test_a_masked_array_with_masked_values_is_refused_not_saved_without_its_mask(tmp_path):
+    masked = np.ma.array([1.0, 2.0, 3.0], mask=[0, 1, 0])
+    with pytest.raises(TypeError, match=r"a masked array with 1 masked value\(s\).*filled\(0\)"):
+        tg.save({"W": masked}, tmp_path / "m.npz")
+    assert not list(tmp_path.iterdir())
+    tg.save({"W": np.ma.array([1.0, 2.0])}, tmp_path / "m.npz")  # nothing masked: plain values
+    np.testing.assert_array_equal(tg.load(tmp_path / "m.npz")["W"], [1.0, 2.0])
+
+
+def test_a_ragged_list_is_refused_with_the_key(tmp_path):
+    with pytest.raises(ValueError, match=r"save: expected an array for 'rows', got a list"):
+        tg.save({"rows": [[1.0], [1.0, 2.0]]}, tmp_path / "r.npz")
+
+
+def test_loading_a_folder_names_it(tmp_path):
+    with pytest.raises(IsADirectoryError, match=r"load: '.*' is a folder; give the checkpoint"):
+        tg.load(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_loading_a_named_pipe_is_refused_instead_of_waiting_forever(tmp_path):
+    fifo = tmp_path / "ckpt.npz"
+    os.mkfifo(fifo)
+    _load_fails(fifo, "named pipe or socket")

@@ -84,7 +84,21 @@ def _as_state(obj: Any, what: str) -> dict[str, np.ndarray]:
             )
         if not isinstance(value, (np.ndarray, np.generic)):  # their .data is a memoryview
             value = getattr(value, "data", value)  # a Tensor or Parameter holds its array there
-        state[key] = value if isinstance(value, np.ndarray) else np.asarray(value)
+        if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
+            raise TypeError(
+                f"{what}: expected plain arrays, got {key!r}: a masked array with "
+                f"{int(np.ma.getmaskarray(value).sum())} masked value(s), whose mask would be "
+                f"lost. Store the values and the mask as two entries: {key!r}: "
+                f"{key}.filled(0), {key + '.mask'!r}: np.ma.getmaskarray({key})."
+            )
+        try:
+            state[key] = value if isinstance(value, np.ndarray) else np.asarray(value)
+        except ValueError as err:  # a ragged list: numpy's "inhomogeneous shape"
+            raise ValueError(
+                f"{what}: expected an array for {key!r}, got a {type(value).__name__} that is not "
+                f"one ({' '.join(str(err).split())}). Rows of different lengths make no array; "
+                f"store each as its own entry."
+            ) from None
     return state
 
 
@@ -119,9 +133,10 @@ def save(module_or_state: Any, path: str | os.PathLike) -> None:
 
     Raises:
         TypeError: a key is not a string, or a value is not a numeric array (object, string,
-            structured, datetime or timedelta dtype).
+            structured, datetime or timedelta dtype), or is a masked array with masked values
+            (the mask would be lost).
         ValueError: a key cannot be stored exactly (it holds a NUL byte or a lone surrogate, or
-            is reserved); the message says which and why.
+            is reserved), or a value is a ragged list; the message says which and why.
         OSError: the folder does not exist or is not writable; the old file is then untouched.
 
     >>> import os, tempfile
@@ -295,8 +310,10 @@ def load(path: str | os.PathLike, expected: Any = None) -> dict[str, np.ndarray]
 
     Raises:
         FileNotFoundError: no file at ``path``.
-        ValueError: the file is truncated or corrupt, is not an ``.npz`` checkpoint, holds arrays
-            that need pickle, or does not match ``expected``.
+        IsADirectoryError: ``path`` is a folder.
+        ValueError: the file is truncated or corrupt, is not an ``.npz`` checkpoint (a named
+            pipe neither: reading one would wait forever), holds arrays that need pickle, or
+            does not match ``expected``.
 
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "m.npz")
@@ -305,6 +322,19 @@ def load(path: str | os.PathLike, expected: Any = None) -> dict[str, np.ndarray]
     array([0., 0.])
     """
     path = os.fspath(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None  # open() below says it, naming the path
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(
+            errno.EISDIR, f"load: {path!r} is a folder; give the checkpoint file inside it"
+        )
+    if mode is not None and (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):  # reading would wait
+        raise ValueError(
+            f"load: {path!r} is not a tinygrad_edu checkpoint: it is a named pipe or socket, not "
+            f"a file. Checkpoints are .npz files written by tinygrad_edu.save(model, path)."
+        )
     with open(path, "rb") as f:  # FileNotFoundError names the path already
         head = f.read(len(_NPY_MAGIC))
         if not head.startswith(_ZIP_MAGIC):
