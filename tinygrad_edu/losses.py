@@ -1,5 +1,6 @@
 """Loss functions: binary cross-entropy (on probabilities and on logits), cross-entropy, MSE;
-the course's L2 regularization term; ``one_hot``.
+PyTorch's ``l1_loss``, ``huber_loss``, ``smooth_l1_loss`` and ``nll_loss``; the course's L2
+regularization term; ``one_hot``.
 
 Layer: ``losses``, above ``nn`` (it composes tensor ops; no op of its own). Each loss returns a
 0-d tensor (or the per-element losses with ``reduction="none"``) to call ``backward()`` on.
@@ -32,9 +33,13 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "huber_loss",
+    "l1_loss",
     "l2_regularization",
     "mse",
+    "nll_loss",
     "one_hot",
+    "smooth_l1_loss",
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -74,6 +79,11 @@ def _check_same_shape(op: str, A: Tensor, Y: Tensor, a_name: str, y_name: str) -
 
 
 def _reduce(op: str, loss: Tensor, reduction: str) -> Tensor:
+    if not isinstance(reduction, str):  # e.g. PyTorch's positional weight: keywords here
+        raise TypeError(
+            f"{op}: expected reduction to be one of {_REDUCTIONS}, got "
+            f"{type(reduction).__name__}. Pass weights by keyword (weight=...)."
+        )
     if reduction == "mean":
         return loss.mean()  # the course's 1/m: sum over the examples, divided by m
     if reduction == "sum":
@@ -156,7 +166,9 @@ def _target_times(Y: Tensor, log_p: Tensor) -> Tensor:
     return Y * where(Y.data == 0, 0.0, log_p)
 
 
-def binary_cross_entropy_with_logits(Z: Any, Y: Any, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy_with_logits(
+    Z: Any, Y: Any, reduction: str = "mean", *, pos_weight: Any = None
+) -> Tensor:
     """Binary cross-entropy of ``sigmoid(Z)``, computed from Z without ever forming log(0).
 
     ``-(Y log_sigmoid(Z) + (1 - Y) log_sigmoid(-Z))`` equals the course's cost for
@@ -167,6 +179,12 @@ def binary_cross_entropy_with_logits(Z: Any, Y: Any, reduction: str = "mean") ->
         Z: logits (pre-activations), e.g. ``(1, m)`` or ``(m, 1)``.
         Y: labels 0/1 (or targets in [0, 1]) of the same shape.
         reduction: "mean" (default, the course's 1/m), "sum" or "none".
+        pos_weight: None, or the weight of the positive term, ``-(pos_weight * Y log_sigmoid(Z)
+            + (1 - Y) log_sigmoid(-Z))``, broadcast against Z (PyTorch's: one weight per class
+            on the last axis, e.g. ``n_negative / n_positive`` for rare positives).
+
+    Raises:
+        ValueError: shapes differ, or ``pos_weight`` does not broadcast to Z's shape.
 
     >>> Z = Tensor([[0.0, 1000.0]], requires_grad=True)
     >>> J = binary_cross_entropy_with_logits(Z, np.array([[1, 0]]), reduction="sum")
@@ -177,28 +195,62 @@ def binary_cross_entropy_with_logits(Z: Any, Y: Any, reduction: str = "mean") ->
     Z = _as_tensor(Z)
     Y = _labels(Y, Z)
     _check_same_shape(op, Z, Y, "Z", "Y")
-    loss = -(_target_times(Y, Z.log_sigmoid()) + _target_times(1 - Y, (-Z).log_sigmoid()))
+    positive = Y
+    if pos_weight is not None:
+        weight = np.asarray(pos_weight.data if isinstance(pos_weight, Tensor) else pos_weight)
+        try:
+            fits = np.broadcast_shapes(weight.shape, Z.shape) == Z.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(
+                f"{op}: expected pos_weight to broadcast to Z's shape {Z.shape}, got "
+                f"{weight.shape}. Give one weight per class on the last axis."
+            )
+        positive = Y * Tensor(weight, dtype=Z.dtype)
+    loss = -(_target_times(positive, Z.log_sigmoid()) + _target_times(1 - Y, (-Z).log_sigmoid()))
     return _reduce(op, loss, reduction)
 
 
-def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
+def cross_entropy(
+    logits: Any,
+    targets: Any,
+    reduction: str = "mean",
+    *,
+    weight: Any = None,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Softmax cross-entropy ``-mean_i log softmax(logits_i)[target_i]``, batch-first.
 
     Computed with ``log_softmax`` (stable). The mean is over the m examples, not the classes.
+    ``weight``, ``ignore_index`` and ``label_smoothing`` are PyTorch's, with its formulas: with
+    class indices, the weighted losses ``w[y_i] * loss_i`` of the examples not ignored are summed
+    and, for the mean, divided by the sum of their weights ``w[y_i]`` (not by m); label smoothing
+    mixes ``(1 - eps)`` of that loss with ``eps / C`` of ``-sum_c w_c log p_ic``. With probability
+    targets, smoothing replaces them by ``(1 - eps) targets + eps / C`` and the mean divides by m.
 
     Args:
         logits: ``(m, C)`` scores, one row per example.
         targets: ``(m,)`` class indices in [0, C) (integers, or whole numbers stored as
             floats), or ``(m, C)`` one-hot / probability rows.
-        reduction: "mean" (default), "sum" or "none" (one loss per example).
+        reduction: "mean" (default), "sum" or "none" (one loss per example; 0 where ignored).
+        weight: None, or ``(C,)`` weights of the classes (keyword-only here).
+        ignore_index: a class index whose examples count for nothing (default -100, none).
+            Probability targets accept only a negative one, as PyTorch.
+        label_smoothing: eps in [0, 1].
 
     Raises:
+        TypeError: ``reduction`` is not a string (pass ``weight`` by keyword).
         ValueError: logits not of shape ``(m, C)``, targets of another shape than ``(m,)`` or
-            ``(m, C)``, or class indices outside ``[0, C)``.
+            ``(m, C)``, class indices outside ``[0, C)`` (other than ``ignore_index``), a
+            ``weight`` not of shape ``(C,)``, or ``label_smoothing`` outside [0, 1].
 
     >>> logits = Tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]], requires_grad=True)
     >>> round(cross_entropy(logits, np.array([0, 2])).item(), 6)
     0.669079
+    >>> round(cross_entropy(logits, np.array([0, -100])).item(), 6)   # the second is ignored
+    0.239545
     """
     op = "cross_entropy"
     logits = _as_tensor(logits)
@@ -209,32 +261,67 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
             f"pass logits.T."
         )
     m, n_classes = logits.shape
+    eps = label_smoothing
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 <= eps <= 1.0:
+        raise ValueError(f"{op}: expected label_smoothing in [0, 1], got {eps!r}.")
+    w = None
+    if weight is not None:
+        w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=logits.dtype)
+        if w.shape != (n_classes,):
+            raise ValueError(
+                f"{op}: expected weight of shape (C,) = ({n_classes},), one per class, got "
+                f"{w.shape}."
+            )
     log_probs = logits.log_softmax(axis=1)  # (m, C)
     raw = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
     if raw.dtype.kind == "f" and raw.ndim == 1 and np.array_equal(raw, np.round(raw)):
         raw = raw.astype(np.int64)  # class indices stored as floats (e.g. converted by fit)
-    if raw.dtype.kind in "iub":
-        if raw.shape != (m,):
-            fix = (
-                "Flatten a column of labels with targets.reshape(-1)."
-                if raw.size == m
-                else f"There are {raw.size} labels for {m} examples (logits has shape "
-                f"{logits.shape}): pass the labels of the same examples as the logits."
-            )
+    if raw.dtype.kind not in "iub":
+        if ignore_index >= 0:
             raise ValueError(
-                f"{op}: expected integer targets of shape (m,) = ({m},), one class index per "
-                f"example, got {raw.shape}. {fix}"
+                f"{op}: expected no ignore_index with probability targets (as PyTorch), got "
+                f"ignore_index={ignore_index}."
             )
-        if raw.size and (raw.min() < 0 or raw.max() >= n_classes):
-            raise ValueError(
-                f"{op}: expected class indices in [0, {n_classes}), got values in "
-                f"[{raw.min()}, {raw.max()}]."
-            )
-        loss = -log_probs[np.arange(m), raw.astype(np.intp)]  # (m,)
-    else:
         probs = _labels(targets, logits)
         _check_same_shape(op, logits, probs, "logits", "targets")
+        if eps:
+            probs = probs * (1 - eps) + eps / n_classes
+        if w is not None:
+            probs = probs * w
         loss = -_target_times(probs, log_probs).sum(axis=1)  # (m,); 0 * log 0 = 0
+        return _reduce(op, loss, reduction)
+    if raw.shape != (m,):
+        fix = (
+            "Flatten a column of labels with targets.reshape(-1)."
+            if raw.size == m
+            else f"There are {raw.size} labels for {m} examples (logits has shape "
+            f"{logits.shape}): pass the labels of the same examples as the logits."
+        )
+        raise ValueError(
+            f"{op}: expected integer targets of shape (m,) = ({m},), one class index per "
+            f"example, got {raw.shape}. {fix}"
+        )
+    keep = raw != ignore_index  # (m,)
+    valid = raw[keep]
+    if valid.size and (valid.min() < 0 or valid.max() >= n_classes):
+        raise ValueError(
+            f"{op}: expected class indices in [0, {n_classes}), got values in "
+            f"[{valid.min()}, {valid.max()}]."
+        )
+    if w is None and eps == 0 and keep.all():  # the plain cost, as the course computes it
+        return _reduce(op, -log_probs[np.arange(m), raw.astype(np.intp)], reduction)
+    index = np.where(keep, raw, 0).astype(np.intp)
+    weights = (
+        np.ones(m, dtype=logits.dtype) if w is None else w[index]
+    ) * keep  # w[y_i], 0 ignored
+    picked = where(keep, log_probs[np.arange(m), index], 0.0)  # (m,)
+    loss = -(picked * weights)
+    if eps:
+        rows = where(keep[:, None], log_probs, 0.0)  # ignored examples: no smoothing term
+        smooth = -(rows if w is None else rows * w).sum(axis=1)  # (m,)
+        loss = (1 - eps) * loss + (eps / n_classes) * smooth
+    if isinstance(reduction, str) and reduction == "mean":
+        return loss.sum() / weights.sum()  # PyTorch: divided by the weights of the kept examples
     return _reduce(op, loss, reduction)
 
 
@@ -250,6 +337,126 @@ def mse(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
     _check_same_shape(op, A, Y, "A", "Y")
     diff = A - Y
     return _reduce(op, diff * diff, reduction)
+
+
+def l1_loss(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
+    """Mean absolute error ``mean(|A - Y|)`` (PyTorch's ``l1_loss``; subgradient 0 at A = Y).
+
+    Raises:
+        ValueError: shapes differ, or an unknown reduction.
+
+    >>> round(l1_loss(Tensor([1.0, -3.0]), np.array([0.0, 0.0])).item(), 6)
+    2.0
+    """
+    op = "l1_loss"
+    A = _as_tensor(A)
+    Y = _labels(Y, A)
+    _check_same_shape(op, A, Y, "A", "Y")
+    return _reduce(op, (A - Y).abs(), reduction)
+
+
+def _check_threshold(op: str, name: str, value: Any, low_ok: bool) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{op}: expected {name} to be a number, got {type(value).__name__}.")
+    if not (value >= 0 if low_ok else value > 0) or not np.isfinite(value):
+        raise ValueError(f"{op}: expected {name} {'>= 0' if low_ok else '> 0'}, got {value}.")
+    return float(value)
+
+
+def huber_loss(A: Any, Y: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """Huber loss (PyTorch's ``huber_loss``): quadratic near the target, linear far from it.
+
+    With ``d = A - Y``: ``0.5 d**2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``.
+
+    Args:
+        A: predictions; Y: targets of the same shape.
+        reduction: "mean" (default), "sum" or "none".
+        delta: > 0, where the quadratic part meets the linear one.
+
+    Raises:
+        TypeError: delta is not a number.
+        ValueError: shapes differ, delta <= 0, or an unknown reduction.
+
+    >>> round(huber_loss(Tensor([0.5, 3.0]), np.array([0.0, 0.0])).item(), 6)  # (0.125 + 2.5) / 2
+    1.3125
+    """
+    op = "huber_loss"
+    delta = _check_threshold(op, "delta", delta, low_ok=False)
+    A = _as_tensor(A)
+    Y = _labels(Y, A)
+    _check_same_shape(op, A, Y, "A", "Y")
+    d = A - Y
+    size = d.abs()
+    loss = where(size.data < delta, 0.5 * d * d, delta * (size - 0.5 * delta))
+    return _reduce(op, loss, reduction)
+
+
+def smooth_l1_loss(A: Any, Y: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Smooth L1 loss (PyTorch's ``smooth_l1_loss``): ``huber_loss / beta``; L1 at ``beta = 0``.
+
+    With ``d = A - Y``: ``0.5 d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``.
+
+    Args:
+        A: predictions; Y: targets of the same shape.
+        reduction: "mean" (default), "sum" or "none".
+        beta: >= 0 (0 gives ``l1_loss``).
+
+    Raises:
+        TypeError: beta is not a number.
+        ValueError: shapes differ, beta < 0, or an unknown reduction.
+
+    >>> round(smooth_l1_loss(Tensor([0.5, 3.0]), np.array([0.0, 0.0]), beta=2.0).item(), 6)
+    1.03125
+    """
+    op = "smooth_l1_loss"
+    beta = _check_threshold(op, "beta", beta, low_ok=True)
+    if beta == 0.0:
+        return l1_loss(A, Y, reduction)
+    A = _as_tensor(A)
+    Y = _labels(Y, A)
+    _check_same_shape(op, A, Y, "A", "Y")
+    d = A - Y
+    size = d.abs()
+    loss = where(size.data < beta, 0.5 * d * d / beta, size - 0.5 * beta)
+    return _reduce(op, loss, reduction)
+
+
+def nll_loss(log_probs: Any, targets: Any, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of class indices: ``-mean_i log_probs[i, targets[i]]``.
+
+    PyTorch's ``nll_loss``: ``cross_entropy(logits, y)`` is ``nll_loss(log_softmax(logits), y)``.
+
+    Args:
+        log_probs: ``(m, C)`` log-probabilities (e.g. ``logits.log_softmax(axis=1)``).
+        targets: ``(m,)`` integer class indices in [0, C).
+        reduction: "mean" (default), "sum" or "none".
+
+    Raises:
+        TypeError: targets that are not integers.
+        ValueError: log_probs not ``(m, C)``, targets not ``(m,)``, an index outside [0, C).
+
+    >>> log_probs = Tensor(np.log([[0.5, 0.5], [0.1, 0.9]]))
+    >>> round(nll_loss(log_probs, np.array([0, 1])).item(), 6)   # -(log 0.5 + log 0.9) / 2
+    0.399254
+    """
+    op = "nll_loss"
+    log_probs = _as_tensor(log_probs)
+    if log_probs.ndim != 2:
+        raise ValueError(
+            f"{op}: expected log_probs of shape (m, C), one row per example, got {log_probs.shape}."
+        )
+    m, n_classes = log_probs.shape
+    raw = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
+    if raw.dtype.kind not in "iu":
+        raise TypeError(f"{op}: expected integer class indices, got dtype {raw.dtype}.")
+    if raw.shape != (m,):
+        raise ValueError(f"{op}: expected targets of shape (m,) = ({m},), got {raw.shape}.")
+    if raw.size and (raw.min() < 0 or raw.max() >= n_classes):
+        raise ValueError(
+            f"{op}: expected class indices in [0, {n_classes}), got values in "
+            f"[{raw.min()}, {raw.max()}]."
+        )
+    return _reduce(op, -log_probs[np.arange(m), raw.astype(np.intp)], reduction)
 
 
 def l2_regularization(params: Module | Any, lambd: float, m: int) -> Tensor:

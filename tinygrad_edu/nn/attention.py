@@ -33,6 +33,7 @@ class LayerNorm(Module):
         normalized_shape: the trailing shape to normalize over, e.g. ``64`` or ``(10, 64)``.
         eps: added to the variance (the biased one, ``ddof=0``) before the square root.
         elementwise_affine: learn ``weight`` (ones) and ``bias`` (zeros) of ``normalized_shape``.
+        bias: with ``elementwise_affine``, learn the ``bias`` too (default True; PyTorch's).
         dtype: float64 (default) or float32.
 
     Raises:
@@ -49,6 +50,7 @@ class LayerNorm(Module):
         normalized_shape: int | Sequence[int],
         eps: float = 1e-5,
         elementwise_affine: bool = True,
+        bias: bool = True,
         *,
         dtype=np.float64,
     ):
@@ -61,6 +63,8 @@ class LayerNorm(Module):
         self.elementwise_affine = bool(elementwise_affine)
         if elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype), name="weight")
+        self.bias: Parameter | None = None  # after weight: parameters list in assignment order
+        if elementwise_affine and bias:
             self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dtype), name="bias")
 
     def forward(self, x: Any) -> Tensor:
@@ -81,7 +85,9 @@ class LayerNorm(Module):
         var = (centered * centered).mean(axis=axes, keepdims=True)  # biased, as PyTorch's
         y = centered / (var + self.eps).sqrt()
         if self.elementwise_affine:
-            y = y * self.weight + self.bias
+            y = y * self.weight
+        if self.bias is not None:
+            y = y + self.bias
         return y
 
     def extra_repr(self) -> str:

@@ -60,6 +60,7 @@ class Conv2d(Module):
         dilation: an int or a pair.
         groups: split the channels into independent groups (both channel counts divisible).
         bias: add a learned ``b`` per output channel.
+        padding_mode: ``'zeros'`` only (PyTorch's default); other modes raise TypeError.
         init: a name in ``INITIALIZERS`` (``'he'`` suits ReLU networks) or a function
             ``(n_out, n_in, rng, dtype) -> array``; it is called with
             ``n_out = out_channels`` and ``n_in = in_channels / groups * kh * kw`` (the fan-in),
@@ -76,6 +77,7 @@ class Conv2d(Module):
     Raises:
         ValueError: channels not divisible by ``groups``, or a ``padding`` other than 'same',
             'valid', an int or a pair.
+        TypeError: a ``padding_mode`` other than 'zeros'.
 
     >>> conv = Conv2d(3, 8, 4, padding="same", rng=np.random.RandomState(1))
     >>> conv.W.shape, conv(np.zeros((2, 3, 64, 64))).shape
@@ -92,13 +94,19 @@ class Conv2d(Module):
         dilation: int | tuple[int, int] = 1,
         groups: int = 1,
         bias: bool = True,
-        init: str | Callable = "course_deep",
+        padding_mode: str = "zeros",
         *,
+        init: str | Callable = "course_deep",
         rng=None,
         dtype=np.float64,
     ):
         super().__init__()
         op = "Conv2d"
+        if padding_mode != "zeros":  # PyTorch's ninth positional argument: never mistaken for init
+            raise TypeError(
+                f"{op}: expected padding_mode='zeros' (the only mode offered), got "
+                f"{padding_mode!r}. Reflect, replicate and circular padding are not offered."
+            )
         self.in_channels = _check_size(op, in_channels, "in_channels")
         self.out_channels = _check_size(op, out_channels, "out_channels")
         self.groups = _check_size(op, groups, "groups")
@@ -156,23 +164,32 @@ class _Pool2d(Module):
         kernel_size: int | tuple[int, int],
         stride: int | tuple[int, int] | None = None,
         padding: int | tuple[int, int] = 0,
+        ceil_mode: bool = False,
     ):
         super().__init__()
         op = type(self).__name__
         self.kernel_size = F._pair(kernel_size, "kernel_size", op)
         self.stride = self.kernel_size if stride is None else F._pair(stride, "stride", op)
         self.padding = F._pair(padding, "padding", op, low=0)
+        self.ceil_mode = bool(ceil_mode)
+
+    def _options(self) -> dict[str, Any]:
+        return {"ceil_mode": self.ceil_mode}
 
     def forward(self, A_prev: Any) -> Tensor:
         """``(m, C, H, W) -> (m, C, OH, OW)``, ``OH = floor((H + 2 pad - f) / stride) + 1``."""
         A_prev = _as_tensor(A_prev)
         _check_images(type(self).__name__, A_prev, None, self.extra_repr())
-        return type(self).function(A_prev, self.kernel_size, self.stride, self.padding)
+        return type(self).function(
+            A_prev, self.kernel_size, self.stride, self.padding, **self._options()
+        )
 
     def extra_repr(self) -> str:
         text = f"kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0, 0):
             text += f", padding={self.padding}"
+        if self.ceil_mode:
+            text += ", ceil_mode=True"
         return text
 
 
@@ -183,12 +200,24 @@ class MaxPool2d(_Pool2d):
         kernel_size: f, or (kh, kw).
         stride: an int or a pair; default: the kernel size.
         padding: an int or a pair (filled with -inf), at most half the kernel.
+        ceil_mode: round the output size up (keyword-only: PyTorch's fourth positional
+            argument, dilation, is not offered).
 
     >>> MaxPool2d(8)(np.zeros((2, 8, 64, 64))).shape
     (2, 8, 8, 8)
     """
 
     function = staticmethod(F.max_pool2d)
+
+    def __init__(
+        self,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] | None = None,
+        padding: int | tuple[int, int] = 0,
+        *,
+        ceil_mode: bool = False,
+    ):
+        super().__init__(kernel_size, stride, padding, ceil_mode)
 
 
 class AvgPool2d(_Pool2d):
@@ -198,9 +227,52 @@ class AvgPool2d(_Pool2d):
         kernel_size: f, or (kh, kw).
         stride: an int or a pair; default: the kernel size.
         padding: an int or a pair of zeros, at most half the kernel.
+        ceil_mode: round the output size up (see ``nn.functional.avg_pool2d``).
+        count_include_pad: count the zero padding in each mean (default True, PyTorch's).
+        divisor_override: None, or an int >= 1 to divide every window's sum by.
+
+    Raises:
+        ValueError: a ``divisor_override`` that is not None or an int >= 1.
 
     >>> AvgPool2d(2)(np.ones((1, 1, 4, 4))).tolist()
     [[[[1.0, 1.0], [1.0, 1.0]]]]
     """
 
     function = staticmethod(F.avg_pool2d)
+
+    def __init__(
+        self,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] | None = None,
+        padding: int | tuple[int, int] = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+    ):
+        super().__init__(kernel_size, stride, padding, ceil_mode)
+        if divisor_override is not None and (
+            isinstance(divisor_override, bool)
+            or not isinstance(divisor_override, (int, np.integer))
+            or divisor_override < 1
+        ):
+            raise ValueError(
+                f"AvgPool2d: expected divisor_override None or an int >= 1, got "
+                f"{divisor_override!r}."
+            )
+        self.count_include_pad = bool(count_include_pad)
+        self.divisor_override = divisor_override
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "ceil_mode": self.ceil_mode,
+            "count_include_pad": self.count_include_pad,
+            "divisor_override": self.divisor_override,
+        }
+
+    def extra_repr(self) -> str:
+        text = super().extra_repr()
+        if not self.count_include_pad:
+            text += ", count_include_pad=False"
+        if self.divisor_override is not None:
+            text += f", divisor_override={self.divisor_override}"
+        return text

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_edu.nn.module import Module, Parameter, _check_size
-from tinygrad_edu.tensor import Tensor, randn
+from tinygrad_edu.tensor import Tensor, randn, where
 
 __all__ = ["Embedding"]
 
@@ -25,7 +25,9 @@ class Embedding(Module):
     Args:
         num_embeddings: the vocabulary size V.
         embedding_dim: the size of each vector.
-        padding_idx: an index whose vector stays zero and gets no gradient (padding), or None.
+        padding_idx: an index whose vector starts at zero and gets no gradient (padding), or
+            None. As in PyTorch, a lookup returns the row as it is: set it (or load it) to use
+            another padding vector.
         rng: None for numpy's legacy global generator, or a RandomState / Generator.
         dtype: float64 (default) or float32.
 
@@ -91,9 +93,10 @@ class Embedding(Module):
             )
         out = self.weight[idx]  # (*S, D)
         if self.padding_idx is not None and np.any(idx == self.padding_idx):
-            # Zero the padding positions, so their row receives no gradient (PyTorch's rule).
-            keep = (idx != self.padding_idx)[..., None].astype(out.dtype)
-            out = out * keep
+            # PyTorch's rule: the padding positions read the padding row as it is (zero unless
+            # it was changed, e.g. loaded), but send it no gradient.
+            padding = (idx == self.padding_idx)[..., None]  # (*S, 1)
+            out = where(padding, self.weight.detach()[idx], out)
         return out
 
     def extra_repr(self) -> str:

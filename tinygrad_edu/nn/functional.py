@@ -290,10 +290,21 @@ def conv2d(
     return Z
 
 
+def _pool_sizes(n: int, k: int, s: int, p: int, ceil_mode: bool) -> tuple[int, int]:
+    """Output size along one axis and the extra padding after the input that ``ceil_mode``
+    needs (PyTorch's rule: the last window must start inside the input or its left padding)."""
+    span = n + 2 * p - k
+    out = (-(-span // s) if ceil_mode else span // s) + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1
+    return out, max((out - 1) * s + k - (n + 2 * p), 0)
+
+
 def _pool_windows(
-    x: Tensor, kernel_size, stride, padding, data_format: str, value: float, op: str
-) -> tuple[Tensor, tuple[int, int]]:
-    """Checked, padded windows ``(..., kh, kw)`` of a 4-D batch, and the kernel size."""
+    x: Tensor, kernel_size, stride, padding, data_format: str, value: float, op: str, ceil_mode
+) -> tuple[Tensor, tuple[int, int], list[tuple[int, int, int, int]]]:
+    """Checked, padded windows ``(..., kh, kw)`` of a 4-D batch, the kernel size, and per axis
+    ``(n, k, s, p)``."""
     x = _as_tensor(x)
     _, h_axis, w_axis = _layout(data_format, op)
     _check_batch(x, data_format, op)
@@ -308,11 +319,17 @@ def _pool_windows(
     axes = (h_axis, w_axis)
     pads = [(ph, ph), (pw, pw)]
     _check_fits(x, pads, kernel, (1, 1), axes, op)
-    if ph or pw:
+    dims = [
+        (x.shape[ax], k, s_, p_)
+        for ax, k, s_, p_ in zip(axes, kernel, stride, (ph, pw), strict=True)
+    ]
+    if ceil_mode:  # extra padding after the input for the windows that ceil_mode adds
+        pads = [(p_, p_ + _pool_sizes(n, k, s_, p_, True)[1]) for n, k, s_, p_ in dims]
+    if any(b or a for b, a in pads):
         widths = [(0, 0)] * 4
         widths[h_axis], widths[w_axis] = pads
         x = ops.Pad(widths, value).apply(x)
-    return ops.Im2Col(kernel, stride, (1, 1), axes).apply(x), kernel
+    return ops.Im2Col(kernel, stride, (1, 1), axes).apply(x), kernel, dims
 
 
 def max_pool2d(
@@ -321,6 +338,8 @@ def max_pool2d(
     stride: int | tuple[int, int] | None = None,
     padding: int | tuple[int, int] = 0,
     data_format: str = "NCHW",
+    *,
+    ceil_mode: bool = False,
 ) -> Tensor:
     """Max pooling: the largest value of each window, per channel.
 
@@ -334,9 +353,12 @@ def max_pool2d(
         stride: an int or a pair; default: the kernel size (non-overlapping windows).
         padding: an int or a pair, at most half the kernel.
         data_format: ``"NCHW"`` (default) or ``"NHWC"`` (the course's).
+        ceil_mode: round the output size up (PyTorch's): a last, partial window is kept if it
+            starts inside the input or its left padding.
 
     Returns:
-        ``(N, C, OH, OW)`` or ``(m, n_H, n_W, n_C)`` with ``OH = floor((H + 2 p - f) / s) + 1``.
+        ``(N, C, OH, OW)`` or ``(m, n_H, n_W, n_C)`` with ``OH = floor((H + 2 p - f) / s) + 1``
+        (``ceil`` with ``ceil_mode``).
 
     Raises:
         ValueError: not a 4-D batch, a window larger than the padded input, too much padding.
@@ -344,12 +366,24 @@ def max_pool2d(
     >>> x = Tensor(np.arange(16.0).reshape(1, 1, 4, 4))
     >>> max_pool2d(x, 2).tolist()
     [[[[5.0, 7.0], [13.0, 15.0]]]]
+    >>> max_pool2d(x, 3, 2, ceil_mode=True).tolist()     # a second, partial window per axis
+    [[[[10.0, 11.0], [14.0, 15.0]]]]
     """
-    windows, (kh, kw) = _pool_windows(
-        x, kernel_size, stride, padding, data_format, -np.inf, "max_pool2d"
+    windows, (kh, kw), _ = _pool_windows(
+        x, kernel_size, stride, padding, data_format, -np.inf, "max_pool2d", ceil_mode
     )
     flat = windows.reshape(*windows.shape[:4], kh * kw)  # the one copy: (..., kh*kw)
     return ops.WindowMax(-1).apply(flat)
+
+
+def _pool_counts(n: int, k: int, s: int, p: int, out: int, include_pad: bool) -> np.ndarray:
+    """PyTorch's divisor along one axis: the window's elements inside the padded input (or, if
+    not ``include_pad``, inside the input itself); the overhang of ``ceil_mode`` never counts."""
+    start = np.arange(out) * s - p
+    end = np.minimum(start + k, n + p)
+    if not include_pad:
+        start, end = np.maximum(start, 0), np.minimum(end, n)
+    return end - start
 
 
 def avg_pool2d(
@@ -358,6 +392,10 @@ def avg_pool2d(
     stride: int | tuple[int, int] | None = None,
     padding: int | tuple[int, int] = 0,
     data_format: str = "NCHW",
+    *,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
 ) -> Tensor:
     """Average pooling: the mean of each window, per channel (zero padding counts, as PyTorch's
     default ``count_include_pad=True``).
@@ -368,22 +406,49 @@ def avg_pool2d(
         stride: an int or a pair; default: the kernel size.
         padding: an int or a pair of zeros, at most half the kernel.
         data_format: ``"NCHW"`` (default) or ``"NHWC"`` (the course's).
+        ceil_mode: round the output size up, as ``max_pool2d``; a partial window's mean counts
+            the elements inside the padded input only (PyTorch's).
+        count_include_pad: count the zero padding in the mean (default True); False divides by
+            the number of input elements in each window.
+        divisor_override: None, or an int >= 1 to divide every window's sum by instead.
 
     Returns:
         ``(N, C, OH, OW)`` or ``(m, n_H, n_W, n_C)``; each input element of a window gets
         ``dout / (kh * kw)`` back, the course's ``distribute_value``.
 
     Raises:
-        ValueError: not a 4-D batch, a window larger than the padded input, too much padding.
+        ValueError: not a 4-D batch, a window larger than the padded input, too much padding,
+            a ``divisor_override`` that is not an int >= 1.
 
     >>> x = Tensor(np.arange(16.0).reshape(1, 1, 4, 4))
     >>> avg_pool2d(x, 2).tolist()
     [[[[2.5, 4.5], [10.5, 12.5]]]]
+    >>> avg_pool2d(Tensor(np.ones((1, 1, 2, 2))), 2, padding=1, count_include_pad=False).tolist()
+    [[[[1.0, 1.0], [1.0, 1.0]]]]
     """
-    windows, (kh, kw) = _pool_windows(
-        x, kernel_size, stride, padding, data_format, 0.0, "avg_pool2d"
+    op = "avg_pool2d"
+    if divisor_override is not None and (
+        isinstance(divisor_override, bool)
+        or not isinstance(divisor_override, (int, np.integer))
+        or divisor_override < 1
+    ):
+        raise ValueError(
+            f"{op}: expected divisor_override None or an int >= 1, got {divisor_override!r}."
+        )
+    windows, (kh, kw), dims = _pool_windows(
+        x, kernel_size, stride, padding, data_format, 0.0, op, ceil_mode
     )
-    return windows.sum(axis=(-2, -1)) / (kh * kw)
+    sums = windows.sum(axis=(-2, -1))
+    if divisor_override is not None:
+        return sums / int(divisor_override)
+    _, h_axis, w_axis = _layout(data_format, op)
+    (n_h, k_h, s_h, p_h), (n_w, k_w, s_w, p_w) = dims
+    count_h = _pool_counts(n_h, k_h, s_h, p_h, sums.shape[h_axis], count_include_pad)
+    count_w = _pool_counts(n_w, k_w, s_w, p_w, sums.shape[w_axis], count_include_pad)
+    if np.all(count_h == kh) and np.all(count_w == kw):
+        return sums / (kh * kw)  # every window whole: one number, the course's distribute_value
+    counts = np.multiply.outer(count_h, count_w).astype(sums.dtype)  # (OH, OW)
+    return sums / (counts if data_format == "NCHW" else counts[:, :, None])
 
 
 # -------------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ the parameters are listed, from numpy's legacy global generator unless ``rng`` i
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -334,6 +335,7 @@ class _SequenceBase(Module):
         num_layers: int = 1,
         bias: bool = True,
         batch_first: bool = False,
+        dropout: float = 0.0,
         bidirectional: bool = False,
         *,
         rng=None,
@@ -341,6 +343,27 @@ class _SequenceBase(Module):
     ):
         super().__init__()
         op = type(self).__name__
+        # dropout sits where PyTorch has it, so that positional arguments mean the same thing
+        # (a sixth positional argument must never become bidirectional).
+        if (
+            isinstance(dropout, bool)
+            or not isinstance(dropout, (int, float, np.floating))
+            or not 0.0 <= dropout <= 1.0
+        ):
+            raise ValueError(
+                f"{op}: expected dropout, the probability of zeroing an output of each layer but "
+                f"the last, to be a number in [0, 1], got {dropout!r}."
+            )
+        if dropout > 0 and num_layers == 1:
+            warnings.warn(
+                f"{op}: dropout={dropout} acts between stacked layers only, and num_layers=1 "
+                f"has none; it does nothing here (PyTorch warns the same).",
+                UserWarning,
+                stacklevel=3,
+            )
+        self.dropout = float(dropout)
+        self._rng = rng  # the dropout masks' generator (None: numpy's global one)
+        self.dropout_masks: list[np.ndarray] = []  # the last training forward's masks
         self.input_size = _check_size(op, input_size, "input_size")
         self.hidden_size = H = _check_size(op, hidden_size, "hidden_size")
         self.num_layers = _check_size(op, num_layers, "num_layers")
@@ -428,6 +451,7 @@ class _SequenceBase(Module):
         steps = _unstack(X)  # T tensors (N, C)
         D = 2 if self.bidirectional else 1
         finals: list[list[Tensor]] = [[] for _ in range(n_states)]
+        self.dropout_masks = []
         for layer in range(self.num_layers):
             outputs = []
             for d in range(D):
@@ -442,12 +466,24 @@ class _SequenceBase(Module):
                 steps = outputs[0]
             else:
                 steps = [concatenate([f, b], axis=-1) for f, b in zip(*outputs, strict=True)]
+            if self.training and self.dropout > 0 and layer < self.num_layers - 1:
+                steps = self._drop(steps, layer)
         output = stack(steps, axis=0)  # (T, N, D*H)
         if not batched:
             output = output.reshape(output.shape[0], -1)
         elif self.batch_first:
             output = output.transpose(1, 0, 2)
         return output, finals, batched
+
+    def _drop(self, steps: list[Tensor], layer: int) -> list[Tensor]:
+        """Inverted dropout on a layer's outputs before the next layer (PyTorch's ``dropout``):
+        each element zeroed with probability p, the others scaled by ``1 / (1 - p)``."""
+        keep = 1.0 - self.dropout
+        shape = (len(steps), *steps[0].shape)  # (T, N, D*H)
+        mask = rand(*shape, rng=self._rng).data < keep
+        self.dropout_masks.append(mask)
+        scale = (mask / keep if keep > 0 else np.zeros(shape)).astype(steps[0].dtype, copy=False)
+        return [h * scale[t] for t, h in enumerate(steps)]
 
     def _final(self, states: list[Tensor], batched: bool) -> Tensor:
         out = stack(states, axis=0)  # (L*D, N, H)
@@ -461,6 +497,8 @@ class _SequenceBase(Module):
             extra += ", bias=False"
         if self.batch_first:
             extra += ", batch_first=True"
+        if self.dropout:
+            extra += f", dropout={self.dropout}"
         if self.bidirectional:
             extra += ", bidirectional=True"
         return f"{self.input_size}, {self.hidden_size}{extra}"
@@ -479,6 +517,8 @@ class RNN(_SequenceBase):
         bias: add ``bias_ih_l*`` and ``bias_hh_l*``.
         batch_first: inputs and outputs are ``(N, T, C)`` instead of ``(T, N, C)`` (the states
             keep ``(num_layers * D, N, H)``, as in PyTorch).
+        dropout: p in [0, 1]: in training mode, inverted dropout on the outputs of every layer
+            but the last (PyTorch's), masks drawn from ``rng`` (kept in ``dropout_masks``).
         bidirectional: a second layer reads each sequence backwards (``*_reverse`` parameters);
             the outputs of both directions are concatenated (D = 2).
         rng: None for numpy's legacy global generator, or a RandomState / Generator.
@@ -488,7 +528,8 @@ class RNN(_SequenceBase):
     ``(T, N, D * H)`` and the last step's h of every layer ``(num_layers * D, N, H)``.
 
     Raises:
-        ValueError: an input or initial state of the wrong shape.
+        ValueError: an input or initial state of the wrong shape, or a ``dropout`` outside
+            [0, 1].
 
     >>> rnn = RNN(3, 5, rng=np.random.default_rng(0))
     >>> output, h_n = rnn(np.ones((4, 10, 3)))      # T = 4 steps, N = 10 sequences
@@ -506,6 +547,7 @@ class RNN(_SequenceBase):
         nonlinearity: str = "tanh",
         bias: bool = True,
         batch_first: bool = False,
+        dropout: float = 0.0,
         bidirectional: bool = False,
         *,
         rng=None,
@@ -518,6 +560,7 @@ class RNN(_SequenceBase):
             num_layers,
             bias,
             batch_first,
+            dropout,
             bidirectional,
             rng=rng,
             dtype=dtype,
@@ -550,6 +593,8 @@ class LSTM(_SequenceBase):
         bias: add ``bias_ih_l*`` and ``bias_hh_l*``.
         batch_first: inputs and outputs are ``(N, T, C)`` instead of ``(T, N, C)`` (the states
             keep ``(num_layers * D, N, H)``, as in PyTorch).
+        dropout: p in [0, 1]: in training mode, inverted dropout on the outputs of every layer
+            but the last (PyTorch's), masks drawn from ``rng`` (kept in ``dropout_masks``).
         bidirectional: a second layer reads each sequence backwards (``*_reverse`` parameters);
             the outputs of both directions are concatenated (D = 2).
         rng: None for numpy's legacy global generator, or a RandomState / Generator.
@@ -558,7 +603,8 @@ class LSTM(_SequenceBase):
     ``(output, (h_n, c_n))``.
 
     Raises:
-        ValueError: an input or initial state of the wrong shape.
+        ValueError: an input or initial state of the wrong shape, or a ``dropout`` outside
+            [0, 1].
 
     >>> lstm = LSTM(3, 5, rng=np.random.default_rng(0))
     >>> output, (h_n, c_n) = lstm(np.ones((7, 10, 3)))
@@ -600,6 +646,8 @@ class GRU(_SequenceBase):
         bias: add ``bias_ih_l*`` and ``bias_hh_l*``.
         batch_first: inputs and outputs are ``(N, T, C)`` instead of ``(T, N, C)`` (the states
             keep ``(num_layers * D, N, H)``, as in PyTorch).
+        dropout: p in [0, 1]: in training mode, inverted dropout on the outputs of every layer
+            but the last (PyTorch's), masks drawn from ``rng`` (kept in ``dropout_masks``).
         bidirectional: a second layer reads each sequence backwards (``*_reverse`` parameters);
             the outputs of both directions are concatenated (D = 2).
         rng: None for numpy's legacy global generator, or a RandomState / Generator.
@@ -607,7 +655,8 @@ class GRU(_SequenceBase):
     Call it as ``gru(x, h_0=None)``; returns ``(output, h_n)``.
 
     Raises:
-        ValueError: an input or initial state of the wrong shape.
+        ValueError: an input or initial state of the wrong shape, or a ``dropout`` outside
+            [0, 1].
 
     >>> gru = GRU(3, 5, num_layers=2, batch_first=True, rng=np.random.default_rng(0))
     >>> output, h_n = gru(np.ones((10, 4, 3)))      # N = 10 sequences of T = 4 steps

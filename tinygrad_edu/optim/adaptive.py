@@ -47,6 +47,7 @@ class RMSprop(Optimizer):
         weight_decay: >= 0, L2 gradient ``weight_decay * W`` added to dW.
         momentum: in [0, 1).
         centered: use the variance instead of the raw second moment.
+        maximize: ascend: use ``-dW`` in place of dW (PyTorch's).
 
     >>> W = Tensor([1.0], requires_grad=True)
     >>> opt = RMSprop([W], lr=0.1, alpha=0.9)
@@ -56,7 +57,7 @@ class RMSprop(Optimizer):
     0.683772
     """
 
-    hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")
+    hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
 
     def __init__(
         self,
@@ -67,9 +68,12 @@ class RMSprop(Optimizer):
         weight_decay: float = 0.0,
         momentum: float = 0.0,
         centered: bool = False,
+        *,
+        maximize: bool = False,
     ):
         super().__init__(params)
         op = "RMSprop"
+        self.maximize = bool(maximize)
         self.lr = _check_lr(op, lr)
         self.alpha = _check_number(op, "alpha", alpha, 0.0, 1.0, "in [0, 1)")
         self.eps = _check_number(op, "eps", eps, 0.0, None, ">= 0")
@@ -131,6 +135,7 @@ class Adam(Optimizer):
         eps: added outside the square root, default 1e-8.
         weight_decay: >= 0.
         amsgrad: use the maximum of the second moments seen so far.
+        maximize: ascend: use ``-dW`` in place of dW (PyTorch's; before weight decay).
 
     >>> W = Tensor([1.0, -1.0], requires_grad=True)
     >>> opt = Adam([W], lr=0.1)
@@ -140,7 +145,7 @@ class Adam(Optimizer):
     array([ 0.9, -0.9])
     """
 
-    hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad")
+    hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")
 
     def __init__(
         self,
@@ -150,9 +155,12 @@ class Adam(Optimizer):
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
     ):
         super().__init__(params)
         op = type(self).__name__
+        self.maximize = bool(maximize)
         self.lr = _check_lr(op, lr)
         self.betas = _check_betas(op, betas)
         self.eps = _check_number(op, "eps", eps, 0.0, None, ">= 0")
@@ -164,15 +172,24 @@ class Adam(Optimizer):
         return g + self.weight_decay * p.data if self.weight_decay else g
 
     def step(self) -> None:
-        """One Adam update (t = number of steps so far, counting this one)."""
+        """One Adam update of every parameter that has a gradient.
+
+        t counts the steps *this parameter* took, counting this one (``state[i]["step"]``, as
+        PyTorch's): a parameter without a gradient at some step keeps its own t, so its bias
+        correction is that of the updates it actually received.
+        """
         lr, eps = self.lr, self.eps
         beta1, beta2 = self.betas
-        t = self.steps + 1
-        correction1 = 1 - beta1**t  # the course's 1 - np.power(beta1, t)
-        correction2 = 1 - beta2**t
         for i, p, g in self._grads():
             g = self._decay(p, g)
             state = self.state[i]
+            if "step" in state:
+                t = int(state["step"]) + 1
+            else:  # a new parameter, or a state saved before per-parameter steps: the global t
+                t = self.steps + 1 if "exp_avg" in state else 1
+            state["step"] = np.array(t, dtype=np.int64)
+            correction1 = 1 - beta1**t  # the course's 1 - np.power(beta1, t)
+            correction2 = 1 - beta2**t
             v = state.get("exp_avg")
             if v is None:
                 v = state["exp_avg"] = np.zeros_like(p.data)
@@ -193,7 +210,7 @@ class Adam(Optimizer):
             update *= lr
             update /= denominator
             p.data = p.data - update  # W = W - lr * v_corrected / (sqrt(s_corrected) + eps)
-        self.steps = t
+        self.steps += 1
 
 
 class AdamW(Adam):
@@ -205,7 +222,7 @@ class AdamW(Adam):
     Adam's ``sqrt(s)``: every weight shrinks by the same fraction.
 
     Args:
-        params, lr, betas, eps, amsgrad: as for ``Adam``.
+        params, lr, betas, eps, amsgrad, maximize: as for ``Adam``.
         weight_decay: >= 0, default 0.01 (PyTorch's).
 
     >>> W = Tensor([1.0], requires_grad=True)
@@ -224,8 +241,10 @@ class AdamW(Adam):
         eps: float = 1e-8,
         weight_decay: float = 0.01,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
     ):
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
 
     def _decay(self, p: Tensor, g: np.ndarray) -> np.ndarray:
         if self.weight_decay:

@@ -69,7 +69,8 @@ def clip_grad_norm_(
             NaN, as in PyTorch).
 
     Returns:
-        The total norm of the gradients *before* clipping, as a 0-d tensor.
+        The total norm of the gradients *before* clipping, as a 0-d tensor of the gradients'
+        dtype (float32 gradients give a float32 norm, as in PyTorch).
 
     Raises:
         RuntimeError: the norm is not finite and ``error_if_nonfinite`` is set.
@@ -104,6 +105,9 @@ def clip_grad_norm_(
             f"op), or pass error_if_nonfinite=False."
         )
     coef = min(max_norm / (total + 1e-6), 1.0)
-    for p in params:
-        p.grad = (p.grad * np.asarray(coef, dtype=p.grad.dtype)).astype(p.grad.dtype, copy=False)
-    return Tensor(total)
+    with np.errstate(invalid="ignore"):  # inf * 0 = nan: the documented result, as PyTorch's
+        for p in params:
+            p.grad = (p.grad * np.asarray(coef, dtype=p.grad.dtype)).astype(
+                p.grad.dtype, copy=False
+            )
+    return Tensor(total, dtype=np.result_type(*(p.grad.dtype for p in params)))

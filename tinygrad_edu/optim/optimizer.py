@@ -6,7 +6,8 @@ graph and needs no ``no_grad()``; a graph recorded before the step keeps the val
 
 Every optimizer keeps its hyperparameters as attributes (``opt.lr`` may be changed between steps;
 a learning-rate schedule does exactly that) and its per-parameter state (velocities, moment
-estimates) in ``opt.state[i]``, a dict of arrays with the parameter's shape and dtype. Both go
+estimates) in ``opt.state[i]``, a dict of arrays with the parameter's shape and dtype (and, for
+Adam, ``"step"``: the 0-d count of the updates this parameter received, PyTorch's ``step``). Both go
 into ``state_dict()`` as one flat dict of numeric arrays, which ``tinygrad_edu.save`` writes:
 
     ``{"lr": array(0.001), "betas": array([0.9, 0.999]), ..., "state.0.exp_avg": array(...)}``
@@ -86,11 +87,15 @@ class Optimizer:
     Attributes:
         params: the tensors updated by ``step()``, in the order given.
         state: one dict per parameter (``state[i]["exp_avg"]`` ...), empty until the first step.
-        steps: how many times ``step()`` ran (Adam's t).
+        steps: how many times ``step()`` ran (Adam's t for a parameter updated at every step;
+            ``state[i]["step"]`` counts each parameter's own updates).
     """
 
     hyperparameters: tuple[str, ...] = ("lr",)
     lr: float  # every optimizer has a learning rate (set by the subclass's __init__)
+    maximize: bool = False  # PyTorch's: step along +dW (gradient ascent); set by the subclass
+    # hyperparameters added later: a state saved before them loads with these values
+    _added_later: dict[str, Any] = {"maximize": False}
 
     def __init__(self, params: Iterable[Tensor]):
         self.params: list[Tensor] = _check_params(type(self).__name__, params)
@@ -111,7 +116,8 @@ class Optimizer:
             p.grad = None
 
     def _grads(self):
-        """``(i, p, g)`` for each parameter with a gradient; ``g`` in ``p``'s dtype."""
+        """``(i, p, g)`` for each parameter with a gradient; ``g`` in ``p``'s dtype (``-dW`` with
+        ``maximize``)."""
         for i, p in enumerate(self.params):
             g = p.grad
             if g is None:
@@ -120,6 +126,8 @@ class Optimizer:
                 g = g.data
             if g.dtype != p.data.dtype:
                 g = g.astype(p.data.dtype)
+            if self.maximize:  # PyTorch negates the gradient first, before any weight decay
+                g = -g
             yield i, p, g
 
     # -- saving and resuming ----------------------------------------------------------------------
@@ -133,7 +141,7 @@ class Optimizer:
         >>> from tinygrad_edu.optim import SGD
         >>> opt = SGD([Tensor([1.0], requires_grad=True)], lr=0.1, momentum=0.9)
         >>> sorted(opt.state_dict())
-        ['dampening', 'lr', 'momentum', 'nesterov', 'steps', 'weight_decay']
+        ['dampening', 'lr', 'maximize', 'momentum', 'nesterov', 'steps', 'weight_decay']
         """
         out = {name: np.array(getattr(self, name)) for name in self.hyperparameters}
         out["steps"] = np.array(self.steps, dtype=np.int64)
@@ -155,6 +163,9 @@ class Optimizer:
         """
         op = f"{type(self).__name__}.load_state_dict"
         values = {k: np.asarray(v.data if isinstance(v, Tensor) else v) for k, v in state.items()}
+        for name, default in self._added_later.items():
+            if name in self.hyperparameters and name not in values:
+                values[name] = np.asarray(default)  # a state saved before the option existed
         expected = [*self.hyperparameters, "steps"]
         problems = [f"  missing from the state: {k}" for k in expected if k not in values]
         loaded: list[dict[str, np.ndarray]] = [{} for _ in self.params]
@@ -173,7 +184,15 @@ class Optimizer:
                 )
                 continue
             p = self.params[i]
-            if value.shape != p.shape:
+            if parts[2] == "step":  # a per-parameter step count (Adam's t), PyTorch's "step"
+                if value.shape != () or value.dtype.kind not in "iu":
+                    problems.append(
+                        f"  {key}: expected a step count (a 0-d integer), got shape "
+                        f"{value.shape} and dtype {value.dtype}"
+                    )
+                else:
+                    loaded[i]["step"] = value.astype(np.int64)
+            elif value.shape != p.shape:
                 problems.append(
                     f"  shape differs at {key}: parameter {p.shape}, state {value.shape}"
                 )

@@ -12,6 +12,13 @@ per-epoch schedule, or after every ``optimizer.step()`` for a per-step one. ``st
         schedule.step(i)      # the course: learning_rate = update_lr(learning_rate0, i, rate)
 
 so epochs 0 and 1 both train with ``lr0`` and epoch ``i + 1`` with the rate for ``t = i``.
+
+As in PyTorch, ``StepLR`` and ``ExponentialLR`` are *chainable*: ``step()`` multiplies the
+optimizer's current rate by gamma (when due), so two of them on one optimizer compose, and a rate
+you set by hand between steps is kept and decayed from. ``LambdaLR`` and ``InverseTimeDecay``
+(and ``step(epoch)`` of any schedule) compute the rate from ``lr0`` in closed form. A schedule's
+``lr0`` is the optimizer's rate when the schedule is made (PyTorch uses the rate from when the
+*first* schedule was attached to the optimizer: the same unless you make a schedule mid-run).
 """
 
 from __future__ import annotations
@@ -55,7 +62,7 @@ class LRScheduler:
         self.optimizer = optimizer
         self.base_lr = float(optimizer.lr)
         self.last_epoch = 0
-        optimizer.lr = self.rate(0)
+        optimizer.lr = self._last_lr = self.rate(0)
 
     def rate(self, t: int) -> float:
         """The learning rate at counter ``t``.
@@ -65,6 +72,14 @@ class LRScheduler:
         """
         raise NotImplementedError
 
+    def chained_rate(self, lr: float, t: int) -> float:
+        """The rate after ``step()`` from the optimizer's current rate ``lr`` (t >= 1).
+
+        The default is the closed form ``rate(t)``; chainable schedules (``StepLR``,
+        ``ExponentialLR``) multiply ``lr`` instead, as PyTorch's.
+        """
+        return self.rate(t)
+
     def step(self, epoch: int | None = None) -> float:
         """Advance the counter (or set it to ``epoch``) and set the optimizer's lr; returns it.
 
@@ -73,25 +88,37 @@ class LRScheduler:
         """
         if epoch is None:
             self.last_epoch += 1
+            lr = self.chained_rate(float(self.optimizer.lr), self.last_epoch)
         else:
             if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or epoch < 0:
                 raise ValueError(
                     f"{type(self).__name__}.step: expected epoch to be an int >= 0, got {epoch!r}."
                 )
             self.last_epoch = int(epoch)
-        self.optimizer.lr = lr = self.rate(self.last_epoch)
+            lr = self.rate(self.last_epoch)
+        self.optimizer.lr = self._last_lr = lr
         return lr
 
     def get_last_lr(self) -> float:
-        """The learning rate the last ``step()`` (or the constructor) set."""
-        return self.optimizer.lr
+        """The learning rate this schedule's last ``step()`` (or its constructor) set.
+
+        One float (PyTorch returns a list, one rate per parameter group; here there is one).
+        """
+        return self._last_lr
 
     def state_dict(self) -> dict[str, np.ndarray]:
-        """``{"base_lr", "last_epoch"}`` as arrays (save with ``tinygrad_edu.save``)."""
-        return {"base_lr": np.array(self.base_lr), "last_epoch": np.array(self.last_epoch)}
+        """``{"base_lr", "last_epoch", "last_lr"}`` as arrays (save with ``tinygrad_edu.save``)."""
+        return {
+            "base_lr": np.array(self.base_lr),
+            "last_epoch": np.array(self.last_epoch),
+            "last_lr": np.array(self._last_lr),
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore ``base_lr`` and the counter, and set the optimizer's lr accordingly.
+        """Restore ``base_lr``, the counter and the last rate, and set the optimizer's lr to it.
+
+        A state saved without ``last_lr`` (before schedules were chainable) sets the closed-form
+        ``rate(last_epoch)``.
 
         Raises:
             ValueError: ``state`` lacks ``base_lr`` or ``last_epoch``.
@@ -104,7 +131,11 @@ class LRScheduler:
             )
         self.base_lr = float(np.asarray(state["base_lr"]))
         self.last_epoch = int(np.asarray(state["last_epoch"]))
-        self.optimizer.lr = self.rate(self.last_epoch)
+        if "last_lr" in state:
+            lr = float(np.asarray(state["last_lr"]))
+        else:
+            lr = self.rate(self.last_epoch)
+        self.optimizer.lr = self._last_lr = lr
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_lr={self.base_lr}, last_epoch={self.last_epoch})"
@@ -149,6 +180,8 @@ class InverseTimeDecay(LRScheduler):
 class StepLR(LRScheduler):
     """Step decay: ``lr = lr0 * gamma ** floor(t / step_size)`` (``torch.optim.lr_scheduler``).
 
+    ``step()`` multiplies the current rate by gamma every ``step_size`` steps (chainable).
+
     Raises:
         TypeError: ``optimizer`` has no ``lr``, or ``step_size`` is not an int.
         ValueError: ``step_size`` < 1.
@@ -170,9 +203,14 @@ class StepLR(LRScheduler):
     def rate(self, t: int) -> float:
         return self.base_lr * self.gamma ** (t // self.step_size)
 
+    def chained_rate(self, lr: float, t: int) -> float:
+        return lr * self.gamma if t % self.step_size == 0 else lr  # PyTorch's chainable form
+
 
 class ExponentialLR(LRScheduler):
     """Exponential decay: ``lr = lr0 * gamma ** t`` (the lecture's ``0.95 ** epoch * lr0``).
+
+    ``step()`` multiplies the current rate by gamma (chainable).
 
     >>> from tinygrad_edu import Tensor
     >>> from tinygrad_edu.optim import SGD
@@ -189,12 +227,18 @@ class ExponentialLR(LRScheduler):
     def rate(self, t: int) -> float:
         return self.base_lr * self.gamma**t
 
+    def chained_rate(self, lr: float, t: int) -> float:
+        return lr * self.gamma  # PyTorch's chainable form
+
 
 class LambdaLR(LRScheduler):
-    """Any schedule: ``lr = lr0 * factor(t)`` (the lecture's ``k / sqrt(t)``, warm-ups, ...).
+    """Any schedule: ``lr = lr0 * lr_lambda(t)`` (the lecture's ``k / sqrt(t)``, warm-ups, ...).
+
+    ``lr_lambda`` is PyTorch's name for the function (one function: this optimizer has one
+    learning rate, so a list of functions, one per parameter group, is refused).
 
     Raises:
-        TypeError: ``optimizer`` has no ``lr``, or ``factor`` is not callable.
+        TypeError: ``optimizer`` has no ``lr``, or ``lr_lambda`` is not callable.
 
     >>> from tinygrad_edu import Tensor
     >>> from tinygrad_edu.optim import SGD
@@ -204,21 +248,24 @@ class LambdaLR(LRScheduler):
     0.25
     """
 
-    def __init__(self, optimizer: Optimizer, factor: Callable[[int], float]):
-        if not callable(factor):
+    def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float]):
+        if not callable(lr_lambda):
             raise TypeError(
-                f"LambdaLR: expected a function t -> factor, got {type(factor).__name__}."
+                f"LambdaLR: expected lr_lambda to be one function t -> factor, got "
+                f"{type(lr_lambda).__name__}."
             )
-        self.factor = factor
+        self.lr_lambda = lr_lambda
         super().__init__(optimizer)
 
     def rate(self, t: int) -> float:
-        """``lr0 * factor(t)``.
+        """``lr0 * lr_lambda(t)``.
 
         Raises:
-            ValueError: ``factor(t)`` is negative or not finite.
+            ValueError: ``lr_lambda(t)`` is negative or not finite.
         """
-        value = float(self.factor(t))
+        value = float(self.lr_lambda(t))
         if not math.isfinite(value) or value < 0:
-            raise ValueError(f"LambdaLR: expected factor(t) >= 0 and finite, got {value} at t={t}.")
+            raise ValueError(
+                f"LambdaLR: expected lr_lambda(t) >= 0 and finite, got {value} at t={t}."
+            )
         return self.base_lr * value

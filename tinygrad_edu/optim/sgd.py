@@ -42,6 +42,7 @@ class SGD(Optimizer):
         weight_decay: >= 0; adds the gradient of ``weight_decay / 2 * ||W||^2`` (L2) to dW.
         nesterov: Nesterov momentum (needs momentum > 0 and dampening = 0, as in PyTorch).
         buffer_init: ``"grad"`` (PyTorch) or ``"zeros"`` (the course) for the first velocity.
+        maximize: ascend instead: use ``-dW`` in place of dW (PyTorch's; before weight decay).
 
     Raises:
         ValueError: a hyperparameter out of range, or nesterov without momentum.
@@ -63,7 +64,7 @@ class SGD(Optimizer):
     (0.2, 0.98)
     """
 
-    hyperparameters = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
+    hyperparameters = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
 
     def __init__(
         self,
@@ -75,9 +76,11 @@ class SGD(Optimizer):
         nesterov: bool = False,
         *,
         buffer_init: str = "grad",
+        maximize: bool = False,
     ):
         super().__init__(params)
         op = "SGD"
+        self.maximize = bool(maximize)
         self.lr = _check_lr(op, lr)
         self.momentum = _check_number(op, "momentum", momentum, 0.0, 1.0, "in [0, 1)")
         self.dampening = _check_number(op, "dampening", dampening, 0.0, None, "in [0, 1]")
