@@ -4,6 +4,7 @@ truncated, foreign and pickle-bearing files, and a readable diff against the exp
 import os
 import pickle
 import re
+import stat
 import subprocess
 import sys
 import textwrap
@@ -683,3 +684,20 @@ def test_loading_a_named_pipe_is_refused_instead_of_waiting_forever(tmp_path):
     fifo = tmp_path / "ckpt.npz"
     os.mkfifo(fifo)
     _load_fails(fifo, "named pipe or socket")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize("through_a_link", [False, True])
+def test_saving_onto_a_device_or_pipe_is_refused_and_leaves_it_alone(tmp_path, through_a_link):
+    """save(model, "/dev/null") replaced the device with a regular file (as root: the system's
+    /dev/null). A named pipe stands in for the device here, directly and through a symlink."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    target = fifo
+    if through_a_link:
+        target = tmp_path / "latest.npz"
+        target.symlink_to(fifo)
+    with pytest.raises(ValueError, match=r"save: '.*' is a named pipe, not a file; .* refused"):
+        tg.save(_state(), target)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still the pipe
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"pipe", target.name})

@@ -136,7 +136,9 @@ def save(module_or_state: Any, path: str | os.PathLike) -> None:
             structured, datetime or timedelta dtype), or is a masked array with masked values
             (the mask would be lost).
         ValueError: a key cannot be stored exactly (it holds a NUL byte or a lone surrogate, or
-            is reserved), or a value is a ragged list; the message says which and why.
+            is reserved), or a value is a ragged list; the message says which and why. Or
+            ``path`` is a device, a named pipe or a socket (``/dev/null``): a save replaces its
+            target, and would replace the device.
         OSError: the folder does not exist or is not writable; the old file is then untouched.
 
     >>> import os, tempfile
@@ -167,6 +169,18 @@ def save(module_or_state: Any, path: str | os.PathLike) -> None:
             errno.EISDIR,
             f"save: {given!r} is a folder; give a file name, e.g. "
             f"{os.path.join(given, 'model.npz')!r}",
+        )
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None  # no file there yet (or not reachable: creating the temp file says why)
+    if mode is not None and not stat.S_ISREG(mode):  # the rename would replace the device
+        kind = "a device"
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+            kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket"
+        raise ValueError(
+            f"save: {given!r} is {kind}, not a file; a save replaces its target with a new "
+            f"file (replacing {path!r}), so it is refused. Give a file name, e.g. 'model.npz'."
         )
     _remove_stale_temp_files(folder)
     try:
