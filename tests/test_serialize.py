@@ -701,3 +701,9 @@ def test_saving_onto_a_device_or_pipe_is_refused_and_leaves_it_alone(tmp_path, t
         tg.save(_state(), target)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still the pipe
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"pipe", target.name})
+
+
+def test_bytes_paths_work_as_str_paths(tmp_path):
+    path = os.fsencode(tmp_path / "b.npz")
+    tg.save(_state(), path)  # was a TypeError from inside save
+    _assert_same(tg.load(path), _state())

@@ -161,7 +161,7 @@ def save(module_or_state: Any, path: str | os.PathLike) -> None:
                 f"save: expected numeric arrays, got {key!r} of dtype {arr.dtype}. Checkpoints "
                 f"hold numbers only, so that loading them never needs pickle."
             )
-    given = os.fspath(path)
+    given = os.fsdecode(path)  # a str also for a bytes path
     path = os.path.realpath(given)  # through a symlink: replace its target, not it
     folder = os.path.dirname(path)
     if os.path.isdir(path):
@@ -335,7 +335,7 @@ def load(path: str | os.PathLike, expected: Any = None) -> dict[str, np.ndarray]
     >>> load(path, expected={"b": np.ones(2)})["b"]
     array([0., 0.])
     """
-    path = os.fspath(path)
+    path = os.fsdecode(path)
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
