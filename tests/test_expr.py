@@ -524,3 +524,12 @@ def test_dot_refusing_the_graph_is_a_one_line_runtime_error(tmp_path, capsys, mo
                                capsys)  # fmt: skip
     one_line_error(code, err, 1)
     assert "graphviz's dot could not draw J.svg (Error: <stdin>: syntax error)" in err
+
+
+@pytest.mark.parametrize(("expression", "name"), [("ａ*b", "ａ"), ("ﬁ*b", "ﬁ"), ("a*b", "ａ")])
+def test_set_names_are_read_as_python_reads_identifiers(expression, name, capsys):
+    """Python normalizes identifiers (NFKC): the expression's fullwidth ａ is the variable a, and
+    --set ａ=1 must set it (it said "unknown variable 'a'")."""
+    code, out, err = run_graph([expression, "--set", f"{name}=3", "b=2", "-o", "-"], capsys)
+    assert code == 0, err
+    assert "not used" not in err
