@@ -991,3 +991,30 @@ def test_an_error_before_any_cost_has_no_history_note():
         fit(_resume_model(), losses.binary_cross_entropy, X, np.hstack([Y, Y]), lr=0.1,
             num_iterations=5, binary=False)  # fmt: skip
     assert not hasattr(info.value, "history")
+
+
+# -- a loop that would silently train nothing, or fail deep inside --------------------------------
+
+
+@pytest.mark.parametrize("run", [{"num_iterations": 5}, {"epochs": 2, "batch_size": 10}])
+def test_an_optimizer_over_another_models_parameters_is_refused(run):
+    """It trained nothing: every cost the same, no error."""
+    from tinygrad_edu.optim import SGD
+
+    X, Y = _resume_data()
+    other = _resume_model()
+    with pytest.raises(ValueError, match=r"no gradient for any of its 4: training would change"):
+        fit(_resume_model(), losses.binary_cross_entropy, X, Y,
+            optimizer=SGD(other.parameters(), lr=0.1), **run)  # fmt: skip
+
+
+def test_an_object_that_is_no_optimizer_is_refused():
+    X, Y = _resume_data()
+    with pytest.raises(TypeError, match=r"expected an optimizer with zero_grad\(\) and step\(\)"):
+        fit(_resume_model(), losses.binary_cross_entropy, X, Y, optimizer=object())
+
+
+def test_a_loss_that_returns_a_float_is_refused():
+    X, Y = _resume_data()
+    with pytest.raises(TypeError, match="expected loss_fn to return the cost J as a Tensor, got"):
+        fit(_resume_model(), lambda A, Y: 0.5, X, Y, lr=0.1, num_iterations=2)

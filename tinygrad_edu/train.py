@@ -376,8 +376,10 @@ def fit(
 
     Raises:
         ValueError: bad X or Y (NaN/Inf, labels outside {0, 1} for a binary loss, different
-            numbers of examples, no examples) or bad arguments.
-        TypeError: ``lr`` with a model that is not a ``Module``.
+            numbers of examples, no examples) or bad arguments; none of the optimizer's
+            parameters gets a gradient from the cost (it would train nothing).
+        TypeError: ``lr`` with a model that is not a ``Module``; an optimizer without
+            ``zero_grad()`` and ``step()``; a ``loss_fn`` that returns no Tensor.
         TrainingInterrupted: Ctrl-C; the model keeps the last completed update and the
             exception's ``.history`` holds the costs so far.
         Exception: whatever the model, the loss or ``callback`` raises; once costs have been
@@ -436,6 +438,15 @@ def fit(
                 f"{type(model).__name__}. For a plain function pass optimizer=SGD([W, b, ...], lr)."
             )
         optimizer = SGD(model.parameters(), lr)
+    missing = [
+        name for name in ("zero_grad", "step") if not callable(getattr(optimizer, name, None))
+    ]
+    if missing:
+        raise TypeError(
+            f"{op}: expected an optimizer with zero_grad() and step(), got a "
+            f"{type(optimizer).__name__} without {' and '.join(missing)}(). Pass e.g. "
+            f"optimizer=SGD(model.parameters(), lr=0.01)."
+        )
     if binary is None:
         binary = loss_fn in _BINARY_LOSSES
     X_data = X.data if isinstance(X, Tensor) else np.asarray(X)
@@ -541,7 +552,7 @@ def _run_full_batch(
     last = num_iterations - 1
     for i in range(start, num_iterations):
         position[0] = i
-        J = loss_fn(model(X), Y)
+        J = _cost(loss_fn, model(X), Y)
         cost = J.item()
         history.all_costs.append(cost)
         _record(history, i, cost, last, print_every, print_cost, bar, out)
@@ -551,6 +562,8 @@ def _run_full_batch(
             return _diverged("fit", cost, "iteration", i)
         optimizer.zero_grad()
         J.backward()
+        if i == start:
+            _check_gradients(optimizer)
         guard.step(optimizer, history)
         if bar is not None:
             bar.update(i - start, cost)
@@ -576,7 +589,7 @@ def _run_minibatches(
         for begin in range(0, m, size):
             idx = perm[begin : begin + size]
             Xb = Tensor(np.take(X_data, idx, axis=axis))
-            J = loss_fn(model(Xb), labels(np.take(Y_data, idx, axis=axis)))
+            J = _cost(loss_fn, model(Xb), labels(np.take(Y_data, idx, axis=axis)))
             cost = J.item()
             if not math.isfinite(cost):
                 history.all_costs.append(cost)
@@ -586,6 +599,8 @@ def _run_minibatches(
             total += cost * len(idx)
             optimizer.zero_grad()
             J.backward()
+            if step == 0:
+                _check_gradients(optimizer)
             guard.step(optimizer, history)
             if bar is not None:
                 bar.update(step, cost)
@@ -596,6 +611,30 @@ def _run_minibatches(
         if _stop(callback, history, epoch, cost, last):
             break
     return None
+
+
+def _cost(loss_fn, A, Y) -> Tensor:
+    """``loss_fn(A, Y)``, checked to be the scalar cost tensor that backward starts from."""
+    J = loss_fn(A, Y)
+    if not isinstance(J, Tensor):
+        raise TypeError(
+            f"fit: expected loss_fn to return the cost J as a Tensor, got "
+            f"{type(J).__name__}. Compute it with tensor operations (e.g. "
+            f"losses.binary_cross_entropy(A, Y)), not with floats or numpy."
+        )
+    return J
+
+
+def _check_gradients(optimizer) -> None:
+    """After the first backward: the optimizer updates nothing if none of its parameters got a
+    gradient (built over another model's parameters, or a model that ignores them)."""
+    params = getattr(optimizer, "params", None)
+    if params and all(getattr(p, "_grad", None) is None for p in params):
+        raise ValueError(
+            f"fit: expected the cost to depend on the optimizer's parameters, got no gradient for "
+            f"any of its {len(params)}: training would change nothing. Build the optimizer over "
+            f"this model's parameters: optimizer=SGD(model.parameters(), lr=...)."
+        )
 
 
 def _record(history, i, cost, last, print_every, print_cost, bar, out) -> None:
