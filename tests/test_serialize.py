@@ -707,3 +707,17 @@ def test_bytes_paths_work_as_str_paths(tmp_path):
     path = os.fsencode(tmp_path / "b.npz")
     tg.save(_state(), path)  # was a TypeError from inside save
     _assert_same(tg.load(path), _state())
+
+
+def test_a_checkpoint_of_the_other_byte_order_loads_as_native_numbers(tmp_path):
+    """A file written on a big-endian machine held '>f8' arrays, which load_state_dict refused
+    ("dtype differs: float64 vs >f8") though they are the same numbers."""
+    nn = pytest.importorskip("tinygrad_edu.nn")
+    model = nn.Linear(3, 2)
+    swapped = {k: v.astype(v.dtype.newbyteorder("S")) for k, v in model.state_dict().items()}
+    np.savez(tmp_path / "be.npz", **swapped)
+    loaded = tg.load(tmp_path / "be.npz", expected=model)
+    assert all(v.dtype.isnative for v in loaded.values())
+    other = nn.Linear(3, 2)
+    other.load_state_dict(loaded)
+    _assert_same(other.state_dict(), model.state_dict())

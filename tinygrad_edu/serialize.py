@@ -320,7 +320,9 @@ def load(path: str | os.PathLike, expected: Any = None) -> dict[str, np.ndarray]
             difference instead of an error deep inside ``load_state_dict``.
 
     Returns:
-        A dict of name -> numpy array, in the file's order; give it to ``model.load_state_dict``.
+        A dict of name -> numpy array, in the file's order, in this machine's byte order (a
+        checkpoint from a big-endian machine loads as the same numbers); give it to
+        ``model.load_state_dict``.
 
     Raises:
         FileNotFoundError: no file at ``path``.
@@ -485,6 +487,8 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> 
             filled += got
         member.read(1)  # reaching the end makes zipfile compare the CRC (BadZipFile if wrong)
     array = np.frombuffer(buffer, dtype=dtype, count=count)
+    if not dtype.isnative:  # written on a machine of the other byte order: the same numbers
+        array = array.astype(dtype.newbyteorder("="))
     return array.reshape(shape, order="F" if fortran else "C")
 
 
