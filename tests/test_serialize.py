@@ -599,6 +599,18 @@ def test_next_save_removes_temp_files_of_killed_saves(tmp_path):
     assert left == sorted(["ckpt.npz", alive.name, foreign.name])
 
 
+def test_another_programs_temp_file_named_like_an_old_versions_is_kept(tmp_path):
+    """ ".data.bin.download.tmp" beside "data.bin" matches version 0.1.0's ".NAME.XXXXXXXX.tmp":
+    a save into the folder deleted it once it was an hour old (another program's data)."""
+    (tmp_path / "data.bin").write_bytes(b"x")
+    theirs = tmp_path / ".data.bin.download.tmp"
+    theirs.write_bytes(b"half of a download, not a zip")
+    hours_ago = theirs.stat().st_mtime - 7200
+    os.utime(theirs, (hours_ago, hours_ago))
+    tg.save(_state(), tmp_path / "ckpt.npz")
+    assert theirs.exists()
+
+
 def test_temp_files_of_other_hosts_and_old_versions_go_only_when_old(tmp_path):
     other_host = tmp_path / ".ckpt.npz.tge-ffffff-1-0a1b2c3d.tmp"
     legacy = tmp_path / ".ckpt.npz.ab_3x9z0.tmp"  # tempfile.mkstemp's name (version 0.1.0)

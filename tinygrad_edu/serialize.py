@@ -252,7 +252,8 @@ def _remove_stale_temp_files(folder: str) -> None:
     Only our own names qualify: ``.NAME.tge-HOST-PID-RANDOM.tmp`` whose writer (on this host)
     has exited, or which is over an hour old when the writer cannot be checked (another host,
     or a system without process signals); and version 0.1.0's ``.NAME.XXXXXXXX.tmp`` beside an
-    existing ``NAME`` when over an hour old. Never fails a save: what cannot be removed stays.
+    existing ``NAME`` when over an hour old and empty or holding the start of a zip archive (what
+    that version left). Never fails a save: what cannot be removed stays.
     """
     try:
         entries = list(os.scandir(folder))
@@ -277,11 +278,21 @@ def _remove_stale_temp_files(folder: str) -> None:
                     old is not None
                     and age > _STALE_AFTER
                     and os.path.isfile(os.path.join(folder, old["base"]))
+                    and _holds_a_partial_save(entry.path)
                 )
             if stale:
                 os.unlink(entry.path)
         except OSError:
             continue
+
+
+def _holds_a_partial_save(path: str) -> bool:
+    """Whether a file named like version 0.1.0's temporary files holds what that version's
+    killed save left: nothing, or the start of a zip archive. Another program's temporary
+    file of the same shape of name (".data.bin.download.tmp" beside "data.bin") is kept."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    return b"PK\x03\x04".startswith(head)  # a zip's first bytes, or as many as were written
 
 
 def _write_arrays(f, state: dict[str, np.ndarray]) -> None:
