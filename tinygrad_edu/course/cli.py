@@ -363,7 +363,14 @@ def run(args: argparse.Namespace) -> int:
         try:
             plot_costs(result.curves(), plot, title=f"{args.name}: cost per iteration")
         except ValueError as err:  # a run without costs to draw
-            return fail(f"--plot: {err}", 1)
+            why = str(err)
+            costs = getattr(result, "costs", None) or {}
+            if costs and not any(math.isfinite(c) for c in costs.values()):
+                why = (
+                    f"every recorded cost is NaN or infinite ({len(costs)} of them; see "
+                    f'"non_finite" in --json), so there is no curve to draw'
+                )
+            return fail(f"--plot: {why}", 1)
         if not args.json:
             print(f"Cost curve written to {args.plot}")
         for what, path in getattr(result, "extra_pictures", lambda _: [])(args.plot):
