@@ -1018,3 +1018,15 @@ def test_a_loss_that_returns_a_float_is_refused():
     X, Y = _resume_data()
     with pytest.raises(TypeError, match="expected loss_fn to return the cost J as a Tensor, got"):
         fit(_resume_model(), lambda A, Y: 0.5, X, Y, lr=0.1, num_iterations=2)
+
+
+def test_training_interrupted_pickles_and_copies_with_its_history():
+    """A process pool sends a worker's exception back pickled: it failed with 'missing 1
+    required positional argument: history'."""
+    import copy
+    import pickle
+
+    err = TrainingInterrupted("fit: interrupted", History({0: 0.5}, [0.5], steps=1), {0: 0.5})
+    for clone in (pickle.loads(pickle.dumps(err)), copy.copy(err)):
+        assert str(clone) == "fit: interrupted" and clone.history == err.history
+        assert clone.curve == {0: 0.5}

@@ -112,6 +112,9 @@ class TrainingInterrupted(KeyboardInterrupt):
         # every so often (the course's runs of courses 2-5), else the cost of every iteration.
         self.curve = history.all_costs if curve is None else curve
 
+    def __reduce__(self):  # pickle and copy pass the history too (a process pool sends it back)
+        return (type(self), (str(self), self.history, self.curve))
+
 
 def interrupted(
     op: str,
