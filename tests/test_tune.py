@@ -303,3 +303,9 @@ def test_dask_without_distributed_installed_says_how(monkeypatch):
         random_search(tune_trials.quadratic, SPACE, 1, scheduler="tcp://127.0.0.1:1",
                       progress=False)  # fmt: skip
     assert tune.STATUSES == ("ok", "error", "worker-died", "timeout")
+
+
+def test_an_absurd_number_of_trials_is_refused_at_once():
+    """10**9 trials were all drawn before the first ran: hours of work and gigabytes, silently."""
+    with pytest.raises(ValueError, match=r"expected n_trials <= 100,000 .* got 1,000,000,000"):
+        random_search(tune_trials.quadratic, SPACE, 10**9, n_jobs=0, progress=False)

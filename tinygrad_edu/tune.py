@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 STATUSES = ("ok", "error", "worker-died", "timeout")
+MAX_TRIALS = 100_000  # trials of one sweep
 
 
 # -------------------------------------------------------------------------------------------------
@@ -625,6 +626,12 @@ def random_search(
         raise TypeError(f"random_search: expected a function, got {type(fn).__name__}.")
     if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
         raise ValueError(f"random_search: expected n_trials to be an int >= 1, got {n_trials!r}.")
+    if n_trials > MAX_TRIALS:  # drawn up front: 10**9 would take hours and memory, then hang
+        raise ValueError(
+            f"random_search: expected n_trials <= {MAX_TRIALS:,} (each trial is a training run; "
+            f"their parameters are drawn before the first runs), got {n_trials:,}. Run a "
+            f"shorter sweep; a longer one with the same seed and path resumes it."
+        )
     if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
         raise ValueError(
             f"random_search: expected timeout to be None or seconds > 0, got {timeout!r}."
