@@ -192,10 +192,11 @@ def test_data_mat_that_is_not_a_mat_file(tmp_path, content, match):
 def test_damaged_data_mat_is_always_a_valueerror_naming_the_file(tmp_path):
     """Cut, flip and overwrite bytes of a good file: it loads or raises ValueError, nothing else."""
     scipy_io = pytest.importorskip("scipy.io")
-    for compress in (False, True):
-        scipy_io.savemat(tmp_path / "good.mat", _good_mat(), do_compression=compress)
+    for n, (version, compress) in enumerate((("5", False), ("5", True), ("4", False))):
+        contents = {k: v.astype(np.float64) for k, v in _good_mat().items()}
+        scipy_io.savemat(tmp_path / "good.mat", contents, do_compression=compress, format=version)
         good = (tmp_path / "good.mat").read_bytes()
-        rng = np.random.default_rng(int(compress))
+        rng = np.random.default_rng(n)
         for trial in range(150):
             damaged = bytearray(good)
             if trial % 3 == 0:
@@ -211,3 +212,22 @@ def test_damaged_data_mat_is_always_a_valueerror_naming_the_file(tmp_path):
                 data.load_2d_dataset(tmp_path, verify=False)
             except ValueError as err:
                 assert str(tmp_path / "data.mat") in str(err), str(err)
+
+
+def test_a_matlab_v4_data_mat_loads_and_its_declared_sizes_are_checked(tmp_path):
+    """Version 4 files have no compression but declare each array's size: 100000 x 100000
+    made scipy allocate 80 GB (MemoryError), and smaller claims would succeed at it."""
+    import struct
+
+    scipy_io = pytest.importorskip("scipy.io")
+    good = _good_mat()
+    scipy_io.savemat(tmp_path / "data.mat", {k: v.astype(np.float64) for k, v in good.items()},
+                     format="4")  # fmt: skip
+    d = data.load_2d_dataset(tmp_path, layout="batch", verify=False)
+    assert np.array_equal(d.train_x, good["X"]) and np.array_equal(d.test_y, good["yval"])
+    header = struct.pack("<5i", 0, 100_000, 100_000, 0, 2) + b"X\0" + b"\0" * 64
+    (tmp_path / "data.mat").write_bytes(header)
+    _load_fails(tmp_path, r"'X' declares a \(100000, 100000\) array .* more than the file holds")
+    scipy_io.savemat(tmp_path / "data.mat", {**{k: v.astype(np.float64) for k, v in good.items()},
+                     "X": np.zeros((300, 2))}, format="4")  # fmt: skip
+    _load_fails(tmp_path, r"X in .* with m <= 211 .* \(300, 2\); not read")

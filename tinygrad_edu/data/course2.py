@@ -239,10 +239,12 @@ def _check_declared_mat(path: Path, op: str) -> None:
                 f"file that scipy cannot read. Save it in MATLAB with save('data.mat', '-v7') or "
                 f"in Python with scipy.io.savemat."
             )
-        if len(header) < 128 or header[126:128] not in (b"IM", b"MI"):
-            return  # not level 5: scipy reads (MATLAB v4, uncompressed) or refuses it
-        endian = "<" if header[126:128] == b"IM" else ">"
         declared: dict[str, tuple[tuple[int, ...], int, bool]] = {}
+        if len(header) < 128 or header[126:128] not in (b"IM", b"MI"):
+            _declared_v4(f, size, declared, path, op)  # MATLAB v4, or not a MATLAB file
+            _check_declared_arrays(declared, path, op)
+            return
+        endian = "<" if header[126:128] == b"IM" else ">"
         pos = 128
         while pos + 8 <= size:
             f.seek(pos)
@@ -263,6 +265,46 @@ def _check_declared_mat(path: Path, op: str) -> None:
                 name, shape, mx_class, complex_ = _matrix_header(head, endian, path, op)
                 declared[name] = (shape, mx_class, complex_)
             pos += 8 + nbytes
+    _check_declared_arrays(declared, path, op)
+
+
+def _declared_v4(f, size: int, declared: dict, path: Path, op: str) -> None:
+    """The variables of a MATLAB v4 file (20-byte headers, uncompressed data) into
+    ``declared``; nothing if the file is not v4 (scipy then says what it is)."""
+    pos = 0
+    while pos + 20 <= size:
+        f.seek(pos)
+        raw = f.read(20)
+        for endian in "<>":
+            mopt, rows, cols, imagf, namlen = struct.unpack(endian + "5i", raw)
+            if (
+                0 <= mopt < 5000
+                and mopt // 1000 <= 4
+                and mopt % 10 <= 2
+                and (mopt // 100) % 10 == 0
+            ):
+                break
+        else:
+            return  # not v4
+        itemsize = {0: 8, 1: 4, 2: 4, 3: 2, 4: 2, 5: 1}.get((mopt // 10) % 10)
+        if itemsize is None or rows < 0 or cols < 0 or not 0 < namlen < 1024:
+            return  # not v4 either
+        name = f.read(namlen).split(b"\0", 1)[0].decode("latin-1")
+        nbytes = rows * cols * itemsize * (2 if imagf else 1)
+        if pos + 20 + namlen + nbytes > size:
+            raise ValueError(
+                f"{op}: expected a readable MATLAB file, got {path}, whose variable {name!r} "
+                f"declares a ({rows}, {cols}) array of {nbytes} bytes, more than the file holds; "
+                f"not read. {_REDOWNLOAD}"
+            )
+        kind = mopt % 10  # 0 numbers, 1 text, 2 sparse
+        declared[name] = ((rows, cols), (6, 4, 5)[kind], bool(imagf))
+        pos += 20 + namlen + nbytes
+
+
+def _check_declared_arrays(declared: dict, path: Path, op: str) -> None:
+    """The declared class and shape of X, y, Xval, yval (and the size of any other variable)
+    against the course's."""
     for key, (most, columns) in MAT_ARRAYS.items():
         if key not in declared:
             continue  # reported after reading, with every missing key
