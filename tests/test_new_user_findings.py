@@ -84,3 +84,18 @@ def test_a_shape_error_inside_sequential_names_the_layer_and_its_input():
     notes = "\n".join(getattr(err.value, "__notes__", []))
     assert "layer 4 (Linear) of a Sequential of 5 layers" in notes
     assert "input of shape (8, 324)" in notes and "after layer 3 (Flatten)" in notes
+
+
+def test_cross_entropy_with_integer_one_hot_rows_says_what_they_are():
+    # tg.one_hot returns integers (as torch's F.one_hot); as targets they are neither class
+    # indices nor float probabilities: the error names both ways, and each way gives the loss
+    # of the indices computed by hand.
+    z = tg.Tensor(np.random.default_rng(0).standard_normal((4, 3)))
+    labels = np.array([0, 2, 1, 1])
+    onehot = tg.one_hot(tg.Tensor(labels), 3)
+    with pytest.raises(ValueError, match=r"one-hot rows.*argmax\(axis=1\).*astype"):
+        losses.cross_entropy(z, onehot)
+    logp = z.data - np.log(np.exp(z.data).sum(axis=1, keepdims=True))
+    expected = -logp[np.arange(4), labels].mean()
+    assert np.isclose(losses.cross_entropy(z, onehot.argmax(axis=1)).item(), expected)
+    assert np.isclose(losses.cross_entropy(z, onehot.astype(np.float64)).item(), expected)

@@ -51,7 +51,7 @@ def test_dropout_keeps_the_expected_value_and_is_seedable():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"p": 1.0}, ValueError, r"p in \[0, 1\)"),
+        ({"p": 1.5}, ValueError, r"p in \[0, 1\]"),
         ({"p": -0.1}, ValueError, "keep_prob = 0.86 is p = 0.14"),
         ({"p": 0.5, "mask_layout": "rows"}, ValueError, "mask_layout"),
         ({"p": 0.5, "rng": "seed"}, TypeError, "rng"),

@@ -409,6 +409,36 @@ def test_scaled_dot_product_attention_matches_torch(mask):
         assert_close(a.grad, b.grad, f"d{name}")
 
 
+@pytest.mark.parametrize("mask", ["bool", "float"])
+def test_scaled_dot_product_attention_fully_masked_queries_get_zero_like_torch(mask, recwarn):
+    # A query that may attend to no key: PyTorch's F.scaled_dot_product_attention gives output 0
+    # and no gradient through it (a plain softmax of an all -inf row is NaN, which poisoned dv).
+    rng = np.random.default_rng(3)
+    q, qt = _leaf(rng, 2, 4, 3)
+    k, kt = _leaf(rng, 2, 5, 3)
+    v, vt = _leaf(rng, 2, 5, 2)
+    allowed = rng.random((2, 4, 5)) < 0.6
+    allowed[:, :, 0] = True
+    allowed[0, 1, :] = False  # batch 0, query 1 may attend to nothing
+    allowed[1, 3, :] = False
+    kwargs: dict = {"attn_mask": allowed}
+    if mask == "float":
+        kwargs = {"attn_mask": np.where(allowed, rng.standard_normal(allowed.shape), -np.inf)}
+    kwargs_t = {k_: torch.from_numpy(a) if isinstance(a, np.ndarray) else a
+                for k_, a in kwargs.items()}  # fmt: skip
+    out = nn.functional.scaled_dot_product_attention(q, k, v, **kwargs)
+    ref = torch.nn.functional.scaled_dot_product_attention(qt, kt, vt, **kwargs_t)
+    assert np.all(out.data[0, 1] == 0) and np.all(out.data[1, 3] == 0)
+    assert_close(out, ref, "attention")
+    w = rng.standard_normal(out.shape)
+    (out * w).sum().backward()
+    (ref * torch.from_numpy(w)).sum().backward()
+    for name, (a, b) in {"q": (q, qt), "k": (k, kt), "v": (v, vt)}.items():
+        assert np.all(np.isfinite(a.grad)), name
+        assert_close(a.grad, b.grad, f"d{name}")
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
 def test_attention_errors():
     q = np.zeros((4, 5))
     with pytest.raises(ValueError, match="dropout"):

@@ -368,8 +368,20 @@ def _as_node_tensors(saved: tuple, node) -> tuple:
     by that tensor (create_graph=True): backward then computes with tensors, recording a graph.
     Other saved arrays (masks, indices) stay constants."""
     owners = {id(node.data): node}
+    inputs: dict = {}
     for parent in node._parents:
+        other = inputs.setdefault(id(parent.data), parent)
         owners[id(parent.data)] = parent
+        if other is not parent and (other.requires_grad or parent.requires_grad):
+            # Which of the two a saved array stands for is then unknown: a guess would silently
+            # give a second derivative through the wrong one (Tensor() and detach() give each
+            # tensor its own array object; only an assignment to .data shares one).
+            raise RuntimeError(
+                f"backward(create_graph=True): two tensors that '{node._op.name}' uses hold the "
+                f"same numpy array object, so its second derivative cannot tell them apart. Give "
+                f"one its own array (t.data = t.data.copy(), or use t.detach()) instead of "
+                f"assigning one tensor's .data to another."
+            )
     return tuple(owners.get(id(s), s) for s in saved)
 
 

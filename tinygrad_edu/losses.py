@@ -291,12 +291,18 @@ def cross_entropy(
         loss = -_target_times(probs, log_probs).sum(axis=1)  # (m,); 0 * log 0 = 0
         return _reduce(op, loss, reduction)
     if raw.shape != (m,):
-        fix = (
-            "Flatten a column of labels with targets.reshape(-1)."
-            if raw.size == m
-            else f"There are {raw.size} labels for {m} examples (logits has shape "
-            f"{logits.shape}): pass the labels of the same examples as the logits."
-        )
+        if raw.size == m:
+            fix = "Flatten a column of labels with targets.reshape(-1)."
+        elif raw.shape == logits.shape:  # one-hot rows (one_hot returns integers, as torch's)
+            fix = (
+                "These look like one-hot rows: pass the class indices (targets.argmax(axis=1)), "
+                "or probabilities as floats (targets.astype(np.float64))."
+            )
+        else:
+            fix = (
+                f"There are {raw.size} labels for {m} examples (logits has shape "
+                f"{logits.shape}): pass the labels of the same examples as the logits."
+            )
         raise ValueError(
             f"{op}: expected integer targets of shape (m,) = ({m},), one class index per "
             f"example, got {raw.shape}. {fix}"

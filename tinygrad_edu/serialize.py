@@ -514,7 +514,9 @@ def _corrupt(path: str, err: Exception) -> ValueError:
 def check_state(state: Any, expected: Any, source: str = "the state", what: str = "check_state"):
     """Raise ``ValueError`` listing every key, shape and dtype difference between two states.
 
-    Both may be models (with ``state_dict()``) or dicts of arrays/tensors.
+    Both may be models (with ``state_dict()``) or dicts of arrays/tensors. A module's extra
+    state (``"<name>._extra_state"``, a dropout generator's) may be missing from ``state``, as
+    ``load_state_dict`` allows: states saved before it existed still load.
 
     >>> check_state({"W": np.zeros((3, 2))}, {"W": np.zeros((2, 3)), "b": np.zeros(2)})
     Traceback (most recent call last):
@@ -527,7 +529,7 @@ def check_state(state: Any, expected: Any, source: str = "the state", what: str 
     want = _as_state(expected, what)
     lines = []
     for key, arr in want.items():
-        if key not in found:
+        if key not in found and not (key == "_extra_state" or key.endswith("._extra_state")):
             lines.append(f"  missing key  {key!r}: expected {arr.shape} {arr.dtype}")
     for key, arr in found.items():
         if key not in want:

@@ -22,8 +22,10 @@ import inspect
 import json
 import math
 import os
+import shutil
 import sys
 import tempfile
+import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -51,17 +53,51 @@ def _number(kind: type, what: str) -> Callable[[str], Any]:
     return parse
 
 
+def _help_width() -> int:
+    """The width argparse wraps help to: the terminal's (``COLUMNS``) minus 2."""
+    return max(shutil.get_terminal_size().columns - 2, 40)
+
+
+def runs_epilog(width: int | None = None) -> str:
+    """The runs by course, for ``course --help``: names wrapped at spaces, never at hyphens."""
+    width_total = _help_width() if width is None else width
+    by_course: dict[str, list[str]] = {}
+    for name, run in MODELS.items():
+        module = getattr(run, "__module__", "").rpartition(".")[2]  # "course2"
+        label = f"course {module[6:]}" if module.startswith("course") else "other"
+        by_course.setdefault(label, []).append(name)
+    width = max(len(label) for label in by_course) + 4  # "  course 2  "
+    lines = ["runs (NAME):"]
+    for label, names in by_course.items():
+        wrapped = textwrap.wrap(
+            "  ".join(names),
+            width=width_total - width,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+        for i, line in enumerate(wrapped):
+            lines.append(f"  {label if i == 0 else '':{width - 2}}{line}")
+    return "\n".join(lines)
+
+
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``course NAME [--data DIR] [--iterations N] [--learning-rate LR] [--json]
     [--plot FILE] [--threads N]`` on the ``tinygrad-edu`` command line."""
     parser = subparsers.add_parser(
         "course",
         help="reproduce one of the course's models with autograd",
-        description="Train one of the course's models with autograd, in float64 from the "
-        "course's initialization, and print its costs and accuracies.",
+        # Raw: argparse's own wrapping breaks run names at their hyphens ("two-" / "layer"), so
+        # the list of runs (the epilog) and the description are wrapped here, at spaces only.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=textwrap.fill(
+            "Train one of the course's models with autograd, in float64 from the course's "
+            "initialization, and print its costs and accuracies.",
+            width=_help_width(),
+        ),
+        epilog=runs_epilog(),
     )
     parser.add_argument(
-        "name", choices=list(MODELS), metavar="NAME", help="one of: " + ", ".join(MODELS)
+        "name", choices=list(MODELS), metavar="NAME", help="the run to reproduce (listed below)"
     )
     parser.add_argument(
         "--data",

@@ -486,16 +486,34 @@ def _attention_bias(
 
 
 def _attention(
-    query: Tensor, key: Tensor, value: Tensor, bias: np.ndarray | None, scale: float | None
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    bias: np.ndarray | None,
+    scale: float | None,
+    masked_rows: str = "nan",
 ) -> tuple[Tensor, Tensor]:
-    """``softmax(q k^T * scale + bias) v`` (..., L, Ev) and the attention weights (..., L, S)."""
+    """``softmax(q k^T * scale + bias) v`` (..., L, Ev) and the attention weights (..., L, S).
+
+    ``masked_rows``: what a query whose every key is masked (a bias row of -inf) gets: ``"nan"``
+    (softmax of nothing, as ``nn.MultiheadAttention`` in PyTorch) or ``"zero"`` (weights, output
+    and gradients 0, as PyTorch's ``F.scaled_dot_product_attention``).
+    """
     E = query.shape[-1]
     scale = 1.0 / np.sqrt(E) if scale is None else scale
     perm = (*range(key.ndim - 2), key.ndim - 1, key.ndim - 2)
     scores = (query @ key.transpose(perm)) * scale  # (..., L, S)
+    alive = None
     if bias is not None:
+        if masked_rows == "zero":
+            dead = np.all(np.isneginf(bias), axis=-1, keepdims=True)  # (..., L, 1)
+            if dead.any():  # a finite row instead (any: its weights are multiplied by 0 below)
+                bias = np.where(dead, 0.0, bias).astype(bias.dtype, copy=False)
+                alive = (~dead).astype(scores.dtype)
         scores = scores + bias  # -inf where a position may not attend: its weight becomes 0
     weights = scores.softmax(axis=-1)  # (..., L, S), each row sums to 1
+    if alive is not None:
+        weights = weights * alive  # fully masked queries: weight 0 on every key
     return weights @ value, weights  # (..., L, Ev)
 
 
@@ -520,7 +538,9 @@ def scaled_dot_product_attention(
         value: ``(..., S, Ev)``.
         attn_mask: broadcastable to ``(..., L, S)``: booleans where True means "may attend"
             (PyTorch's convention for this function), or floats added to the scores (use
-            ``-inf`` to forbid).
+            ``-inf`` to forbid). A query that may attend to no key at all gets an output of 0
+            and sends no gradient (PyTorch's rule for this function; a plain softmax of that
+            row would be NaN).
         dropout_p: must be 0 (no dropout on attention weights here).
         is_causal: query i attends only to keys ``j <= i`` (a decoder's mask: no peeking ahead).
         scale: the factor applied to ``Q K^T``; default ``1 / sqrt(E)``.
@@ -554,7 +574,7 @@ def scaled_dot_product_attention(
         )
     L, S = query.shape[-2], key.shape[-2]
     bias = _attention_bias(attn_mask, is_causal, L, S, query.dtype, bool_means="attend")
-    return _attention(query, key, value, bias, scale)[0]
+    return _attention(query, key, value, bias, scale, masked_rows="zero")[0]
 
 
 def sample(logits: Any, temperature: float = 1.0, *, axis: int = -1, rng=None) -> int | np.ndarray:

@@ -99,6 +99,27 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # The course's update line on a model, `model.W = model.W - lr * model.W.grad`, would
+        # swap the Parameter for a computed tensor: W leaves parameters() and state_dict(), and
+        # an optimizer keeps updating the old one, which the model no longer uses. (Leaf tensors
+        # stay allowed: tests call a layer as a function of its arrays by assigning them.)
+        if (
+            isinstance(value, Tensor)
+            and value._op is not None
+            and isinstance(self.__dict__.get(name), Parameter)
+        ):
+            raise TypeError(
+                f"{type(self).__name__}.{name}: expected a Parameter, got a Tensor computed by "
+                f"'{value.op}'. "
+                f"Assigning it would take {name} out of the model's parameters, and an optimizer "
+                f"would keep updating the old one. Update the parameter in place instead: "
+                f"`with tinygrad_edu.no_grad(): model.{name} -= learning_rate * "
+                f"model.{name}.grad`, or `model.{name}.data -= ...`, or an optimizer's step(); "
+                f"to replace it on purpose, assign Parameter(values)."
+            )
+        object.__setattr__(self, name, value)
+
     # -- walking the module tree ------------------------------------------------------------------
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
@@ -311,8 +332,37 @@ class Module:
 
     # -- saving and loading values ----------------------------------------------------------------
 
+    def get_extra_state(self) -> np.ndarray | None:
+        """State that is neither a parameter nor a buffer, as one numeric array, or None (the
+        default: none). ``state_dict()`` saves it under ``"<module name>._extra_state"``, as
+        PyTorch's ``Module.get_extra_state``; here it must be a numeric array, so that
+        checkpoints never need pickle. ``Dropout`` keeps its generator's state there."""
+        return None
+
+    def set_extra_state(self, state: np.ndarray) -> None:
+        """Restore what ``get_extra_state()`` returned (called by ``load_state_dict``).
+
+        Raises:
+            ValueError: this module keeps no extra state (a module that does overrides this
+                and raises ``ValueError``, changing nothing, for a state it cannot take).
+        """
+        raise ValueError(
+            f"{type(self).__name__}.set_extra_state: expected a module that keeps extra state, "
+            f"got one that does not (it defines no get_extra_state)."
+        )
+
+    def _extra_states(self) -> dict[str, tuple[Module, np.ndarray]]:
+        """``"<name>._extra_state"`` -> (module, its current extra state), module by module."""
+        found = {}
+        for name, module in self.named_modules():
+            extra = module.get_extra_state()
+            if extra is not None:
+                found[f"{name}._extra_state" if name else "_extra_state"] = (module, extra)
+        return found
+
     def state_dict(self) -> dict[str, np.ndarray]:
-        """A copy of every parameter's and buffer's values, keyed by their names.
+        """A copy of every parameter's and buffer's values, keyed by their names, then each
+        module's extra state (a dropout layer's generator, ``"<name>._extra_state"``).
 
         Copies, not views: later training does not change a state you saved.
 
@@ -320,7 +370,10 @@ class Module:
         >>> {k: v.shape for k, v in nn.Linear(3, 2).state_dict().items()}
         {'W': (2, 3), 'b': (2,)}
         """
-        return {name: p.data.copy() for name, p in self._named_state().items()}
+        state = {name: p.data.copy() for name, p in self._named_state().items()}
+        for key, (_, extra) in self._extra_states().items():
+            state[key] = np.array(extra)  # a copy
+        return state
 
     def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> LoadResult:
         """Copy values from ``state`` into the parameters and buffers, after checking keys, shapes
@@ -329,14 +382,17 @@ class Module:
         Args:
             state: name -> array (or Tensor), as ``state_dict()`` returns.
             strict: require exactly the model's keys. With ``strict=False`` missing and extra keys
-                are skipped and returned; shapes and dtypes are always checked.
+                are skipped and returned; shapes and dtypes are always checked. An extra state
+                (``"<name>._extra_state"``, a dropout generator's) may be missing even when
+                strict, unlike PyTorch: states saved before it existed still load, that module
+                keeps its current state, and the key is listed in ``missing_keys``.
 
         Returns:
             The keys that were missing from ``state`` and those the model does not have.
 
         Raises:
-            ValueError: listing every difference (missing, unexpected, shape, dtype) at once; no
-                parameter is changed then.
+            ValueError: listing every difference (missing, unexpected, shape, dtype, an extra
+                state the module refuses) at once; nothing is changed then.
 
         >>> from tinygrad_edu import nn
         >>> layer = nn.Linear(3, 2)
@@ -344,18 +400,23 @@ class Module:
         LoadResult(missing_keys=[], unexpected_keys=[])
         """
         own = self._named_state()
+        extra = self._extra_states()
         values = {k: np.asarray(v.data if isinstance(v, Tensor) else v) for k, v in state.items()}
         missing = [k for k in own if k not in values]
-        unexpected = [k for k in values if k not in own]
+        unexpected = [k for k in values if k not in own and k not in extra]
         problems = []
         if strict:
             problems += [
                 f"  missing from the state:  {k} {_describe(own[k].data)}" for k in missing
             ]
             problems += [
-                f"  unexpected in the state: {k} {_describe(values[k])}" for k in unexpected
+                f"  unexpected in the state: {k} {_describe(values[k])}{_extra_hint(k)}"
+                for k in unexpected
             ]
-        for key, p in own.items():
+        missing += [k for k in extra if k not in values]  # allowed: saved before it existed
+        expected: dict[str, Any] = {k: p.data for k, p in own.items()}
+        expected.update((k, arr) for k, (_, arr) in extra.items())
+        for key, p in expected.items():  # p: the model's array
             if key not in values:
                 continue
             value = values[key]
@@ -369,6 +430,20 @@ class Module:
                     f"  dtype differs at {key}: model {p.dtype}, state {value.dtype} (convert with "
                     f".astype(np.{p.dtype}))"
                 )
+        if not problems:  # extra states first: a module may refuse one (restored then)
+            done = []
+            for key, (module, before) in extra.items():
+                if key not in values:
+                    continue
+                try:
+                    module.set_extra_state(values[key].copy())
+                except ValueError as err:
+                    problems.append(f"  extra state refused at {key}: {err}")
+                    break
+                done.append((module, before))
+            if problems:
+                for module, before in done:
+                    module.set_extra_state(before)
         if problems:
             raise ValueError(
                 f"load_state_dict: expected a state matching {type(self).__name__}'s parameters, "
@@ -457,6 +532,16 @@ def _shape_of(out: Any) -> tuple | None:
 
 def _describe(arr: np.ndarray) -> str:
     return f"{arr.shape} {arr.dtype}"
+
+
+def _extra_hint(key: str) -> str:
+    if key == "_extra_state" or key.endswith("._extra_state"):
+        return (
+            "  (a generator's state: that layer has none here; a Dropout made with rng=None "
+            "draws from numpy's global generator. Make it with rng=SEED, or load with "
+            "strict=False)"
+        )
+    return ""
 
 
 def _as_tensor(X: Any) -> Tensor:

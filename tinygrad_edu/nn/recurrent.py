@@ -5,7 +5,9 @@ concatenate), so backpropagation through time is ``backward()`` on the unrolled 
 derivative is written here; gradients of gradients come the same way.
 
 Layouts, parameter names, shapes and gate order are PyTorch's, so ``state_dict`` values copy to
-``torch.nn`` modules and back unchanged:
+``torch.nn`` modules and back unchanged (one key is ours alone: a module with ``dropout > 0`` and
+its own ``rng`` also saves the masks' generator under ``_extra_state``, as ``Dropout`` does, so a
+resumed run draws the same masks; leave that key out, or load with ``strict=False``, in torch):
 
 - a cell takes ``x (N, input_size)`` (or ``(input_size,)``) and ``h (N, hidden_size)``;
 - a sequence module takes ``x (T, N, input_size)``, or ``(N, T, input_size)`` with
@@ -34,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_edu.nn.dropout import generator_state_words, set_generator_state_words
 from tinygrad_edu.nn.module import Module, Parameter, _as_tensor, _check_size
 from tinygrad_edu.tensor import Tensor, concatenate, rand, stack, zeros
 
@@ -484,6 +487,21 @@ class _SequenceBase(Module):
         self.dropout_masks.append(mask)
         scale = (mask / keep if keep > 0 else np.zeros(shape)).astype(steps[0].dtype, copy=False)
         return [h * scale[t] for t, h in enumerate(steps)]
+
+    def get_extra_state(self) -> np.ndarray | None:
+        """The dropout masks' generator state (uint64 words, as ``Dropout``'s), so that a run
+        resumed from ``state_dict()`` draws the same masks; None without dropout or with
+        ``rng=None`` (numpy's global generator, not the layer's to save)."""
+        return generator_state_words(self._rng) if self.dropout > 0 else None
+
+    def set_extra_state(self, state: Any) -> None:
+        """Put the dropout masks' generator back in the state ``get_extra_state`` returned.
+
+        Raises:
+            ValueError: the layer has no generator of its own, or ``state`` is not the state of
+                a generator of its kind (nothing is changed then).
+        """
+        set_generator_state_words(type(self).__name__, self._rng, state)
 
     def _final(self, states: list[Tensor], batched: bool) -> Tensor:
         out = stack(states, axis=0)  # (L*D, N, H)

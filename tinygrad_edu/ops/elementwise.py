@@ -203,7 +203,12 @@ class Exp(Function):
         return out
 
     def backward(self, dout):
-        return (dout * self.saved[0],)
+        dx = dout * self.saved[0]
+        # exp overflows to inf above x = 709.78: a zero upstream gradient stays 0 there (as
+        # 2**x, through pow, does), not 0 * inf = NaN.
+        if not np.isfinite(dx).all():
+            dx = keep_zero(dout, dx)
+        return (dx,)
 
 
 class Log(Function):
@@ -406,3 +411,31 @@ class AsType(Function):
 
     def backward(self, dout):
         return (dout.astype(self.in_dtype),)
+
+
+class Remainder(_Broadcasting):
+    """out = x % y (the sign of y, as Python);  dx = dout,  dy = -dout * floor(x / y)
+
+    PyTorch's ``remainder`` and numpy's ``np.remainder``: ``x - floor(x / y) * y``. The quotient
+    ``floor(x / y)`` is saved as a constant (piecewise constant: its derivative is 0 wherever it
+    exists), so the second derivatives are 0, as PyTorch's. Where y == 0 the quotient is
+    infinite (NaN at 0 / 0); there a zero ``dout`` still gives 0.
+    """
+
+    name = "remainder"
+    __slots__ = ()
+
+    def forward(self, x, y):
+        quotient, out = np.divmod(x, y)  # one pass: numpy's floor_divide and remainder together
+        self.saved = (quotient,)
+        return out
+
+    def backward(self, dout):
+        (quotient,) = self.saved
+        nx, ny = self.needs
+        dy = None
+        if ny:
+            dy = -dout * quotient
+            if not np.isfinite(quotient).all():  # y == 0: 0 * inf would be NaN
+                dy = keep_zero(dout, dy)
+        return (dout if nx else None, dy)

@@ -141,6 +141,11 @@ class Einsum(Function):
                 g = g.reshape(tuple(g.shape[kept.index(c)] if c in kept else 1 for c in unique))
                 full = tuple(g.shape[i] if c in kept else sizes[c] for i, c in enumerate(unique))
                 g = np.broadcast_to(g, full)
+            # A label of size 1 in another input but not in x_k (x (2, 1), y (3,) in "ij,j->i")
+            # leaves the gradient with 1 where x_k has n: it is the same for each of the n.
+            target = tuple(sizes[c] for c in unique)
+            if g.shape != target:  # (larger where x_k has 1: the engine's unbroadcast sums it)
+                g = np.broadcast_to(g, np.broadcast_shapes(g.shape, target))
             if unique != labels:  # a repeated label: the gradient lies on the diagonal
                 g = _onto_diagonal(g, labels, unique, x.shape)
             grads.append(g)

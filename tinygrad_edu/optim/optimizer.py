@@ -124,10 +124,16 @@ class Optimizer:
                 continue
             if isinstance(g, Tensor):  # a gradient kept as a Tensor (create_graph=True)
                 g = g.data
-            if g.dtype != p.data.dtype:
-                g = g.astype(p.data.dtype)
+            dtype = p.data.dtype
+            if g.dtype != dtype:
+                g = g.astype(dtype)
             if self.maximize:  # PyTorch negates the gradient first, before any weight decay
                 g = -g
+            # After model.to(np.float32) the state follows the parameter: a float64 velocity
+            # would make the update, and so the parameter, float64 again.
+            for key, value in self.state[i].items():
+                if value.dtype.kind == "f" and value.dtype != dtype:
+                    self.state[i][key] = value.astype(dtype)
             yield i, p, g
 
     # -- saving and resuming ----------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Creation functions (zeros, ones, full, eye, arange, linspace, *_like) and random ones (rand,
-randn, randint, multinomial, choice, manual_seed).
+"""Creation functions (tensor, zeros, ones, full, eye, arange, linspace, *_like) and random ones
+(rand, randn, randint, multinomial, choice, manual_seed).
 
 Layer: ``tensor``.
 
@@ -13,7 +13,43 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinygrad_edu.tensor.tensor import Tensor
+from tinygrad_edu.tensor.tensor import Tensor, _warn_detached_copy
+
+
+def tensor(data, *, dtype=None, requires_grad: bool = False, name: str | None = None) -> Tensor:
+    """A new tensor holding a copy of ``data``: PyTorch's ``torch.tensor``, called as
+    ``tg.tensor(data, dtype=None, requires_grad=False)``.
+
+    Unlike ``Tensor(array)``, which wraps a numpy array without copying it, the result never
+    shares memory with ``data``. The dtype rules are ``Tensor``'s: Python numbers and (nested)
+    lists of them become float64, as in the course's numpy code (``torch.tensor([1, 2])`` would be
+    int64 there); numpy arrays keep their dtype; ``dtype=`` converts. A tensor as ``data`` gives
+    a copy of its values without its graph (a warning says so when it requires grad, as
+    ``Tensor(t)`` does; ``t.detach()`` says it on purpose).
+
+    Args:
+        data: a number, a (nested) list of numbers, a numpy array or a tensor.
+        dtype: a numpy dtype to convert to (e.g. ``np.float32``).
+        requires_grad: record operations on the new tensor (floating-point dtypes only).
+        name: a label for printed output and graph drawings.
+
+    Raises:
+        TypeError: ``data`` is not numbers (strings, objects, complex), or ``requires_grad``
+            for an integer or bool dtype.
+
+    >>> import tinygrad_edu as tg
+    >>> tg.tensor([[1, 2]], requires_grad=True)
+    Tensor([[1., 2.]], requires_grad=True)
+    >>> tg.tensor(1.5).dtype, tg.tensor([1, 2], dtype=np.int64).dtype
+    (dtype('float64'), dtype('int64'))
+    """
+    if isinstance(data, Tensor):
+        if data.requires_grad:
+            _warn_detached_copy(data)
+        data = data.data.copy()
+    elif isinstance(data, (np.ndarray, np.generic)):
+        data = np.array(data)  # a copy (a list is copied by numpy when it builds the array)
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
 
 
 def _shape(shape: tuple) -> tuple[int, ...]:

@@ -59,6 +59,18 @@ def _no_grad_ufunc(ufunc: np.ufunc) -> Callable[..., Tensor]:
     return run
 
 
+def _no_grad_floor_divide(x: Any, y: Any) -> Tensor:
+    """np.floor_divide: ``x // y``, a constant (piecewise constant, as np.floor)."""
+    x, y = _pair(x, y)
+    return x // y
+
+
+def _divmod(x: Any, y: Any) -> tuple[Tensor, Tensor]:
+    """np.divmod: ``(x // y, x % y)``; the remainder is recorded, the quotient is a constant."""
+    x, y = _pair(x, y)
+    return divmod(x, y)
+
+
 def _is_zero(x: Any) -> bool:
     return not isinstance(x, (Tensor, np.ndarray)) and np.ndim(x) == 0 and x == 0
 
@@ -146,12 +158,15 @@ def _unsupported(name: str) -> TypeError:
 # Ufuncs (NEP 13): elementwise functions and operators with an ndarray on the left
 # -------------------------------------------------------------------------------------------------
 
-UFUNCS: dict[np.ufunc, Callable[..., Tensor]] = {
+UFUNCS: dict[np.ufunc, Callable[..., Tensor | tuple[Tensor, Tensor]]] = {  # divmod: a pair
     np.add: lambda x, y: _run2(ops.Add(), *_pair(x, y)),
     np.subtract: lambda x, y: _run2(ops.Sub(), *_pair(x, y)),
     np.multiply: lambda x, y: _run2(ops.Mul(), *_pair(x, y)),
     np.true_divide: lambda x, y: _run2(ops.Div(), *_pair(x, y)),
     np.power: lambda x, y: _run2(ops.Pow(), *_pair(x, y)),
+    np.remainder: lambda x, y: _run2(ops.Remainder(), *_pair(x, y)),  # also np.mod, and %
+    np.floor_divide: _no_grad_floor_divide,
+    np.divmod: _divmod,  # two outputs
     np.matmul: lambda x, y: _run2(ops.MatMul(), *_pair(x, y)),
     np.maximum: _maximum,
     np.minimum: minimum,
@@ -261,11 +276,15 @@ def _reduction(name: str) -> Callable[..., Tensor]:
 def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A002
     """np.linalg.norm: the Euclidean norm (ord=None or 2 for vectors, 'fro' for matrices)."""
     t = _tensor(x)
-    euclid = ord is None or ord == "fro" or (ord == 2 and (t.ndim == 1 or np.ndim(axis) == 0))
-    if not euclid or (axis is not None and np.ndim(axis) == 1 and len(axis) == 2 and ord == 2):
+    # ord=2 is Euclidean only for vectors: for a matrix numpy means the largest singular value
+    # (axis=None on a 2-d array, or two axes), which is not sqrt(sum(x**2)).
+    vector = t.ndim == 1 if axis is None else np.ndim(axis) == 0 or len(axis) == 1
+    euclid = ord is None or ord == "fro" or (ord == 2 and vector)
+    if not euclid:
+        what = " of a matrix (its largest singular value)" if ord == 2 else ""
         raise TypeError(
             f"numpy.linalg.norm: expected the Euclidean norm (ord=None, 2 for a vector or 'fro'), "
-            f"got ord={ord!r}; tensors implement that one (t.norm(axis=..., keepdims=...))."
+            f"got ord={ord!r}{what}; tensors implement that one (t.norm(axis=..., keepdims=...))."
         )
     return t.norm(axis=axis, keepdims=keepdims)
 

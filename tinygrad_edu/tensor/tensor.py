@@ -55,7 +55,13 @@ def _as_array(data: Any, dtype=None) -> np.ndarray:
     elif dtype is not None:
         arr = np.asarray(data, dtype=dtype)
     else:
-        arr = np.asarray(data)
+        try:
+            arr = np.asarray(data)
+        except ValueError as err:  # a ragged nested list: numpy's message names no fix
+            raise ValueError(
+                f"Tensor: expected a rectangular nested list (every row of the same length), got "
+                f"one that is not ({err}). Pad the short rows, or make one tensor per row."
+            ) from None
         if arr.dtype.kind in "iu":  # Python ints and int lists: float64, like the course's code
             return arr.astype(np.float64)
         if arr.dtype.kind not in "fbc":
@@ -301,7 +307,11 @@ class Tensor:
             if data.requires_grad:
                 _warn_detached_copy(data)
             data = data.data
-        self.data: np.ndarray = _as_array(data, dtype)
+        arr = _as_array(data, dtype)
+        # Its own array object (a view: the memory is still shared): the engine tells a node's
+        # inputs apart by their arrays' identity when it differentiates a backward rule
+        # (create_graph=True), so two tensors must never hold the same object.
+        self.data: np.ndarray = arr.view() if arr is data else arr
         if requires_grad:
             _check_grad_dtype(self.data)
         self._grad: Any = None
@@ -335,10 +345,13 @@ class Tensor:
 
     @grad.setter
     def grad(self, value: Any) -> None:
-        if value is not None and not isinstance(value, Tensor):
-            value = np.asarray(value)
-            if value.dtype.kind not in "fiub":  # complex would lose its imaginary part silently
-                _refuse_dtype(value, "grad")
+        if value is not None:
+            # A tensor (a gradient with a graph, as create_graph=True makes) obeys the same rules
+            # as an array: an optimizer would broadcast a wrong shape into every element.
+            if not isinstance(value, Tensor):
+                value = np.asarray(value)
+                if value.dtype.kind not in "fiub":  # complex would lose its imaginary part
+                    _refuse_dtype(value, "grad")
             if value.shape != self.data.shape:
                 raise ValueError(
                     f"grad: expected an array of the tensor's shape {self.data.shape}, got "
@@ -589,7 +602,7 @@ class Tensor:
         >>> (x * 2).detach().requires_grad
         False
         """
-        return _leaf(self.data)
+        return _leaf(self.data.view())  # own array object: see __init__
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Turn gradient recording for this leaf on or off, in place; returns ``self``.
@@ -809,6 +822,29 @@ class Tensor:
     def __rmatmul__(self, other) -> Tensor:
         return _run2(ops.MatMul(), _const(other, self), self)
 
+    # Floor division and remainder, Python's (and PyTorch's, numpy's) convention: the quotient is
+    # rounded toward -inf and the remainder has the divisor's sign, so x == (x // y) * y + x % y.
+    # ``%`` is differentiable (``Remainder``); ``//`` is piecewise constant, so its result is a
+    # constant, as floor's (PyTorch records a floor_divide whose backward raises instead).
+
+    def __floordiv__(self, other) -> Tensor:
+        return _leaf(np.asarray(np.floor_divide(self.data, _const(other, self).data)))
+
+    def __rfloordiv__(self, other) -> Tensor:
+        return _leaf(np.asarray(np.floor_divide(_const(other, self).data, self.data)))
+
+    def __mod__(self, other) -> Tensor:
+        return _run2(ops.Remainder(), self, _const(other, self))
+
+    def __rmod__(self, other) -> Tensor:
+        return _run2(ops.Remainder(), _const(other, self), self)
+
+    def __divmod__(self, other) -> tuple[Tensor, Tensor]:
+        return self // other, self % other
+
+    def __rdivmod__(self, other) -> tuple[Tensor, Tensor]:
+        return other // self, other % self
+
     # Augmented assignment follows PyTorch: ``w -= lr * w.grad`` inside ``no_grad()`` updates ``w``
     # in place (it stays the same parameter), while ``total += loss`` on tensors that record a
     # graph builds a new tensor, exactly as ``total = total + loss`` would. On a leaf that requires
@@ -833,6 +869,16 @@ class Tensor:
 
     def __itruediv__(self, other) -> Tensor:
         return self / other if self._records(other, "/=") else self.div_(other)
+
+    def __ifloordiv__(self, other) -> Tensor:
+        if self._records(other, "//="):
+            return self // other
+        return self._apply_("//=", np.floor_divide, other)
+
+    def __imod__(self, other) -> Tensor:
+        if self._records(other, "%="):
+            return self % other
+        return self._apply_("%=", np.remainder, other)
 
     def __neg__(self) -> Tensor:
         return _run1(ops.Neg(), self)
@@ -864,6 +910,25 @@ class Tensor:
     def matmul(self, other) -> Tensor:
         """``self @ other`` with numpy's rules for 1-D and batched operands."""
         return self @ other
+
+    def floor_divide(self, other) -> Tensor:
+        """``self // other``: the quotient rounded toward -inf, as PyTorch's ``floor_divide``
+        and numpy's (no gradient: piecewise constant, like ``floor``).
+
+        >>> Tensor([7.0, -7.0]).floor_divide(2.0), Tensor([7.0, -7.0]) // -2.0
+        (Tensor([ 3., -4.]), Tensor([-4.,  3.]))
+        """
+        return self // other
+
+    def remainder(self, other) -> Tensor:
+        """``self % other``: ``self - floor(self / other) * other``, with the sign of ``other``
+        as Python's ``%`` and PyTorch's ``remainder`` (not C's ``fmod``). Gradients: 1 for
+        ``self``, ``-floor(self / other)`` for ``other``.
+
+        >>> Tensor([7.0, -7.0]).remainder(2.0), Tensor([7.0, -7.0]) % -2.0
+        (Tensor([1., 1.]), Tensor([-1., -1.]))
+        """
+        return self % other
 
     # -- comparisons (results carry no gradient) ------------------------------------------------
 
@@ -1840,7 +1905,7 @@ class Tensor:
 
         Raises:
             TypeError: ``axis=`` was given (numpy's element repeat: use repeat_interleave).
-            ValueError: fewer sizes than the tensor has axes.
+            ValueError: fewer sizes than the tensor has axes, or a negative size.
 
         >>> Tensor([1.0, 2.0]).repeat(2)
         Tensor([1., 2., 1., 2.])
@@ -1858,6 +1923,8 @@ class Tensor:
                 f"repeat: expected at least one size per axis ({self.ndim} for shape "
                 f"{self.shape}), got {sizes}. For numpy's tile rules use tile()."
             )
+        if any(int(n) < 0 for n in sizes):
+            raise ValueError(f"repeat: expected sizes >= 0 (copies along each axis), got {sizes}.")
         shape = (1,) * (len(sizes) - self.ndim) + self.shape
         spread = [k for pair in ((1, n) for n in shape) for k in pair]  # (1, n0, 1, n1, ...)
         copies = [k for pair in zip(sizes, shape, strict=True) for k in pair]  # (r0, n0, ...)
@@ -2215,14 +2282,15 @@ def _where(cond: np.ndarray, x: Any, y: Any) -> Tensor:
 
 
 def _as_index(index: Any) -> Any:
-    """One index component as numpy wants it: a Tensor or list of whole numbers becomes an integer
-    array (``Tensor([0, 2])`` holds float64, as Python numbers do), an empty list an empty integer
-    array, a boolean tensor a mask; ints, slices, None and ``...`` pass through."""
+    """One index component as numpy wants it: a Tensor, array or list of whole numbers becomes an
+    integer array (``Tensor([0, 2])`` holds float64, as Python numbers do; so do ``np.array([])``
+    and arrays computed with floats), an empty list an empty integer array, a boolean tensor a
+    mask; ints, slices, None and ``...`` pass through."""
     if isinstance(index, Tensor):
         index = index.data
     elif isinstance(index, list):
         index = np.asarray(index) if index else np.empty(0, dtype=np.intp)
-    else:
+    elif not isinstance(index, np.ndarray) or index.dtype.kind in "iub":
         return index
     if index.dtype.kind == "f":
         if not np.all(np.isfinite(index)) or np.any(index != np.round(index)):

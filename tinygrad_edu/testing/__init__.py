@@ -160,6 +160,13 @@ _NOTHING_CHECKED = (
 )
 
 
+_EMPTY = (
+    "gradcheck: expected an input with at least one element to check, got only empty inputs "
+    "(shapes {shapes}), so there is nothing to compare. Check the function on inputs that hold "
+    "numbers."
+)
+
+
 def _fail(message: str, raise_exception: bool) -> bool:
     if raise_exception:
         raise GradcheckError(message)
@@ -187,6 +194,11 @@ def _elements(size: int, elements: Any, rng: np.random.Generator) -> np.ndarray:
     indices = np.asarray(elements, dtype=np.intp).reshape(-1)
     if indices.size == 0:
         raise ValueError("gradcheck: expected at least one element index in elements, got none.")
+    if indices.min() < -size or indices.max() >= size:
+        raise ValueError(
+            f"gradcheck: expected flat element indices in [{-size}, {size}) for an input of "
+            f"{size} elements, got {indices.tolist()[:10]}."
+        )
     return indices
 
 
@@ -244,8 +256,12 @@ def gradcheck(
     checked = [i for i, leaf in enumerate(leaves) if leaf.requires_grad]
     if not checked:
         return _fail(_NOTHING_CHECKED, raise_exception)
+    if all(leaves[i].size == 0 for i in checked):
+        shapes = ", ".join(str(leaves[i].shape) for i in checked)
+        return _fail(_EMPTY.format(shapes=shapes), raise_exception)
     analytic = _analytic(fn, leaves, weights, seed)
-    if all(analytic[i] is None for i in checked):
+    # An empty input's gradient compares no numbers: it does not count as something checked.
+    if all(analytic[i] is None or leaves[i].size == 0 for i in checked):
         return _fail(_VACUOUS, raise_exception)
     for i in checked:
         ana = analytic[i]
@@ -358,7 +374,8 @@ def gradcheck_module(
 
     ``loss_fn()`` computes a single-number loss with ``module`` (e.g. ``lambda: loss(model(X))``).
     Each parameter is nudged in place (and restored) for the central differences, so the model is
-    checked exactly as it trains. Parameters must be float64 (``model.to(np.float64)``): float32
+    checked exactly as it trains; buffers that the evaluations update (BatchNorm's running
+    statistics) are restored too. Parameters must be float64 (``model.to(np.float64)``): float32
     central differences are too coarse to check anything.
 
     Args:
@@ -392,6 +409,10 @@ def gradcheck_module(
             )
     originals = [p.data.copy() for p in params]
     saved_grads = [p._grad for p in params]
+    # Each of the many evaluations would also update buffers (BatchNorm's running statistics
+    # and its batch count): the model must leave the check as it came.
+    buffers = list(module.buffers()) if hasattr(module, "buffers") else []
+    buffer_values = [b.data.copy() for b in buffers]
 
     def projected(*tensors):  # the loss as a function of the parameters' current values
         return loss_fn()
@@ -439,6 +460,8 @@ def gradcheck_module(
         for p, original, g in zip(params, originals, saved_grads, strict=True):
             p.data[...] = original
             p._grad = g
+        for b, value in zip(buffers, buffer_values, strict=True):
+            b.data = value
 
 
 def gradgradcheck(

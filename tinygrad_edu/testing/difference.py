@@ -112,6 +112,9 @@ def gradient_difference(
     originals = [t.data for t in tensors]
     for t in tensors:
         t.data = np.array(t.data, dtype=np.float64)  # float64 for the check; restored below
+    # The evaluations would also update a Module's buffers (BatchNorm's running statistics).
+    buffers = params.buffers() if isinstance(params, Module) else []
+    buffer_values = [b.data.copy() for b in buffers]
     try:
         if grads is None:
             grad = _autograd(op, cost, names, tensors)
@@ -137,6 +140,8 @@ def gradient_difference(
     finally:
         for t, data in zip(tensors, originals, strict=True):
             t.data = data
+        for b, value in zip(buffers, buffer_values, strict=True):
+            b.data = value
     numerator = np.linalg.norm(grad - gradapprox)
     denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
     return float(numerator / denominator)
