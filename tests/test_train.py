@@ -1030,3 +1030,41 @@ def test_training_interrupted_pickles_and_copies_with_its_history():
     for clone in (pickle.loads(pickle.dumps(err)), copy.copy(err)):
         assert str(clone) == "fit: interrupted" and clone.history == err.history
         assert clone.curve == {0: 0.5}
+
+
+def test_a_resumed_run_with_dropout_of_its_own_generator_is_exact_too(tmp_path):
+    """Dropout(rng=...) saves its generator in state_dict: with fit(start=), the resumed run
+    draws the masks and the mini-batch orders the uninterrupted one drew."""
+    import tinygrad_edu as tg
+    from tinygrad_edu.optim import Adam
+
+    X, Y = _resume_data()
+
+    def make():
+        np.random.seed(1)
+        dropout = nn.Dropout(0.3, rng=np.random.default_rng(7))
+        return nn.Sequential(nn.Linear(3, 8), nn.ReLU(), dropout, nn.Linear(8, 1), nn.Sigmoid())
+
+    run = {"epochs": 6, "batch_size": 10, "shuffle": True, "seed": 3}
+    whole = make()
+    fit(
+        whole, losses.binary_cross_entropy, X, Y, optimizer=Adam(whole.parameters(), lr=0.05), **run
+    )
+    model = make()
+    optimizer = Adam(model.parameters(), lr=0.05)
+
+    def checkpoint(i, cost):
+        if i == 2:
+            tg.save(model, tmp_path / "m.npz")
+            tg.save(optimizer, tmp_path / "o.npz")
+            return True
+        return None
+
+    fit(model, losses.binary_cross_entropy, X, Y, optimizer=optimizer, callback=checkpoint, **run)
+    model = make()
+    model.load_state_dict(tg.load(tmp_path / "m.npz", expected=model))
+    optimizer = Adam(model.parameters(), lr=0.05)
+    optimizer.load_state_dict(tg.load(tmp_path / "o.npz"))
+    fit(model, losses.binary_cross_entropy, X, Y, optimizer=optimizer, start=3, **run)
+    for key, value in whole.state_dict().items():
+        assert np.array_equal(model.state_dict()[key], value), key
