@@ -1068,3 +1068,10 @@ def test_a_resumed_run_with_dropout_of_its_own_generator_is_exact_too(tmp_path):
     fit(model, losses.binary_cross_entropy, X, Y, optimizer=optimizer, start=3, **run)
     for key, value in whole.state_dict().items():
         assert np.array_equal(model.state_dict()[key], value), key
+
+
+def test_predict_warns_when_outputs_are_not_finite():
+    """A diverged model's NaN outputs were predicted as class 0 without a word."""
+    with pytest.warns(RuntimeWarning, match=r"predict: 1 of the model's 3 outputs are NaN"):
+        P = predict(nn.Identity(), np.array([[np.nan], [0.2], [0.9]]))
+    np.testing.assert_array_equal(P, [[0.0], [0.0], [1.0]])

@@ -684,6 +684,9 @@ def predict(
         ValueError: the outputs do not hold X's m examples along ``axis`` (the hint says which
             axis does).
 
+    Warns:
+        RuntimeWarning: some outputs are NaN or infinite (their predictions mean nothing).
+
     >>> from tinygrad_edu import nn
     >>> predict(nn.Sigmoid(), np.array([[-2.0], [0.0], [3.0]]))
     array([[0.],
@@ -703,6 +706,15 @@ def predict(
         if training is not None:
             training.train()
     A = outputs.data if isinstance(outputs, Tensor) else np.asarray(outputs)
+    if A.dtype.kind in "fc" and not np.isfinite(A).all():
+        bad = int((~np.isfinite(A)).sum())
+        warnings.warn(
+            f"predict: {bad} of the model's {A.size} outputs are NaN or infinite (a diverged "
+            f"training, or NaN inputs); a NaN output counts as below the threshold, and as the "
+            f"largest for the argmax, so those predictions mean nothing.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     m = X_data.shape[axis] if X_data.ndim else 1
     class_axis = -1 if axis == 0 else 0
     one_output = A.ndim <= 1 or A.shape[class_axis] == 1
