@@ -655,6 +655,7 @@ def test_a_killed_save_is_cleaned_up_by_the_next_one(tmp_path):
     ("target", "error", "match"),
     [
         ("{tmp}", IsADirectoryError, r"is a folder; give a file name, e\.g\. '.*model\.npz'"),
+        ("{tmp}/new/", IsADirectoryError, r"'.*new/' is a folder name; give a file name"),
         ("{tmp}/missing/ckpt.npz", FileNotFoundError, r"save: cannot write '.*missing/ckpt\.npz'"),
         ("/proc/ckpt.npz", OSError, r"save: cannot write '/proc/ckpt\.npz'"),
     ],

@@ -164,11 +164,11 @@ def save(module_or_state: Any, path: str | os.PathLike) -> None:
     given = os.fsdecode(path)  # a str also for a bytes path
     path = os.path.realpath(given)  # through a symlink: replace its target, not it
     folder = os.path.dirname(path)
-    if os.path.isdir(path):
+    if os.path.isdir(path) or given.endswith(("/", os.sep)):  # "ckpt/" would be a file "ckpt"
         raise IsADirectoryError(
             errno.EISDIR,
-            f"save: {given!r} is a folder; give a file name, e.g. "
-            f"{os.path.join(given, 'model.npz')!r}",
+            f"save: {given!r} is a folder{'' if os.path.isdir(path) else ' name'}; give a file "
+            f"name, e.g. {os.path.join(given, 'model.npz')!r}",
         )
     try:
         mode = os.stat(path).st_mode
