@@ -91,6 +91,23 @@ def test_gradgradcheck_says_its_numbers_are_a_hessian_vector_product():
     assert "(seed=3)" in message
 
 
+def test_gradgradcheck_fast_and_elements_catch_a_wrong_second_derivative():
+    """The oracle: _Cube's second derivative is 3x where d2(x^3)/dx2 = 6x; a correct cube
+    (x**3 composed of tensor ops) passes the same checks."""
+    x = np.random.default_rng(4).uniform(0.5, 2.0, size=3000)  # 6x != 3x everywhere
+    assert gradgradcheck(lambda t: (t**3).sum(), x, fast=True)
+    assert gradgradcheck(lambda t: (t**3).sum(), x, elements=5)
+    with pytest.raises(GradcheckError) as err:
+        gradgradcheck(lambda t: _Cube().apply(t).sum(), x, fast=True)
+    message = str(err.value)
+    assert message.startswith("gradgradcheck (second derivative, fast): the directional")
+    assert "run gradgradcheck without fast=True" in message
+    with pytest.raises(GradcheckError, match=r"of 5 checked elements disagree"):
+        gradgradcheck(lambda t: _Cube().apply(t).sum(), x, elements=5)
+    assert not gradgradcheck(lambda t: _Cube().apply(t).sum(), x, fast=True,
+                             raise_exception=False)  # fmt: skip
+
+
 def test_gradcheck_module_failure_at_a_kink_has_the_hint():
     model = nn.Sequential(nn.Linear(1, 1))
     model.to(np.float64)
@@ -100,3 +117,20 @@ def test_gradcheck_module_failure_at_a_kink_has_the_hint():
     X = np.array([[0.0]])
     with pytest.raises(GradcheckError, match="not differentiable at this point"):
         gradcheck_module(model, lambda: model(X).relu().sum(), elements=[0])
+
+
+def test_gradcheck_takes_several_outputs_and_finds_a_wrong_one():
+    """As torch.autograd.gradcheck: every floating-point output's Jacobian is checked; integer
+    outputs (indices) are left out. The oracle is the planted bug: the second output's
+    gradient of x * x.detach() is x, not 2x."""
+    x = np.array([0.5, -1.0, 2.0])
+    assert gradcheck(lambda t: (t.tanh(), (t * t).sum(), t.argmax()), x)
+    assert gradcheck(lambda t: t.reshape(1, 3).topk(2), x)  # values and int64 indices
+    with pytest.raises(GradcheckError) as err:
+        gradcheck(lambda t: (t.tanh(), t * t.detach()), x)
+    message = str(err.value)
+    assert "2 outputs, flattened and joined, have 6 elements" in message
+    with pytest.raises(TypeError, match="holding float"):
+        gradcheck(lambda t: (t * 2, 1.0), x)
+    with pytest.raises(TypeError, match="none of them floating-point"):
+        gradcheck(lambda t: (t.argmax(),), x)

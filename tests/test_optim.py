@@ -504,6 +504,10 @@ def test_a_schedule_per_step_or_per_epoch():
          lambda t, opt: t.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)),
         (lambda o, opt: o.LambdaLR(opt, lambda t: 1 / (1 + t) ** 0.5),
          lambda t, opt: t.optim.lr_scheduler.LambdaLR(opt, lambda e: 1 / (1 + e) ** 0.5)),
+        (lambda o, opt: o.MultiStepLR(opt, milestones=[7, 2, 7, 9], gamma=0.5),
+         lambda t, opt: t.optim.lr_scheduler.MultiStepLR(opt, milestones=[7, 2, 7, 9], gamma=0.5)),
+        (lambda o, opt: o.CosineAnnealingLR(opt, T_max=5, eta_min=0.01),  # and past T_max
+         lambda t, opt: t.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=5, eta_min=0.01)),
     ],
 )  # fmt: skip
 def test_schedules_match_torch(ours, theirs):
@@ -609,3 +613,24 @@ def test_adaptive_hyperparameters_are_checked():
         Adam([W], betas=0.9)
     with pytest.raises(ValueError, match=r"alpha in \[0, 1\)"):
         RMSprop([W], alpha=1.5)
+
+
+def test_multistep_and_cosine_closed_forms_and_checks():
+    """step(epoch) gives the closed form, computed here by hand."""
+    from tinygrad_edu.optim import CosineAnnealingLR, MultiStepLR
+
+    opt = SGD([Tensor([1.0], requires_grad=True)], lr=0.8)
+    multi = MultiStepLR(opt, milestones=[3, 5], gamma=0.1)
+    assert [multi.step(t) for t in (0, 2, 3, 4, 5, 9)] == pytest.approx(
+        [0.8, 0.8, 0.08, 0.08, 0.008, 0.008], rel=1e-15
+    )
+    opt2 = SGD([Tensor([1.0], requires_grad=True)], lr=0.8)
+    cosine = CosineAnnealingLR(opt2, T_max=4, eta_min=0.2)
+    # 0.2 + 0.6 * (1 + cos(pi t / 4)) / 2 at t = 0, 2, 4 and 6: 0.8, 0.5, 0.2, 0.5
+    assert [cosine.step(t) for t in (0, 2, 4, 6)] == pytest.approx([0.8, 0.5, 0.2, 0.5], rel=1e-15)
+    with pytest.raises(ValueError, match="each milestone >= 1"):
+        MultiStepLR(opt, milestones=[0, 2])
+    with pytest.raises(TypeError, match="T_max to be an int"):
+        CosineAnnealingLR(opt, T_max=2.5)
+    with pytest.raises(ValueError, match="eta_min"):
+        CosineAnnealingLR(opt, T_max=2, eta_min=-1.0)

@@ -818,7 +818,6 @@ def test_cross_entropy_matches_torch_with_indices_and_probabilities(reduction):
     [
         (losses.binary_cross_entropy, "weight", np.ones((2, 3))),
         (losses.binary_cross_entropy_with_logits, "weight", np.ones((2, 3))),
-        (losses.nll_loss, "ignore_index", 0),
         (losses.huber_loss, "weight", np.ones((2, 3))),
     ],
 )
@@ -856,6 +855,35 @@ def test_nll_loss_matches_torch_and_cross_entropy_is_nll_of_log_softmax(reductio
     Z = Tensor(logits)
     _close(losses.nll_loss(Z.log_softmax(axis=1), targets, reduction),
            losses.cross_entropy(Z, targets, reduction).data)  # fmt: skip
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weight", [None, np.array([0.5, 2.0, 1.0, 3.0])])
+@pytest.mark.parametrize("ignore_index", [-100, 2, -1])
+def test_nll_loss_weight_and_ignore_index_match_torch(reduction, weight, ignore_index):
+    """PyTorch's nll_loss options; cross_entropy(Z, y, **options) stays
+    nll_loss(log_softmax(Z), y, **options)."""
+    rng = np.random.default_rng(19)
+    logits = rng.standard_normal((7, 4)) * 2
+    targets = np.array([0, 2, 1, 3, 2, 0, 1])
+    if ignore_index == -1:
+        targets[[1, 4]] = -1
+    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    options = {"ignore_index": ignore_index, "weight": weight}
+    if weight is None:
+        del options["weight"]
+    _loss_pair(losses.nll_loss, F.nll_loss, log_probs, targets, reduction=reduction, **options)
+    Z = Tensor(logits)
+    _close(losses.nll_loss(Z.log_softmax(axis=1), targets, reduction, **options),
+           losses.cross_entropy(Z, targets, reduction, **options).data)  # fmt: skip
+
+
+def test_nll_loss_checks_weight_and_indices_other_than_ignore_index():
+    with pytest.raises(ValueError, match=r"weight of shape \(C,\) = \(3,\)"):
+        losses.nll_loss(np.zeros((2, 3)), np.array([0, 1]), weight=np.ones(2))
+    with pytest.raises(ValueError, match=r"class indices in \[0, 3\)"):
+        losses.nll_loss(np.zeros((2, 3)), np.array([0, -1]))  # -1 is not the ignore_index
+    assert losses.nll_loss(np.zeros((2, 3)), np.array([0, -1]), ignore_index=-1).item() == 0.0
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
@@ -940,3 +968,32 @@ def test_cross_entropy_option_errors_teach():
         losses.cross_entropy(logits, np.array([0, -1]))  # -1 is not ignore_index here
     with pytest.raises(TypeError, match="Pass weights by keyword"):
         losses.binary_cross_entropy(np.full((2, 1), 0.5), np.ones((2, 1)), np.ones((2, 1)))
+
+
+def test_a_torch_state_dict_is_refused_with_the_renames_that_load_it():
+    """torch's keys (weight, bias) against the course's (W, b; BatchNorm's gamma, beta): the
+    error lists the renames, and the renamed state gives torch's outputs (the oracle)."""
+    torch.manual_seed(0)
+    theirs = torch.nn.Sequential(
+        torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.ReLU(), torch.nn.Linear(4, 2)
+    ).double()
+    ours = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
+    state = {k: v.numpy() for k, v in theirs.state_dict().items()}
+    with pytest.raises(ValueError) as err:
+        ours.load_state_dict(state)
+    message = str(err.value)
+    assert "got 12 difference(s)" in message and "PyTorch's names?" in message
+    renames = {"0.weight": "0.W", "0.bias": "0.b", "1.weight": "1.gamma", "1.bias": "1.beta"}
+    assert str(renames)[:-1] in message  # the first four, then "..."
+    renames.update({"3.weight": "3.W", "3.bias": "3.b"})
+    ours.load_state_dict({renames.get(k, k): v for k, v in state.items()})
+    X = np.random.default_rng(20).standard_normal((5, 3))
+    ours.eval()
+    theirs.eval()
+    _close(ours(X), theirs(torch.tensor(X)))
+
+
+def test_no_torch_names_hint_when_the_keys_are_not_torch_names():
+    with pytest.raises(ValueError) as err:
+        nn.Linear(3, 2).load_state_dict({"W": np.ones((2, 3)), "bias_": np.zeros(2)})
+    assert "PyTorch's names?" not in str(err.value)

@@ -264,14 +264,7 @@ def cross_entropy(
     eps = label_smoothing
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 <= eps <= 1.0:
         raise ValueError(f"{op}: expected label_smoothing in [0, 1], got {eps!r}.")
-    w = None
-    if weight is not None:
-        w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=logits.dtype)
-        if w.shape != (n_classes,):
-            raise ValueError(
-                f"{op}: expected weight of shape (C,) = ({n_classes},), one per class, got "
-                f"{w.shape}."
-            )
+    w = _class_weights(op, weight, n_classes, logits.dtype)
     log_probs = logits.log_softmax(axis=1)  # (m, C)
     raw = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
     if raw.dtype.kind == "f" and raw.ndim == 1 and np.array_equal(raw, np.round(raw)):
@@ -307,6 +300,33 @@ def cross_entropy(
             f"{op}: expected integer targets of shape (m,) = ({m},), one class index per "
             f"example, got {raw.shape}. {fix}"
         )
+    return _indexed_loss(op, log_probs, raw, reduction, w, ignore_index, eps)
+
+
+def _class_weights(op: str, weight: Any, n_classes: int, dtype: Any) -> np.ndarray | None:
+    """``weight`` as a ``(C,)`` array of the logits' dtype (None stays None)."""
+    if weight is None:
+        return None
+    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=dtype)
+    if w.shape != (n_classes,):
+        raise ValueError(
+            f"{op}: expected weight of shape (C,) = ({n_classes},), one per class, got {w.shape}."
+        )
+    return w
+
+
+def _indexed_loss(
+    op: str,
+    log_probs: Tensor,
+    raw: np.ndarray,
+    reduction: str,
+    w: np.ndarray | None,
+    ignore_index: int,
+    eps: float,
+) -> Tensor:
+    """PyTorch's nll_loss of class indices ``raw`` (m,), with class weights ``w``, examples
+    labelled ``ignore_index`` left out, and label smoothing ``eps`` (cross_entropy's)."""
+    m, n_classes = log_probs.shape
     keep = raw != ignore_index  # (m,)
     valid = raw[keep]
     if valid.size and (valid.min() < 0 or valid.max() >= n_classes):
@@ -318,7 +338,7 @@ def cross_entropy(
         return _reduce(op, -log_probs[np.arange(m), raw.astype(np.intp)], reduction)
     index = np.where(keep, raw, 0).astype(np.intp)
     weights = (
-        np.ones(m, dtype=logits.dtype) if w is None else w[index]
+        np.ones(m, dtype=log_probs.dtype) if w is None else w[index]
     ) * keep  # w[y_i], 0 ignored
     picked = where(keep, log_probs[np.arange(m), index], 0.0)  # (m,)
     loss = -(picked * weights)
@@ -427,23 +447,38 @@ def smooth_l1_loss(A: Any, Y: Any, reduction: str = "mean", beta: float = 1.0) -
     return _reduce(op, loss, reduction)
 
 
-def nll_loss(log_probs: Any, targets: Any, reduction: str = "mean") -> Tensor:
+def nll_loss(
+    log_probs: Any,
+    targets: Any,
+    reduction: str = "mean",
+    *,
+    weight: Any = None,
+    ignore_index: int = -100,
+) -> Tensor:
     """Negative log-likelihood of class indices: ``-mean_i log_probs[i, targets[i]]``.
 
-    PyTorch's ``nll_loss``: ``cross_entropy(logits, y)`` is ``nll_loss(log_softmax(logits), y)``.
+    PyTorch's ``nll_loss``: ``cross_entropy(logits, y, weight=w, ignore_index=k)`` is
+    ``nll_loss(log_softmax(logits), y, weight=w, ignore_index=k)``. With ``weight`` or ignored
+    examples, the losses ``w[y_i] * loss_i`` of the examples not ignored are summed and, for the
+    mean, divided by the sum of their weights ``w[y_i]`` (not by m), as PyTorch.
 
     Args:
         log_probs: ``(m, C)`` log-probabilities (e.g. ``logits.log_softmax(axis=1)``).
         targets: ``(m,)`` integer class indices in [0, C).
-        reduction: "mean" (default), "sum" or "none".
+        reduction: "mean" (default), "sum" or "none" (one loss per example; 0 where ignored).
+        weight: None, or ``(C,)`` weights of the classes (keyword-only here).
+        ignore_index: a class index whose examples count for nothing (default -100, none).
 
     Raises:
         TypeError: targets that are not integers.
-        ValueError: log_probs not ``(m, C)``, targets not ``(m,)``, an index outside [0, C).
+        ValueError: log_probs not ``(m, C)``, targets not ``(m,)``, an index outside [0, C)
+            (other than ``ignore_index``), or a ``weight`` not of shape ``(C,)``.
 
     >>> log_probs = Tensor(np.log([[0.5, 0.5], [0.1, 0.9]]))
     >>> round(nll_loss(log_probs, np.array([0, 1])).item(), 6)   # -(log 0.5 + log 0.9) / 2
     0.399254
+    >>> round(nll_loss(log_probs, np.array([0, -100])).item(), 6)   # the second is ignored
+    0.693147
     """
     op = "nll_loss"
     log_probs = _as_tensor(log_probs)
@@ -457,12 +492,8 @@ def nll_loss(log_probs: Any, targets: Any, reduction: str = "mean") -> Tensor:
         raise TypeError(f"{op}: expected integer class indices, got dtype {raw.dtype}.")
     if raw.shape != (m,):
         raise ValueError(f"{op}: expected targets of shape (m,) = ({m},), got {raw.shape}.")
-    if raw.size and (raw.min() < 0 or raw.max() >= n_classes):
-        raise ValueError(
-            f"{op}: expected class indices in [0, {n_classes}), got values in "
-            f"[{raw.min()}, {raw.max()}]."
-        )
-    return _reduce(op, -log_probs[np.arange(m), raw.astype(np.intp)], reduction)
+    w = _class_weights(op, weight, n_classes, log_probs.dtype)
+    return _indexed_loss(op, log_probs, raw, reduction, w, ignore_index, 0.0)
 
 
 def l2_regularization(params: Module | Any, lambd: float, m: int) -> Tensor:

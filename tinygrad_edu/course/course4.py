@@ -296,8 +296,9 @@ def cnn_digits(
         num_epochs: passes over the 1,438 training images (23 mini-batches each).
         learning_rate: Adam's alpha.
         minibatch_size: examples per step.
-        num_iterations: stop after this many mini-batch steps (the command line's
-            ``--iterations``); None trains every epoch.
+        num_iterations: train exactly this many mini-batch steps instead (the command line's
+            ``--iterations``), in as many epochs as that takes (the last one may be partial:
+            above 460 steps, more than the default 20 epochs); None trains ``num_epochs``.
         seed: seeds the split, the initial weights (``RandomState(seed)``, layer by layer) and
             the mini-batch order.
         print_cost: print ``Cost after epoch i: ...`` every 5 epochs, as the course does.
@@ -319,6 +320,9 @@ def cnn_digits(
     all_costs: list[float] = []
     steps = 0
     limit = math.inf if num_iterations is None else num_iterations
+    if num_iterations is not None:  # exactly N steps, however many epochs they span
+        per_epoch = math.ceil(len(digits.train_y) / minibatch_size)
+        num_epochs = math.ceil(num_iterations / per_epoch)
     start = time.perf_counter()
     epoch = 0
     try:

@@ -405,6 +405,7 @@ class Module:
         missing = [k for k in own if k not in values]
         unexpected = [k for k in values if k not in own and k not in extra]
         problems = []
+        hints = _torch_names_hint(missing, unexpected) if strict else []
         if strict:
             problems += [
                 f"  missing from the state:  {k} {_describe(own[k].data)}" for k in missing
@@ -447,7 +448,8 @@ class Module:
         if problems:
             raise ValueError(
                 f"load_state_dict: expected a state matching {type(self).__name__}'s parameters, "
-                f"got {len(problems)} difference(s); nothing was loaded:\n" + "\n".join(problems)
+                f"got {len(problems)} difference(s); nothing was loaded:\n"
+                + "\n".join(problems + hints)
             )
         for key, p in own.items():
             if key in values:
@@ -532,6 +534,30 @@ def _shape_of(out: Any) -> tuple | None:
 
 def _describe(arr: np.ndarray) -> str:
     return f"{arr.shape} {arr.dtype}"
+
+
+_TORCH_NAMES = {"weight": ("W", "gamma"), "bias": ("b", "beta")}
+
+
+def _torch_names_hint(missing: list[str], unexpected: list[str]) -> list[str]:
+    """A line naming the renames when the state uses PyTorch's ``weight``/``bias`` where this
+    model has the course's ``W``/``b`` (Linear, Conv2d) or ``gamma``/``beta`` (BatchNorm)."""
+    renames = {}
+    for key in unexpected:
+        prefix, dot, last = key.rpartition(".")
+        for ours in _TORCH_NAMES.get(last, ()):
+            if prefix + dot + ours in missing:
+                renames[key] = prefix + dot + ours
+    if not renames:
+        return []
+    shown = dict(list(renames.items())[:4])
+    more = ", ..." if len(renames) > 4 else ""
+    return [
+        f"  PyTorch's names? These layers name their parameters with the course's symbols "
+        f"(W, b; BatchNorm's gamma, beta): rename the keys, e.g. "
+        f"state = {{renames.get(k, k): v for k, v in state.items()}} with renames = "
+        f"{str(shown)[:-1]}{more}}}."
+    ]
 
 
 def _extra_hint(key: str) -> str:

@@ -9,7 +9,8 @@ graph and needs no ``no_grad()``. No optimizer changes a parameter's dtype.
   ``v = beta v + (1 - beta) dW`` is ``SGD(momentum=beta, dampening=beta, buffer_init="zeros")``.
 - ``RMSprop``, ``Adam``, ``AdamW``: the course's adaptive methods (``eps`` outside the root).
 - ``InverseTimeDecay`` (the course's ``lr0 / (1 + decay_rate * epoch)`` and its scheduled form),
-  ``StepLR``, ``ExponentialLR``, ``LambdaLR``: learning-rate schedules, per epoch or per step.
+  ``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``CosineAnnealingLR``, ``LambdaLR``:
+  learning-rate schedules, per epoch or per step.
 - ``clip_grad_value_``, ``clip_grad_norm_``: gradient clipping (PyTorch's semantics).
 
 Every optimizer and schedule has ``state_dict()`` / ``load_state_dict()``; ``tinygrad_edu.save``
@@ -23,10 +24,12 @@ from tinygrad_edu.optim.adaptive import Adam, AdamW, RMSprop
 from tinygrad_edu.optim.clip import clip_grad_norm_, clip_grad_value_
 from tinygrad_edu.optim.optimizer import Optimizer
 from tinygrad_edu.optim.schedule import (
+    CosineAnnealingLR,
     ExponentialLR,
     InverseTimeDecay,
     LambdaLR,
     LRScheduler,
+    MultiStepLR,
     StepLR,
 )
 from tinygrad_edu.optim.sgd import SGD
@@ -35,10 +38,12 @@ __all__ = [
     "SGD",
     "Adam",
     "AdamW",
+    "CosineAnnealingLR",
     "ExponentialLR",
     "InverseTimeDecay",
     "LRScheduler",
     "LambdaLR",
+    "MultiStepLR",
     "Optimizer",
     "RMSprop",
     "StepLR",

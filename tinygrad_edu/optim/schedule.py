@@ -269,3 +269,66 @@ class LambdaLR(LRScheduler):
                 f"LambdaLR: expected lr_lambda(t) >= 0 and finite, got {value} at t={t}."
             )
         return self.base_lr * value
+
+
+class MultiStepLR(LRScheduler):
+    """Decay at given epochs: ``lr = lr0 * gamma ** (number of milestones <= t)``
+    (``torch.optim.lr_scheduler.MultiStepLR``).
+
+    ``step()`` multiplies the current rate by gamma at each milestone (chainable, as PyTorch's;
+    a milestone listed twice multiplies twice).
+
+    Raises:
+        TypeError: ``optimizer`` has no ``lr``, or a milestone is not an int.
+        ValueError: a milestone < 1.
+
+    >>> from tinygrad_edu import Tensor
+    >>> from tinygrad_edu.optim import SGD
+    >>> opt = SGD([Tensor([1.0], requires_grad=True)], lr=1.0)
+    >>> schedule = MultiStepLR(opt, milestones=[2, 3], gamma=0.5)
+    >>> [schedule.step() for _ in range(4)]
+    [1.0, 0.5, 0.25, 0.25]
+    """
+
+    def __init__(self, optimizer: Optimizer, milestones: Any, gamma: float = 0.1):
+        op = "MultiStepLR"
+        self.milestones = sorted(_check_period(op, "each milestone", m) for m in milestones)
+        self.gamma = _check_number(op, "gamma", gamma, 0.0, None, ">= 0")
+        super().__init__(optimizer)
+
+    def rate(self, t: int) -> float:
+        return self.base_lr * self.gamma ** sum(m <= t for m in self.milestones)
+
+    def chained_rate(self, lr: float, t: int) -> float:
+        return lr * self.gamma ** self.milestones.count(t)  # PyTorch's chainable form
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Cosine annealing: ``lr = eta_min + (lr0 - eta_min) * (1 + cos(pi * t / T_max)) / 2``
+    (``torch.optim.lr_scheduler.CosineAnnealingLR``, without restarts).
+
+    The rate falls from ``lr0`` at ``t = 0`` to ``eta_min`` at ``t = T_max`` along half a cosine;
+    after ``T_max`` it follows the cosine back up, as PyTorch's does (stop stepping, or pick
+    ``T_max`` = the number of steps). Computed in closed form, so it is not chainable.
+
+    Raises:
+        TypeError: ``optimizer`` has no ``lr``, or ``T_max`` is not an int.
+        ValueError: ``T_max`` < 1 or ``eta_min`` < 0.
+
+    >>> from tinygrad_edu import Tensor
+    >>> from tinygrad_edu.optim import SGD
+    >>> opt = SGD([Tensor([1.0], requires_grad=True)], lr=1.0)
+    >>> schedule = CosineAnnealingLR(opt, T_max=4)
+    >>> [round(schedule.step(), 6) for _ in range(4)]
+    [0.853553, 0.5, 0.146447, 0.0]
+    """
+
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0):  # noqa: N803
+        op = "CosineAnnealingLR"
+        self.T_max = _check_period(op, "T_max", T_max)
+        self.eta_min = _check_number(op, "eta_min", eta_min, 0.0, None, ">= 0")
+        super().__init__(optimizer)
+
+    def rate(self, t: int) -> float:
+        cosine = (1 + math.cos(math.pi * t / self.T_max)) / 2
+        return self.eta_min + (self.base_lr - self.eta_min) * cosine

@@ -34,7 +34,7 @@ import numpy as np
 
 from tinygrad_edu.autograd import grad
 from tinygrad_edu.engine import enable_grad, no_grad
-from tinygrad_edu.tensor import Tensor
+from tinygrad_edu.tensor import Tensor, concatenate
 from tinygrad_edu.testing.difference import COURSE_THRESHOLD, gradient_difference
 
 __all__ = [
@@ -67,14 +67,39 @@ def _projected(fn: Callable, leaves: list[Tensor], weights: list, seed: int = 0)
     drawn once from ``seed`` into ``weights``). A single-number output is used as it is (R = None),
     so that a failure shows the user's own derivative."""
     out = fn(*leaves)
+    joined = None
+    if isinstance(out, (tuple, list)):  # several outputs (PyTorch's gradcheck takes them too)
+        out, joined = _joined(out), len(out)
     if not isinstance(out, Tensor):
-        raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}.")
+        raise TypeError(
+            f"gradcheck: fn must return a Tensor (or a tuple of Tensors), got {type(out).__name__}."
+        )
     if not weights:
         scalar = out.size == 1
         weights.append(None if scalar else _weights(seed, out.shape))
+        weights.append(joined)
     if weights[0] is None:
         return out.sum()
     return (out * weights[0]).sum()
+
+
+def _joined(outputs: tuple | list) -> Tensor:
+    """Several outputs as one vector: the floating-point tensors, flattened and concatenated in
+    order; integer and bool outputs (indices, masks) and None have no gradient and are left out,
+    as PyTorch's gradcheck leaves out non-differentiable outputs."""
+    wrong = [type(o).__name__ for o in outputs if o is not None and not isinstance(o, Tensor)]
+    if wrong:
+        raise TypeError(
+            f"gradcheck: fn must return a Tensor or a tuple of Tensors, got a "
+            f"{type(outputs).__name__} holding {', '.join(wrong)}."
+        )
+    parts = [o.reshape(-1) for o in outputs if o is not None and o.dtype.kind == "f"]
+    if not parts:
+        raise TypeError(
+            f"gradcheck: fn returned {len(outputs)} outputs, none of them floating-point: there "
+            f"is no gradient to check."
+        )
+    return parts[0] if len(parts) == 1 else concatenate(parts)
 
 
 def _weights(seed: int, shape: tuple[int, ...]) -> np.ndarray:
@@ -85,8 +110,11 @@ def _projection_note(weights: list, seed: int) -> str:
     """Says what the numbers in a failure are when fn's output was not a single number."""
     if not weights or weights[0] is None:
         return ""
+    what = f"output has shape {weights[0].shape}"
+    if len(weights) > 1 and weights[1] is not None:
+        what = f"{weights[1]} outputs, flattened and joined, have {weights[0].size} elements"
     return (
-        f" fn's output has shape {weights[0].shape}, so analytic and numeric are derivatives of "
+        f" fn's {what}, so analytic and numeric are derivatives of "
         f"the scalar sum(R * out), with fixed random weights R in [0.5, 1.5) (seed={seed}), not of "
         f"out itself; make fn return one number (e.g. out.sum()) to see your own values."
     )
@@ -223,7 +251,9 @@ def gradcheck(
     Inputs given as tensors with ``requires_grad=False`` are held constant; arrays are checked.
 
     Args:
-        fn: the function under test; it must compute with the tensors it is given.
+        fn: the function under test; it must compute with the tensors it is given and
+            return a Tensor, or a tuple of them (the floating-point ones are flattened and
+            joined into one vector; integer outputs, such as indices, are left out).
         *inputs: numpy arrays or Tensors (values are copied to float64).
         eps: step of the central difference.
         atol: absolute tolerance: an element passes when
@@ -244,6 +274,8 @@ def gradcheck(
     Raises:
         GradcheckError: (with ``raise_exception``) a gradient disagrees, has the wrong shape, or
             no checked input received a gradient at all (``fn`` ignored its arguments).
+        TypeError: ``fn`` returned something other than a Tensor or a tuple of Tensors with at
+            least one floating-point output.
 
     >>> gradcheck(lambda x: x.tanh() * x, np.array([0.5, -1.0, 2.0]))
     True
@@ -471,6 +503,9 @@ def gradgradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    fast: bool = False,
+    directions: int = 2,
+    elements: int | Sequence[int] | None = None,
     seed: int = 0,
 ) -> bool:
     """Check second derivatives: autograd's gradient of its own first derivatives (computed with
@@ -482,7 +517,11 @@ def gradgradcheck(
 
     Args:
         fn, *inputs, eps, atol, rtol, raise_exception: as for ``gradcheck``.
-        seed: seeds the random projections V (and R for a non-scalar output).
+        fast, directions, elements: as for ``gradcheck``, applied to the first derivatives:
+            ``fast=True`` compares directional derivatives of ``sum(V * g)`` along random
+            directions (two gradient evaluations per direction, whatever the input size).
+        seed: seeds the random projections V (and R for a non-scalar output), the random
+            directions and element samples.
 
     Returns:
         True when every element agrees.
@@ -491,6 +530,8 @@ def gradgradcheck(
         GradcheckError: (with ``raise_exception``) a second derivative disagrees.
 
     >>> gradgradcheck(lambda x: (x.tanh() * x.exp()).sum(), np.array([0.5, -1.0, 2.0]))
+    True
+    >>> gradgradcheck(lambda x: (x.tanh() ** 3).sum(), np.linspace(-2, 2, 2000), fast=True)
     True
     """
     weights: list = []
@@ -528,7 +569,8 @@ def gradgradcheck(
         vs[i] = 1.0 if plain else rng.uniform(0.5, 1.5, size=leaves[i].shape)
     try:
         return gradcheck(first_derivatives, *leaves, eps=eps, atol=atol, rtol=rtol,
-                         raise_exception=True)  # fmt: skip
+                         raise_exception=True, fast=fast, directions=directions,
+                         elements=elements, seed=seed)  # fmt: skip
     except GradcheckError as err:
         note = "" if plain or not weights else (
             f" These numbers are derivatives of sum(V * g), g = the first derivatives of "
@@ -537,5 +579,8 @@ def gradgradcheck(
             f"Hessian-vector product, not fn's own second derivatives."
         )  # fmt: skip
         message = str(err).replace("gradcheck:", "gradgradcheck (second derivative):", 1)
+        message = message.replace(
+            "gradcheck (fast):", "gradgradcheck (second derivative, fast):", 1
+        ).replace("run gradcheck without", "run gradgradcheck without", 1)
         message = message.replace("fn is not", "fn's first derivative is not", 1)
         return _fail(message + note, raise_exception)
