@@ -126,11 +126,14 @@ def test_a_longer_sweep_resumes_from_the_file(tmp_path):
     [
         ("{tmp}", ValueError, r"got the folder .*; pass e\.g\. .*sweep\.jsonl"),
         ("{tmp}/missing/sweep.jsonl", FileNotFoundError, "cannot write the trials' records to"),
+        ("/dev/zero", ValueError, "which is a device or a pipe"),  # its read-back never ended
     ],
 )
 def test_an_unwritable_path_is_refused_before_any_trial_runs(tmp_path, where, error, match):
     """A folder in the path that does not exist failed after the first trial had run (its
     result lost); a folder as the path failed with a bare IsADirectoryError."""
+    if where.startswith("/dev/") and not os.path.exists(where):
+        pytest.skip(f"no {where} here")
     ran = []
     with pytest.raises(error, match=match):
         random_search(tune_trials.quadratic, SPACE, 2, n_jobs=0, progress=False,

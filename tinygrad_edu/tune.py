@@ -467,6 +467,11 @@ def _check_path(path: Path) -> None:
             f"{op}: expected a file for the trials' records (JSON Lines), got the folder {path}; "
             f"pass e.g. {path / 'sweep.jsonl'}."
         )
+    if path.exists() and not path.is_file():  # /dev/stdout, a pipe: reading it back would wait
+        raise ValueError(
+            f"{op}: expected a file for the trials' records (JSON Lines), got {path}, which is a "
+            f"device or a pipe; a sweep reads its file back to resume. Pass e.g. sweep.jsonl."
+        )
     try:
         with open(path, "a"):  # creates it if needed; appends nothing
             pass
