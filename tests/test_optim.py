@@ -639,8 +639,8 @@ def test_multistep_and_cosine_closed_forms_and_checks():
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("lr", np.array(np.nan), r"constructor refuses: Adam: expected lr > 0"),
-        ("lr", np.array(-1.0), r"constructor refuses: Adam: expected lr > 0"),
+        ("lr", np.array(np.nan), r"lr: expected a finite learning rate >= 0, got nan"),
+        ("lr", np.array(-1.0), r"lr: expected a finite learning rate >= 0, got -1.0"),
         ("lr", np.ones(3), r"lr: expected a number, got shape \(3,\)"),
         ("betas", np.array([0.9]), r"betas: expected 2 numbers"),
         ("betas", np.array([1.5, 0.9]), r"expected beta1 in \[0, 1\)"),
@@ -693,3 +693,17 @@ def test_a_crafted_schedule_state_is_refused_and_nothing_changes(key, value):
     assert schedule.last_epoch == 3 and opt.lr == 0.05
     schedule.load_state_dict(state)  # the good state still loads
     assert schedule.last_epoch == 3 and opt.lr == 0.05
+
+
+def test_a_state_with_the_zero_rate_of_a_warm_up_loads():
+    # LambdaLR(lambda t: t / 10) sets lr = 0 at its first step; that state must load (the
+    # constructor refuses 0 as a starting rate, loading must not).
+    from tinygrad_edu.optim import Adam, LambdaLR
+
+    p = Tensor(np.ones(2), requires_grad=True)
+    opt = Adam([p], lr=0.1)
+    LambdaLR(opt, lambda t: t / 10)
+    assert opt.lr == 0.0
+    other = Adam([Tensor(np.ones(2), requires_grad=True)], lr=0.1)
+    other.load_state_dict(opt.state_dict())
+    assert other.lr == 0.0

@@ -247,9 +247,15 @@ class Optimizer:
         steps = values["steps"]
         if steps.shape != () or steps.dtype.kind not in "iu" or int(steps) < 0:
             problems.append(f"  steps: expected a count >= 0 (a 0-d integer), got {steps!r}")
-        if not problems:
-            try:  # the constructor's checks: lr >= 0 and finite, betas in [0, 1), ...
-                type(self)([self.params[0]], **hyper) if self.params else None
+        if not problems and "lr" in hyper and not 0 <= hyper["lr"] < np.inf:
+            problems.append(f"  lr: expected a finite learning rate >= 0, got {hyper['lr']}")
+        if not problems and self.params:
+            # The constructor's own checks (betas in [0, 1), eps > 0, ...). A schedule may have
+            # set lr to 0 (a warm-up's first step), which the constructor refuses as a starting
+            # rate, so lr, checked above, is stood in for there.
+            check = {**hyper, "lr": hyper["lr"] or 1.0} if "lr" in hyper else hyper
+            try:
+                type(self)([self.params[0]], **check)
             except (TypeError, ValueError) as err:
                 problems.append(f"  a hyperparameter the constructor refuses: {err}")
         return hyper, problems
