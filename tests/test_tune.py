@@ -193,6 +193,9 @@ def test_a_real_training_sweep_and_its_table_and_plot(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     png = result.plot(tmp_path / "sweep.png", x="learning_rate", y="accuracy")
     assert os.path.getsize(png) > 1000
+    bare = result.plot(tmp_path / "sweep2", x="learning_rate", y="accuracy")  # no suffix
+    assert bare == os.fspath(tmp_path / "sweep2.png") and os.path.getsize(bare) > 1000
+    assert sorted(os.listdir(tmp_path)) == ["sweep.png", "sweep2.png"]
 
 
 def test_the_table_lists_failures_last_with_why():

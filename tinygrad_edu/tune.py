@@ -449,8 +449,11 @@ class SearchResult:
         ax.set_title(title or f"{y} vs {x}")
         ax.legend()
         fig.tight_layout()
-        fig.savefig(os.fspath(path))
-        return os.fspath(path)
+        target = os.fspath(path)
+        if not os.path.splitext(target)[1]:  # matplotlib appends ".png": return that file
+            target += ".png"
+        fig.savefig(target)
+        return target
 
 
 # -------------------------------------------------------------------------------------------------
