@@ -100,6 +100,9 @@ def _bad_plot_targets(tmp_path):
         (str(tmp_path / "a_file" / "deeper" / "costs.png"), "is a file, not a folder"),
         ("/proc/costs.svg", "cannot write"),
         ("/proc/sys/deeper/costs.svg", "cannot write"),
+        ("", "expected a file name such as costs.png, got ''"),  # was silently no plot
+        (" ", "expected a file name such as costs.png"),
+        (str(tmp_path / "new.png") + "/", "which ends in '/' as a folder does"),  # wrote new.png
     ]
 
 
@@ -306,3 +309,42 @@ def test_training_runs_with_the_chosen_blas_threads(monkeypatch):
     monkeypatch.setitem(course_cli.MODELS, "planar", spy)
     assert cli.main(["course", "planar", "--threads", "1"]) == 2
     assert seen and set(seen) == {1}
+
+
+# Every training run keeps its costs on Ctrl-C, not only those that train through fit: the
+# course 2, 4 and 5 runs have loops of their own (they printed nothing with --json before).
+# name: (data folder, unit, the backward pass that Ctrl-C interrupts: after a whole epoch)
+_LOOPS = {
+    "init-he": (None, "iteration", 3),  # course 2's full-batch loop (the circles: no files)
+    "opt-adam": (None, "epoch", 7),  # course 2's mini-batch loop, 5 mini-batches an epoch
+    "cnn-digits": (None, "epoch", 25),  # course 4: 23 mini-batches an epoch
+    "dinosaurus": ("dinos", "iteration", 3),  # course 5
+}
+
+
+@pytest.mark.parametrize("name", list(_LOOPS))
+def test_ctrl_c_in_any_course_loop_prints_the_costs_so_far(name, monkeypatch, capsys):
+    pytest.importorskip("sklearn")
+    from course_data import data_folder
+
+    from tinygrad_edu.tensor import Tensor
+
+    folder, unit, at = _LOOPS[name]
+    extra = ["--data", str(data_folder(folder))] if folder else []
+    real_backward, calls = Tensor.backward, []
+
+    def backward(self, *args, **kwargs):  # Ctrl-C arrives in this backward pass
+        calls.append(1)
+        if len(calls) == at:
+            raise KeyboardInterrupt
+        return real_backward(self, *args, **kwargs)
+
+    monkeypatch.setattr(Tensor, "backward", backward)
+    code = cli.main(["course", name, "--json", *extra])
+    out, err = capsys.readouterr()
+    assert code == 130, err
+    report = strict_loads(out)
+    assert report["interrupted"] is True and report["unit"] == unit
+    assert report["costs"]["0"] > 0 and report["iterations_completed"] == at - 1
+    assert f"{name}: interrupted (Ctrl-C) in {unit} " in err
+    assert err.strip().splitlines()[-1].startswith(f"tinygrad-edu course {name}: interrupted")

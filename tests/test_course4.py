@@ -179,6 +179,17 @@ def test_cnn_digits_cli_json_stops_after_iterations(capsys):
     assert 0 <= result["test_accuracy"] <= 1
 
 
+def test_cnn_digits_trains_exactly_the_steps_asked_beyond_its_default_epochs(capsys):
+    # --iterations counts mini-batch steps: more than num_epochs' worth trains more epochs (it
+    # was silently capped at 20 epochs' steps). One mini-batch per epoch here: 22 steps = 22
+    # epochs, two more than the default.
+    pytest.importorskip("sklearn")
+    result = course4.cnn_digits(num_iterations=22, minibatch_size=2000, print_cost=True)
+    assert result.steps == 22 and len(result.all_costs) == 22
+    assert list(result.costs) == list(range(22))
+    assert "Cost after epoch 21:" in capsys.readouterr().out  # the last epoch is printed
+
+
 def test_cnn_digits_without_scikit_learn_says_how_to_install_it(monkeypatch, capsys):
     import builtins
 

@@ -171,3 +171,15 @@ def test_every_option_a_run_takes_reaches_it():
 def test_course_without_a_name_lists_the_names(capsys):
     code, out, err = run(capsys)
     assert_one_line_error(code, out, err, 2, "required: NAME", "choose from", "'gradient-check'")
+
+
+def test_a_plot_of_only_non_finite_costs_says_so(tmp_path, capsys):
+    """init-random's first cost is inf (the course's large random weights): with one iteration
+    there is no finite cost, and --plot said only "the run has no costs to plot"."""
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("sklearn")
+    code = cli.main(["course", "init-random", "--iterations", "1", "--plot",
+                     str(tmp_path / "c.png")])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "every recorded cost is NaN or infinite" in err

@@ -508,3 +508,61 @@ def test_huge_or_malformed_sha256sums_only_warn_or_are_ignored(make_data, recwar
     (folder / "SHA256SUMS").unlink()
     (folder / "SHA256SUMS").mkdir()  # a folder of that name: nothing to check
     load_catvnoncat(folder)
+
+
+# --- links and class names that h5py or UTF-8 cannot read: a ValueError naming the file ---------
+
+
+@pytest.mark.parametrize("link", ["soft", "external"])
+def test_dangling_links_are_a_valueerror_naming_the_file(make_data, h5py, link):
+    folder, raw = make_data(train_set_x=_MISSING)
+    path = folder / CAT_FILES[0]
+    with h5py.File(path, "a") as f:
+        if link == "soft":
+            f["train_set_x"] = h5py.SoftLink("/nowhere")
+        else:
+            f["train_set_x"] = h5py.ExternalLink(str(folder / "missing.h5"), "/x")
+    msg = _load_error(folder)
+    assert str(path) in msg and "h5py cannot read" in msg
+
+
+def test_class_names_that_are_not_utf8(make_data):
+    folder, _ = make_data(list_classes=np.array([b"\xff\xfe", b"cat"]))
+    msg = _load_error(folder)
+    assert str(folder / CAT_FILES[1]) in msg and "UTF-8 text in list_classes" in msg
+
+
+# --- dinos.txt (course 5) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "no names"),
+        (b"\n\n  \n", "no names"),
+        ("café\nabc\n".encode("latin-1"), r"not UTF-8 text \(line 1: b'\\xe9'\)"),
+        ("abc\n".encode("utf-16"), "not UTF-8 text"),
+        (b"ab\x00c\n", "NUL bytes"),
+    ],
+    ids=["empty", "blank", "latin-1", "utf-16", "nul"],
+)
+def test_dinos_txt_that_is_not_names_is_a_valueerror_naming_the_file(tmp_path, content, problem):
+    from tinygrad_edu.data import load_dinos
+
+    (tmp_path / "dinos.txt").write_bytes(content)
+    with pytest.raises(ValueError, match=problem) as info:
+        load_dinos(tmp_path)
+    assert str(tmp_path / "dinos.txt") in str(info.value)
+
+
+def test_a_text_of_one_line_still_has_the_end_of_name_character(tmp_path):
+    """The model predicts '\\n' to end a name: a file without one must still have it (it was a
+    KeyError in dinosaurus)."""
+    from tinygrad_edu import cli
+    from tinygrad_edu.data import load_dinos
+
+    (tmp_path / "dinos.txt").write_bytes(b"Abc")
+    dinos = load_dinos(tmp_path)
+    assert dinos.chars == ("\n", "a", "b", "c") and dinos.names == ("abc",)
+    assert cli.main(["course", "dinosaurus", "--data", str(tmp_path), "--iterations", "2",
+                     "--json"]) == 0  # fmt: skip

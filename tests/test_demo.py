@@ -105,3 +105,26 @@ def test_an_out_that_is_a_file_is_one_line_and_exit_2_before_any_work(
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Errno" not in err
     assert err.startswith("tinygrad-edu demo: error: --out: ") and str(out) in err
+
+
+@pytest.mark.parametrize("argv", [["--out", ""], ["--out", "  "], ["--data", "{tmp}/nowhere"]])
+def test_an_empty_out_or_a_wrong_data_option_is_a_usage_error_before_any_work(
+    argv, tmp_path, monkeypatch, capsys
+):
+    """--out '' wrote the pictures into the current folder; --data naming a missing folder
+    trained the planar network, skipped the cats and exited 0."""
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the demo started")
+
+    monkeypatch.setattr(demo, "run_demo", no_work)
+    parser = argparse.ArgumentParser(prog="tinygrad-edu")
+    demo.add_parser(parser.add_subparsers())
+    argv = [a.format(tmp=tmp_path) for a in argv]
+    if argv[0] == "--data":
+        argv += ["--out", str(tmp_path / "pictures")]
+    args = parser.parse_args(["demo", *argv])
+    assert args.run(args) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith(f"tinygrad-edu demo: error: {argv[0]}: ")

@@ -292,6 +292,8 @@ def one_line_error(code, err, expected_code):
     "output, words",
     [
         ("somedir.svg", "somedir.svg is a folder"),
+        ("somedir", "somedir is a folder; give a file name inside it, such as somedir/J.svg"),
+        ("somedir --format png", "such as somedir/J.png"),
         ("file.svg/x.svg", "file.svg is a file, not a folder"),
         ("x.txt", "cannot tell the picture format from the file name x.txt"),
         ("x.svg --format png", "does not match format 'png'"),
@@ -300,6 +302,7 @@ def one_line_error(code, err, expected_code):
 def test_bad_output_paths_are_one_line_usage_errors(output, words, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "somedir.svg").mkdir()
+    (tmp_path / "somedir").mkdir()  # was silently drawn beside it, as somedir.svg
     (tmp_path / "file.svg").write_text("not a folder")
     code, out, err = run_graph(["a*b", "--set", "a=3", "b=2", "-o", *output.split()], capsys)
     one_line_error(code, err, 2)
@@ -484,3 +487,49 @@ def test_html_without_the_dot_program_warns_that_the_page_has_no_picture(tmp_pat
     assert code == 0 and (tmp_path / "J.html").exists()
     assert "warning: the graphviz program 'dot' is missing" in err
     assert "no picture of the graph" in err and "apt-get install graphviz" in err
+
+
+@pytest.mark.parametrize("length", [3_000, 20_000, 100_000])
+def test_a_very_long_name_is_shortened_in_the_picture(length, tmp_path, capsys):
+    """graphviz refuses labels over 16 KB: a long --name made it fail with its own multi-line
+    error, or "Broken pipe"."""
+    from tinygrad_edu.viz import graph
+
+    if graph._which_dot() is None:
+        pytest.skip("graphviz's dot is not installed")
+    name = "x" * length
+    out_file = tmp_path / "J.svg"
+    code, out, err = run_graph(["a*b", "--set", "a=3", "b=2", "--name", name, "-o",
+                                str(out_file)], capsys)  # fmt: skip
+    assert code == 0 and err == "", err
+    assert f"...({length} characters)..." in out_file.read_text()
+
+
+def test_dot_refusing_the_graph_is_a_one_line_runtime_error(tmp_path, capsys, monkeypatch):
+    import subprocess
+
+    import graphviz
+
+    from tinygrad_edu.viz import graph
+
+    if graph._which_dot() is None:
+        pytest.skip("graphviz's dot is not installed")
+
+    def refuse(self, *args, **kwargs):
+        raise graphviz.CalledProcessError(1, ["dot"], b"", b"Error: <stdin>: syntax error\nmore")
+
+    monkeypatch.setattr(graphviz.Digraph, "pipe", refuse)
+    assert issubclass(graphviz.CalledProcessError, subprocess.CalledProcessError)
+    code, out, err = run_graph(["a*b", "--set", "a=3", "b=2", "-o", str(tmp_path / "J.svg")],
+                               capsys)  # fmt: skip
+    one_line_error(code, err, 1)
+    assert "graphviz's dot could not draw J.svg (Error: <stdin>: syntax error)" in err
+
+
+@pytest.mark.parametrize(("expression", "name"), [("ａ*b", "ａ"), ("ﬁ*b", "ﬁ"), ("a*b", "ａ")])
+def test_set_names_are_read_as_python_reads_identifiers(expression, name, capsys):
+    """Python normalizes identifiers (NFKC): the expression's fullwidth ａ is the variable a, and
+    --set ａ=1 must set it (it said "unknown variable 'a'")."""
+    code, out, err = run_graph([expression, "--set", f"{name}=3", "b=2", "-o", "-"], capsys)
+    assert code == 0, err
+    assert "not used" not in err

@@ -634,3 +634,76 @@ def test_multistep_and_cosine_closed_forms_and_checks():
         CosineAnnealingLR(opt, T_max=2.5)
     with pytest.raises(ValueError, match="eta_min"):
         CosineAnnealingLR(opt, T_max=2, eta_min=-1.0)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("lr", np.array(np.nan), r"lr: expected a finite learning rate >= 0, got nan"),
+        ("lr", np.array(-1.0), r"lr: expected a finite learning rate >= 0, got -1.0"),
+        ("lr", np.ones(3), r"lr: expected a number, got shape \(3,\)"),
+        ("betas", np.array([0.9]), r"betas: expected 2 numbers"),
+        ("betas", np.array([1.5, 0.9]), r"expected beta1 in \[0, 1\)"),
+        ("eps", np.array("x"), r"eps: expected a number, got shape \(\) and dtype <U1"),
+        ("steps", np.array(-5), r"steps: expected a count >= 0"),
+        ("steps", np.array(2.5), r"steps: expected a count >= 0"),
+        ("state.0.step", np.array(-1), r"state.0.step: expected a step count >= 0"),
+    ],
+)
+def test_a_crafted_optimizer_state_is_refused_and_nothing_changes(key, value, message):
+    # A damaged or crafted checkpoint must not set a NaN or negative learning rate or a negative
+    # step count (Adam's bias correction would divide by 1 - beta**t <= 0): the constructor's own
+    # checks run on the loaded hyperparameters, and nothing is loaded when one fails.
+    from tinygrad_edu.optim import Adam
+
+    p = Tensor(np.ones(2), requires_grad=True)
+    opt = Adam([p], lr=0.1)
+    p.grad = np.ones(2)
+    opt.step()
+    bad = dict(opt.state_dict())
+    bad[key] = value
+    before = {k: np.array(v) for k, v in opt.state_dict().items()}
+    with pytest.raises(ValueError, match=message):
+        opt.load_state_dict(bad)
+    after = opt.state_dict()
+    assert all(np.array_equal(before[k], after[k]) for k in before)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("base_lr", np.array(np.nan)),
+        ("base_lr", np.array(-0.1)),
+        ("last_lr", np.array(np.inf)),
+        ("last_epoch", np.array(-3)),
+        ("last_epoch", np.array(1.5)),
+    ],
+)
+def test_a_crafted_schedule_state_is_refused_and_nothing_changes(key, value):
+    from tinygrad_edu.optim import StepLR
+
+    opt = SGD([Tensor(np.ones(2), requires_grad=True)], lr=0.1)
+    schedule = StepLR(opt, step_size=2, gamma=0.5)
+    for _ in range(3):
+        schedule.step()
+    state = schedule.state_dict()
+    bad = {**state, key: value}
+    with pytest.raises(ValueError, match=f"expected {key} to be a"):
+        schedule.load_state_dict(bad)
+    assert schedule.last_epoch == 3 and opt.lr == 0.05
+    schedule.load_state_dict(state)  # the good state still loads
+    assert schedule.last_epoch == 3 and opt.lr == 0.05
+
+
+def test_a_state_with_the_zero_rate_of_a_warm_up_loads():
+    # LambdaLR(lambda t: t / 10) sets lr = 0 at its first step; that state must load (the
+    # constructor refuses 0 as a starting rate, loading must not).
+    from tinygrad_edu.optim import Adam, LambdaLR
+
+    p = Tensor(np.ones(2), requires_grad=True)
+    opt = Adam([p], lr=0.1)
+    LambdaLR(opt, lambda t: t / 10)
+    assert opt.lr == 0.0
+    other = Adam([Tensor(np.ones(2), requires_grad=True)], lr=0.1)
+    other.load_state_dict(opt.state_dict())
+    assert other.lr == 0.0

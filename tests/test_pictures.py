@@ -169,3 +169,10 @@ def test_the_planar_example_draws_both_decision_boundaries(tmp_path, capsys):
     for name in ("boundary_logistic.png", "boundary_hidden.png"):
         assert f"decision boundary drawn to {tmp_path / name}" in out
         assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_plot_costs_returns_the_file_it_writes_for_a_name_without_suffix(tmp_path):
+    # matplotlib appends ".png" to a name without a suffix: the returned path is that file.
+    out = viz.plot_costs([0.7, 0.5, 0.4], tmp_path / "costs")
+    assert out == tmp_path / "costs.png" and out.stat().st_size > 1000
+    assert [p.name for p in tmp_path.iterdir()] == ["costs.png"]

@@ -4,6 +4,7 @@ truncated, foreign and pickle-bearing files, and a readable diff against the exp
 import os
 import pickle
 import re
+import stat
 import subprocess
 import sys
 import textwrap
@@ -598,6 +599,18 @@ def test_next_save_removes_temp_files_of_killed_saves(tmp_path):
     assert left == sorted(["ckpt.npz", alive.name, foreign.name])
 
 
+def test_another_programs_temp_file_named_like_an_old_versions_is_kept(tmp_path):
+    """ ".data.bin.download.tmp" beside "data.bin" matches version 0.1.0's ".NAME.XXXXXXXX.tmp":
+    a save into the folder deleted it once it was an hour old (another program's data)."""
+    (tmp_path / "data.bin").write_bytes(b"x")
+    theirs = tmp_path / ".data.bin.download.tmp"
+    theirs.write_bytes(b"half of a download, not a zip")
+    hours_ago = theirs.stat().st_mtime - 7200
+    os.utime(theirs, (hours_ago, hours_ago))
+    tg.save(_state(), tmp_path / "ckpt.npz")
+    assert theirs.exists()
+
+
 def test_temp_files_of_other_hosts_and_old_versions_go_only_when_old(tmp_path):
     other_host = tmp_path / ".ckpt.npz.tge-ffffff-1-0a1b2c3d.tmp"
     legacy = tmp_path / ".ckpt.npz.ab_3x9z0.tmp"  # tempfile.mkstemp's name (version 0.1.0)
@@ -642,6 +655,7 @@ def test_a_killed_save_is_cleaned_up_by_the_next_one(tmp_path):
     ("target", "error", "match"),
     [
         ("{tmp}", IsADirectoryError, r"is a folder; give a file name, e\.g\. '.*model\.npz'"),
+        ("{tmp}/new/", IsADirectoryError, r"'.*new/' is a folder name; give a file name"),
         ("{tmp}/missing/ckpt.npz", FileNotFoundError, r"save: cannot write '.*missing/ckpt\.npz'"),
         ("/proc/ckpt.npz", OSError, r"save: cannot write '/proc/ckpt\.npz'"),
     ],
@@ -654,3 +668,69 @@ def test_unwritable_targets_name_the_checkpoint_not_a_temp_file(tmp_path, target
         tg.save(_state(), target)
     assert ".tmp" not in str(info.value)
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+# -- values that would lose data, and paths that are not files -----------------------------------
+
+
+def test_a_masked_array_with_masked_values_is_refused_not_saved_without_its_mask(tmp_path):
+    masked = np.ma.array([1.0, 2.0, 3.0], mask=[0, 1, 0])
+    with pytest.raises(TypeError, match=r"a masked array with 1 masked value\(s\).*filled\(0\)"):
+        tg.save({"W": masked}, tmp_path / "m.npz")
+    assert not list(tmp_path.iterdir())
+    tg.save({"W": np.ma.array([1.0, 2.0])}, tmp_path / "m.npz")  # nothing masked: plain values
+    np.testing.assert_array_equal(tg.load(tmp_path / "m.npz")["W"], [1.0, 2.0])
+
+
+def test_a_ragged_list_is_refused_with_the_key(tmp_path):
+    with pytest.raises(ValueError, match=r"save: expected an array for 'rows', got a list"):
+        tg.save({"rows": [[1.0], [1.0, 2.0]]}, tmp_path / "r.npz")
+
+
+def test_loading_a_folder_names_it(tmp_path):
+    with pytest.raises(IsADirectoryError, match=r"load: '.*' is a folder; give the checkpoint"):
+        tg.load(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_loading_a_named_pipe_is_refused_instead_of_waiting_forever(tmp_path):
+    fifo = tmp_path / "ckpt.npz"
+    os.mkfifo(fifo)
+    _load_fails(fifo, "named pipe or socket")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize("through_a_link", [False, True])
+def test_saving_onto_a_device_or_pipe_is_refused_and_leaves_it_alone(tmp_path, through_a_link):
+    """save(model, "/dev/null") replaced the device with a regular file (as root: the system's
+    /dev/null). A named pipe stands in for the device here, directly and through a symlink."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    target = fifo
+    if through_a_link:
+        target = tmp_path / "latest.npz"
+        target.symlink_to(fifo)
+    with pytest.raises(ValueError, match=r"save: '.*' is a named pipe, not a file; .* refused"):
+        tg.save(_state(), target)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still the pipe
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"pipe", target.name})
+
+
+def test_bytes_paths_work_as_str_paths(tmp_path):
+    path = os.fsencode(tmp_path / "b.npz")
+    tg.save(_state(), path)  # was a TypeError from inside save
+    _assert_same(tg.load(path), _state())
+
+
+def test_a_checkpoint_of_the_other_byte_order_loads_as_native_numbers(tmp_path):
+    """A file written on a big-endian machine held '>f8' arrays, which load_state_dict refused
+    ("dtype differs: float64 vs >f8") though they are the same numbers."""
+    nn = pytest.importorskip("tinygrad_edu.nn")
+    model = nn.Linear(3, 2)
+    swapped = {k: v.astype(v.dtype.newbyteorder("S")) for k, v in model.state_dict().items()}
+    np.savez(tmp_path / "be.npz", **swapped)
+    loaded = tg.load(tmp_path / "be.npz", expected=model)
+    assert all(v.dtype.isnative for v in loaded.values())
+    other = nn.Linear(3, 2)
+    other.load_state_dict(loaded)
+    _assert_same(other.state_dict(), model.state_dict())

@@ -166,7 +166,9 @@ def test_adam_state_keys_are_torchs_and_a_state_saved_without_step_counts_still_
     assert int(resumed.state[0]["step"]) == 4  # the global count stands in for the missing one
     bad = dict(opt.state_dict())
     bad["state.0.step"] = np.ones(2, dtype=np.int64)
-    with pytest.raises(ValueError, match=r"state.0.step: expected a step count \(a 0-d integer\)"):
+    with pytest.raises(
+        ValueError, match=r"state.0.step: expected a step count >= 0 \(a 0-d integer\)"
+    ):
         resumed.load_state_dict(bad)
 
 

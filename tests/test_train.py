@@ -882,3 +882,196 @@ def test_the_notebook_hint_after_ctrl_c_only_in_an_interactive_session(monkeypat
     assert "last_value" not in notice + message
     notice, message = _interrupted_message(monkeypatch, interactive=True)
     assert "sys.last_value.history" in notice and "sys.last_value.history" in message
+
+
+# -- checkpoint and resume: the same parameters and costs as the uninterrupted run ---------------
+
+
+def _resume_data():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 3))
+    return X, (X[:, :1] + 0.3 * X[:, 1:2] > 0).astype(np.float64)
+
+
+def _resume_model():
+    np.random.seed(1)
+    return nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1), nn.Sigmoid())
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        {"num_iterations": 12},
+        {"epochs": 6, "batch_size": 16, "shuffle": "course"},
+        {"epochs": 6, "batch_size": 16, "shuffle": True, "seed": 5},
+        {"epochs": 6, "batch_size": 16, "shuffle": False},
+    ],
+    ids=["full-batch", "course-order", "seeded", "unshuffled"],
+)
+def test_a_run_resumed_from_a_checkpoint_ends_exactly_as_the_uninterrupted_one(tmp_path, run):
+    """Adam's moments and step count, the model and the epochs' orders all come back: the
+    resumed run's parameters and costs equal the uninterrupted run's to the last bit."""
+    import tinygrad_edu as tg
+    from tinygrad_edu.optim import Adam
+
+    X, Y = _resume_data()
+    loss = losses.binary_cross_entropy
+    whole_model = _resume_model()
+    whole = fit(whole_model, loss, X, Y, optimizer=Adam(whole_model.parameters(), lr=0.05),
+                print_every=1, **run)  # fmt: skip
+
+    model = _resume_model()
+    optimizer = Adam(model.parameters(), lr=0.05)
+    at = 3  # checkpoint after iteration (epoch) 2, then stop as a crash would
+
+    def checkpoint(i, cost):
+        if i == at - 1:
+            tg.save(model, tmp_path / "model.npz")
+            tg.save(optimizer, tmp_path / "adam.npz")
+            return True
+        return None
+
+    fit(model, loss, X, Y, optimizer=optimizer, callback=checkpoint, **run)
+    model, optimizer = _resume_model(), None  # a new process: nothing kept in memory
+    model.load_state_dict(tg.load(tmp_path / "model.npz", expected=model))
+    optimizer = Adam(model.parameters(), lr=0.05)
+    optimizer.load_state_dict(tg.load(tmp_path / "adam.npz"))
+    out = io.StringIO()
+    resumed = fit(model, loss, X, Y, optimizer=optimizer, start=at, print_every=1,
+                  print_cost=True, file=out, **run)  # fmt: skip
+    for key, value in whole_model.state_dict().items():
+        assert np.array_equal(model.state_dict()[key], value), key
+    assert resumed.costs == {i: c for i, c in whole.costs.items() if i >= at}
+    assert resumed.all_costs == whole.all_costs[at:]
+    assert out.getvalue().startswith(f"Cost after {whole.unit} {at}: ")
+
+
+@pytest.mark.parametrize("start", [-1, 12, 1.5, True])
+def test_start_outside_the_run_is_refused(start):
+    X, Y = _resume_data()
+    with pytest.raises(ValueError, match=r"fit: expected start \(the iteration to resume at\)"):
+        fit(_resume_model(), losses.binary_cross_entropy, X, Y, lr=0.1, num_iterations=12,
+            start=start)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("shuffle", "seed", "error", "match"),
+    [
+        (True, "abc", TypeError, r"fit: expected seed to be None, an int >= 0 or a np\.random"),
+        (True, -3, ValueError, r"fit: expected seed to be None, an int >= 0"),
+        ("course", -50, ValueError, r"fit: expected a seed in \[0, 2\*\*32 - 10\*\*9\)"),
+    ],
+)
+def test_bad_seeds_are_refused_before_training(shuffle, seed, error, match):
+    X, Y = _resume_data()
+    with pytest.raises(error, match=match):
+        fit(_resume_model(), losses.binary_cross_entropy, X, Y, lr=0.1, epochs=2, batch_size=8,
+            shuffle=shuffle, seed=seed)  # fmt: skip
+
+
+def test_an_error_in_the_callback_keeps_the_costs_so_far():
+    X, Y = _resume_data()
+
+    def callback(i, cost):
+        if i == 4:
+            raise RuntimeError("disk full while saving a checkpoint")
+
+    with pytest.raises(RuntimeError, match="disk full") as info:
+        fit(_resume_model(), losses.binary_cross_entropy, X, Y, lr=0.1, num_iterations=50,
+            callback=callback)  # fmt: skip
+    history = info.value.history
+    assert len(history.all_costs) == 5 and history.steps == 5 and history.stopped_early
+    if sys.version_info >= (3, 11):  # notes are new in 3.11
+        assert "fit: stopped by this error in iteration 4 of 50" in info.value.__notes__[0]
+
+
+def test_an_error_before_any_cost_has_no_history_note():
+    X, Y = _resume_data()
+    with pytest.raises(ValueError, match="same shape") as info:
+        fit(_resume_model(), losses.binary_cross_entropy, X, np.hstack([Y, Y]), lr=0.1,
+            num_iterations=5, binary=False)  # fmt: skip
+    assert not hasattr(info.value, "history")
+
+
+# -- a loop that would silently train nothing, or fail deep inside --------------------------------
+
+
+@pytest.mark.parametrize("run", [{"num_iterations": 5}, {"epochs": 2, "batch_size": 10}])
+def test_an_optimizer_over_another_models_parameters_is_refused(run):
+    """It trained nothing: every cost the same, no error."""
+    from tinygrad_edu.optim import SGD
+
+    X, Y = _resume_data()
+    other = _resume_model()
+    with pytest.raises(ValueError, match=r"no gradient for any of its 4: training would change"):
+        fit(_resume_model(), losses.binary_cross_entropy, X, Y,
+            optimizer=SGD(other.parameters(), lr=0.1), **run)  # fmt: skip
+
+
+def test_an_object_that_is_no_optimizer_is_refused():
+    X, Y = _resume_data()
+    with pytest.raises(TypeError, match=r"expected an optimizer with zero_grad\(\) and step\(\)"):
+        fit(_resume_model(), losses.binary_cross_entropy, X, Y, optimizer=object())
+
+
+def test_a_loss_that_returns_a_float_is_refused():
+    X, Y = _resume_data()
+    with pytest.raises(TypeError, match="expected loss_fn to return the cost J as a Tensor, got"):
+        fit(_resume_model(), lambda A, Y: 0.5, X, Y, lr=0.1, num_iterations=2)
+
+
+def test_training_interrupted_pickles_and_copies_with_its_history():
+    """A process pool sends a worker's exception back pickled: it failed with 'missing 1
+    required positional argument: history'."""
+    import copy
+    import pickle
+
+    err = TrainingInterrupted("fit: interrupted", History({0: 0.5}, [0.5], steps=1), {0: 0.5})
+    for clone in (pickle.loads(pickle.dumps(err)), copy.copy(err)):
+        assert str(clone) == "fit: interrupted" and clone.history == err.history
+        assert clone.curve == {0: 0.5}
+
+
+def test_a_resumed_run_with_dropout_of_its_own_generator_is_exact_too(tmp_path):
+    """Dropout(rng=...) saves its generator in state_dict: with fit(start=), the resumed run
+    draws the masks and the mini-batch orders the uninterrupted one drew."""
+    import tinygrad_edu as tg
+    from tinygrad_edu.optim import Adam
+
+    X, Y = _resume_data()
+
+    def make():
+        np.random.seed(1)
+        dropout = nn.Dropout(0.3, rng=np.random.default_rng(7))
+        return nn.Sequential(nn.Linear(3, 8), nn.ReLU(), dropout, nn.Linear(8, 1), nn.Sigmoid())
+
+    run = {"epochs": 6, "batch_size": 10, "shuffle": True, "seed": 3}
+    whole = make()
+    fit(
+        whole, losses.binary_cross_entropy, X, Y, optimizer=Adam(whole.parameters(), lr=0.05), **run
+    )
+    model = make()
+    optimizer = Adam(model.parameters(), lr=0.05)
+
+    def checkpoint(i, cost):
+        if i == 2:
+            tg.save(model, tmp_path / "m.npz")
+            tg.save(optimizer, tmp_path / "o.npz")
+            return True
+        return None
+
+    fit(model, losses.binary_cross_entropy, X, Y, optimizer=optimizer, callback=checkpoint, **run)
+    model = make()
+    model.load_state_dict(tg.load(tmp_path / "m.npz", expected=model))
+    optimizer = Adam(model.parameters(), lr=0.05)
+    optimizer.load_state_dict(tg.load(tmp_path / "o.npz"))
+    fit(model, losses.binary_cross_entropy, X, Y, optimizer=optimizer, start=3, **run)
+    for key, value in whole.state_dict().items():
+        assert np.array_equal(model.state_dict()[key], value), key
+
+
+def test_predict_warns_when_outputs_are_not_finite():
+    """A diverged model's NaN outputs were predicted as class 0 without a word."""
+    with pytest.warns(RuntimeWarning, match=r"predict: 1 of the model's 3 outputs are NaN"):
+        P = predict(nn.Identity(), np.array([[np.nan], [0.2], [0.9]]))
+    np.testing.assert_array_equal(P, [[0.0], [0.0], [1.0]])

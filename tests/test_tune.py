@@ -121,6 +121,52 @@ def test_a_longer_sweep_resumes_from_the_file(tmp_path):
         random_search(tune_trials.quadratic, space, 4, seed=2, path=path, progress=False)
 
 
+@pytest.mark.parametrize(
+    ("where", "error", "match"),
+    [
+        ("{tmp}", ValueError, r"got the folder .*; pass e\.g\. .*sweep\.jsonl"),
+        ("{tmp}/missing/sweep.jsonl", FileNotFoundError, "cannot write the trials' records to"),
+        ("/dev/zero", ValueError, "which is a device or a pipe"),  # its read-back never ended
+    ],
+)
+def test_an_unwritable_path_is_refused_before_any_trial_runs(tmp_path, where, error, match):
+    """A folder in the path that does not exist failed after the first trial had run (its
+    result lost); a folder as the path failed with a bare IsADirectoryError."""
+    if where.startswith("/dev/") and not os.path.exists(where):
+        pytest.skip(f"no {where} here")
+    ran = []
+    with pytest.raises(error, match=match):
+        random_search(tune_trials.quadratic, SPACE, 2, n_jobs=0, progress=False,
+                      path=where.format(tmp=tmp_path), callback=ran.append)  # fmt: skip
+    assert ran == []
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"\xff\xfe junk\n", r"not UTF-8 text \(line 1\)"),
+        (b"[1, 2]\n", r"line 1, which is not one \(a JSON list, not an object\)"),
+        (b'{"trial": true, "params": {}}\n', r"'trial' is True, not a trial number"),
+        (b'{"trial": 0, "params": {}}\n', r"'status' is None"),
+        (b'{"trial": 0, "params": {}, "status": "ok"}\n', "without a 'result' object"),
+    ],
+    ids=["not-utf8", "list", "bool-trial", "no-status", "ok-without-result"],
+)
+def test_a_file_that_is_not_this_sweeps_records_is_one_valueerror(tmp_path, content, match):
+    """These were UnicodeDecodeError, AttributeError, or a KeyError after the sweep ran."""
+    path = tmp_path / "sweep.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=match) as info:
+        random_search(tune_trials.quadratic, SPACE, 2, n_jobs=0, progress=False, path=path)
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), "10"])
+def test_a_bad_timeout_is_refused(timeout):
+    with pytest.raises(ValueError, match="expected timeout to be None or seconds > 0"):
+        random_search(tune_trials.quadratic, SPACE, 1, n_jobs=1, progress=False, timeout=timeout)
+
+
 def test_a_trial_over_its_time_is_stopped():
     space = {**SPACE, "sleep": 30.0}
     result = random_search(tune_trials.quadratic, space, 1, timeout=1.0, progress=False)
@@ -147,6 +193,9 @@ def test_a_real_training_sweep_and_its_table_and_plot(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     png = result.plot(tmp_path / "sweep.png", x="learning_rate", y="accuracy")
     assert os.path.getsize(png) > 1000
+    bare = result.plot(tmp_path / "sweep2", x="learning_rate", y="accuracy")  # no suffix
+    assert bare == os.fspath(tmp_path / "sweep2.png") and os.path.getsize(bare) > 1000
+    assert sorted(os.listdir(tmp_path)) == ["sweep.png", "sweep2.png"]
 
 
 def test_the_table_lists_failures_last_with_why():
@@ -260,3 +309,9 @@ def test_dask_without_distributed_installed_says_how(monkeypatch):
         random_search(tune_trials.quadratic, SPACE, 1, scheduler="tcp://127.0.0.1:1",
                       progress=False)  # fmt: skip
     assert tune.STATUSES == ("ok", "error", "worker-died", "timeout")
+
+
+def test_an_absurd_number_of_trials_is_refused_at_once():
+    """10**9 trials were all drawn before the first ran: hours of work and gigabytes, silently."""
+    with pytest.raises(ValueError, match=r"expected n_trials <= 100,000 .* got 1,000,000,000"):
+        random_search(tune_trials.quadratic, SPACE, 10**9, n_jobs=0, progress=False)

@@ -216,6 +216,8 @@ def run_demo(
 def _check_out(text: str) -> str | None:
     """Why ``--out`` cannot be the pictures' folder (None: it can, and now exists). Checked
     before any work, so that a wrong path never costs a training."""
+    if not text.strip():
+        return f"--out: expected a folder for the pictures, got {text!r}"
     path = Path(text).expanduser()
     if path.exists() and not path.is_dir():
         return f"--out: expected a folder for the pictures, got {text!r}, which is a file"
@@ -247,6 +249,12 @@ def run(args: argparse.Namespace) -> int:
             f"tinygrad-edu demo: error: {problem}; pass a new or existing folder.", file=sys.stderr
         )
         return 2
+    if args.data is not None:  # named on the command line: a wrong folder is a usage error
+        try:
+            data.find_data_dir(args.data)
+        except FileNotFoundError as err:
+            print(f"tinygrad-edu demo: error: --data: {err}", file=sys.stderr)
+            return 2
     try:
         run_demo(args.out, args.data, args.iterations)
     except (ValueError, RuntimeError) as err:

@@ -20,6 +20,7 @@ import argparse
 import ast
 import re
 import sys
+import unicodedata
 import warnings
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
@@ -399,7 +400,9 @@ def _parse_set(items: list[str]) -> dict[str, float]:
     values: dict[str, float] = {}
     for item in items:
         key, sep, raw = item.partition("=")
-        key = key.strip()
+        # Python reads identifiers in NFKC form (fullwidth "ａ" is "a"), so the names set here must
+        # be too, or "ａ*b --set ａ=1" says that the variable a has no value.
+        key = unicodedata.normalize("NFKC", key.strip())
         if not sep or not key.isidentifier():
             raise ExpressionError(f"--set: expected NAME=VALUE such as a=5, got {item!r}.")
         if key in values:

@@ -84,7 +84,21 @@ def _as_state(obj: Any, what: str) -> dict[str, np.ndarray]:
             )
         if not isinstance(value, (np.ndarray, np.generic)):  # their .data is a memoryview
             value = getattr(value, "data", value)  # a Tensor or Parameter holds its array there
-        state[key] = value if isinstance(value, np.ndarray) else np.asarray(value)
+        if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
+            raise TypeError(
+                f"{what}: expected plain arrays, got {key!r}: a masked array with "
+                f"{int(np.ma.getmaskarray(value).sum())} masked value(s), whose mask would be "
+                f"lost. Store the values and the mask as two entries: {key!r}: "
+                f"{key}.filled(0), {key + '.mask'!r}: np.ma.getmaskarray({key})."
+            )
+        try:
+            state[key] = value if isinstance(value, np.ndarray) else np.asarray(value)
+        except ValueError as err:  # a ragged list: numpy's "inhomogeneous shape"
+            raise ValueError(
+                f"{what}: expected an array for {key!r}, got a {type(value).__name__} that is not "
+                f"one ({' '.join(str(err).split())}). Rows of different lengths make no array; "
+                f"store each as its own entry."
+            ) from None
     return state
 
 
@@ -119,9 +133,12 @@ def save(module_or_state: Any, path: str | os.PathLike) -> None:
 
     Raises:
         TypeError: a key is not a string, or a value is not a numeric array (object, string,
-            structured, datetime or timedelta dtype).
+            structured, datetime or timedelta dtype), or is a masked array with masked values
+            (the mask would be lost).
         ValueError: a key cannot be stored exactly (it holds a NUL byte or a lone surrogate, or
-            is reserved); the message says which and why.
+            is reserved), or a value is a ragged list; the message says which and why. Or
+            ``path`` is a device, a named pipe or a socket (``/dev/null``): a save replaces its
+            target, and would replace the device.
         OSError: the folder does not exist or is not writable; the old file is then untouched.
 
     >>> import os, tempfile
@@ -144,14 +161,26 @@ def save(module_or_state: Any, path: str | os.PathLike) -> None:
                 f"save: expected numeric arrays, got {key!r} of dtype {arr.dtype}. Checkpoints "
                 f"hold numbers only, so that loading them never needs pickle."
             )
-    given = os.fspath(path)
+    given = os.fsdecode(path)  # a str also for a bytes path
     path = os.path.realpath(given)  # through a symlink: replace its target, not it
     folder = os.path.dirname(path)
-    if os.path.isdir(path):
+    if os.path.isdir(path) or given.endswith(("/", os.sep)):  # "ckpt/" would be a file "ckpt"
         raise IsADirectoryError(
             errno.EISDIR,
-            f"save: {given!r} is a folder; give a file name, e.g. "
-            f"{os.path.join(given, 'model.npz')!r}",
+            f"save: {given!r} is a folder{'' if os.path.isdir(path) else ' name'}; give a file "
+            f"name, e.g. {os.path.join(given, 'model.npz')!r}",
+        )
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None  # no file there yet (or not reachable: creating the temp file says why)
+    if mode is not None and not stat.S_ISREG(mode):  # the rename would replace the device
+        kind = "a device"
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+            kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket"
+        raise ValueError(
+            f"save: {given!r} is {kind}, not a file; a save replaces its target with a new "
+            f"file (replacing {path!r}), so it is refused. Give a file name, e.g. 'model.npz'."
         )
     _remove_stale_temp_files(folder)
     try:
@@ -223,7 +252,8 @@ def _remove_stale_temp_files(folder: str) -> None:
     Only our own names qualify: ``.NAME.tge-HOST-PID-RANDOM.tmp`` whose writer (on this host)
     has exited, or which is over an hour old when the writer cannot be checked (another host,
     or a system without process signals); and version 0.1.0's ``.NAME.XXXXXXXX.tmp`` beside an
-    existing ``NAME`` when over an hour old. Never fails a save: what cannot be removed stays.
+    existing ``NAME`` when over an hour old and empty or holding the start of a zip archive (what
+    that version left). Never fails a save: what cannot be removed stays.
     """
     try:
         entries = list(os.scandir(folder))
@@ -248,11 +278,21 @@ def _remove_stale_temp_files(folder: str) -> None:
                     old is not None
                     and age > _STALE_AFTER
                     and os.path.isfile(os.path.join(folder, old["base"]))
+                    and _holds_a_partial_save(entry.path)
                 )
             if stale:
                 os.unlink(entry.path)
         except OSError:
             continue
+
+
+def _holds_a_partial_save(path: str) -> bool:
+    """Whether a file named like version 0.1.0's temporary files holds what that version's
+    killed save left: nothing, or the start of a zip archive. Another program's temporary
+    file of the same shape of name (".data.bin.download.tmp" beside "data.bin") is kept."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    return b"PK\x03\x04".startswith(head)  # a zip's first bytes, or as many as were written
 
 
 def _write_arrays(f, state: dict[str, np.ndarray]) -> None:
@@ -291,12 +331,16 @@ def load(path: str | os.PathLike, expected: Any = None) -> dict[str, np.ndarray]
             difference instead of an error deep inside ``load_state_dict``.
 
     Returns:
-        A dict of name -> numpy array, in the file's order; give it to ``model.load_state_dict``.
+        A dict of name -> numpy array, in the file's order, in this machine's byte order (a
+        checkpoint from a big-endian machine loads as the same numbers); give it to
+        ``model.load_state_dict``.
 
     Raises:
         FileNotFoundError: no file at ``path``.
-        ValueError: the file is truncated or corrupt, is not an ``.npz`` checkpoint, holds arrays
-            that need pickle, or does not match ``expected``.
+        IsADirectoryError: ``path`` is a folder.
+        ValueError: the file is truncated or corrupt, is not an ``.npz`` checkpoint (a named
+            pipe neither: reading one would wait forever), holds arrays that need pickle, or
+            does not match ``expected``.
 
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "m.npz")
@@ -304,7 +348,20 @@ def load(path: str | os.PathLike, expected: Any = None) -> dict[str, np.ndarray]
     >>> load(path, expected={"b": np.ones(2)})["b"]
     array([0., 0.])
     """
-    path = os.fspath(path)
+    path = os.fsdecode(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None  # open() below says it, naming the path
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(
+            errno.EISDIR, f"load: {path!r} is a folder; give the checkpoint file inside it"
+        )
+    if mode is not None and (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):  # reading would wait
+        raise ValueError(
+            f"load: {path!r} is not a tinygrad_edu checkpoint: it is a named pipe or socket, not "
+            f"a file. Checkpoints are .npz files written by tinygrad_edu.save(model, path)."
+        )
     with open(path, "rb") as f:  # FileNotFoundError names the path already
         head = f.read(len(_NPY_MAGIC))
         if not head.startswith(_ZIP_MAGIC):
@@ -441,6 +498,8 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> 
             filled += got
         member.read(1)  # reaching the end makes zipfile compare the CRC (BadZipFile if wrong)
     array = np.frombuffer(buffer, dtype=dtype, count=count)
+    if not dtype.isnative:  # written on a machine of the other byte order: the same numbers
+        array = array.astype(dtype.newbyteorder("="))
     return array.reshape(shape, order="F" if fortran else "C")
 
 

@@ -43,7 +43,7 @@ from tinygrad_edu.nn import Module
 from tinygrad_edu.optim import SGD
 from tinygrad_edu.tensor import Tensor
 
-__all__ = ["History", "TrainingInterrupted", "accuracy", "fit", "predict"]
+__all__ = ["History", "TrainingInterrupted", "accuracy", "fit", "interrupted", "predict"]
 
 _BINARY_LOSSES = (losses.binary_cross_entropy, losses.binary_cross_entropy_with_logits)
 # Losses known to want float labels: fit converts integer labels for them once, up front.
@@ -105,9 +105,71 @@ class TrainingInterrupted(KeyboardInterrupt):
         history: the `History` up to the interruption (``history.interrupted`` is True).
     """
 
-    def __init__(self, message: str, history: History):
+    def __init__(self, message: str, history: History, curve: Any = None):
         super().__init__(message)
         self.history = history
+        # What a cost plot of the run draws: {iteration: cost} when the run records costs only
+        # every so often (the course's runs of courses 2-5), else the cost of every iteration.
+        self.curve = history.all_costs if curve is None else curve
+
+    def __reduce__(self):  # pickle and copy pass the history too (a process pool sends it back)
+        return (type(self), (str(self), self.history, self.curve))
+
+
+def interrupted(
+    op: str,
+    history: History,
+    position: int,
+    total: int,
+    *,
+    curve: Any = None,
+    file: TextIO | None = None,
+    whole_updates: bool = False,
+) -> TrainingInterrupted:
+    """The `TrainingInterrupted` to raise from a training loop of one's own on Ctrl-C.
+
+    Marks ``history`` as interrupted, says on ``file`` (default ``sys.stderr``) where the run
+    stopped and where its costs are, and returns the exception carrying them, so that nothing
+    computed is lost (the command line prints them, in ``--json`` too, and plots ``curve``)::
+
+        except KeyboardInterrupt as err:
+            raise train.interrupted("my-run", History(costs, steps=i), i, n) from err
+
+    Args:
+        op: the run's name, first in the message.
+        history: the costs so far (``steps`` the updates done).
+        position: the iteration (epoch) in progress.
+        total: how many the run was asked for.
+        curve: what a cost plot draws, if not ``history.all_costs``.
+        file: where the notice goes.
+        whole_updates: the loop applies each update whole or not at all (`fit` does).
+
+    >>> err = interrupted("run", History({0: 0.7}, [0.7], steps=3), 3, 10, file=sys.stdout)
+    run: interrupted (Ctrl-C) in iteration 3 of 10; the 1 cost(s) recorded so far are in the \
+exception's .history.
+    >>> err.history.interrupted, err.history.costs
+    (True, {0: 0.7})
+    """
+    history.stopped_early = history.interrupted = True
+    kept = ""
+    if whole_updates:
+        kept = (
+            f". The model keeps the parameters of the last completed update ({history.steps} "
+            f"update{'s' * (history.steps != 1)}; an update is applied whole or not at all)"
+        )
+    notebook = " (in a notebook: import sys; sys.last_value.history)" if _interactive() else ""
+    message = (
+        f"{op}: interrupted (Ctrl-C) in {history.unit} {position} of {total}{kept}; the "
+        f"{len(history.all_costs or history.costs)} cost(s) recorded so far are in the "
+        f"exception's .history{notebook}."
+    )
+    notice = sys.stderr if file is None else file
+    try:
+        notice.write(message + "\n")
+        notice.flush()
+    except (OSError, ValueError):  # a closed or broken stream: the exception still says it
+        pass
+    return TrainingInterrupted(message, history, curve)
 
 
 class _Progress:
@@ -222,12 +284,23 @@ def _shuffler(op: str, shuffle: Any, seed: Any) -> Callable[[int, int], np.ndarr
                 f"{op}: expected an int seed with shuffle='course' (course 2 uses seed = 10), "
                 f"got {type(seed).__name__}."
             )
+        if not 0 <= seed < 2**32 - 1 - 10**9:  # RandomState takes seeds in [0, 2**32)
+            raise ValueError(
+                f"{op}: expected a seed in [0, 2**32 - 10**9) with shuffle='course' (course 2 "
+                f"uses seed = 10; epoch e draws with seed + 1 + e), got {seed}."
+            )
         return lambda epoch, m: np.random.RandomState(int(seed) + 1 + epoch).permutation(m)
     if shuffle is True:
         if isinstance(seed, (np.random.Generator, np.random.RandomState)):
             rng = seed
         else:
-            rng = np.random.default_rng(seed)
+            try:
+                rng = np.random.default_rng(seed)
+            except (TypeError, ValueError) as err:
+                raise type(err)(
+                    f"{op}: expected seed to be None, an int >= 0 or a np.random.Generator, "
+                    f"got {seed!r} ({' '.join(str(err).split())})."
+                ) from None
         return lambda epoch, m: rng.permutation(m)
     raise ValueError(
         f"{op}: expected shuffle=True, False or 'course' (course 2's random_mini_batches order), "
@@ -248,6 +321,7 @@ def fit(
     epochs: int | None = None,
     shuffle: bool | str = True,
     seed: Any = None,
+    start: int = 0,
     print_every: int = 100,
     print_cost: bool = False,
     progress: bool | None = None,
@@ -281,6 +355,14 @@ def fit(
             course 2's ``model()``), without touching numpy's global random state.
         seed: for ``shuffle=True``: an int, None, or a ``np.random.Generator``/``RandomState``
             to draw the permutations from; for ``shuffle="course"``: the course's int seed.
+        start: the iteration (epoch) to begin at, to resume a run checkpointed after iteration
+            (epoch) ``start - 1``: the loop runs ``start`` .. ``num_iterations - 1`` (``epochs -
+            1``), and costs are numbered and printed as in the uninterrupted run. Restore the
+            model's and the optimizer's ``state_dict`` first (Adam's step count too); with
+            mini-batches, the same ``seed`` (an int, or a generator seeded as before) gives
+            the epochs the orders the uninterrupted run would have drawn, so the resumed run
+            ends with exactly its parameters. Checkpoint from ``callback``, which runs after
+            each iteration's (epoch's) updates.
         print_every: record (and print) the cost every this many iterations (epochs), and at
             the last.
         print_cost: print ``Cost after iteration i: cost`` (``epoch``) at the recorded ones.
@@ -297,10 +379,14 @@ def fit(
 
     Raises:
         ValueError: bad X or Y (NaN/Inf, labels outside {0, 1} for a binary loss, different
-            numbers of examples, no examples) or bad arguments.
-        TypeError: ``lr`` with a model that is not a ``Module``.
+            numbers of examples, no examples) or bad arguments; none of the optimizer's
+            parameters gets a gradient from the cost (it would train nothing).
+        TypeError: ``lr`` with a model that is not a ``Module``; an optimizer without
+            ``zero_grad()`` and ``step()``; a ``loss_fn`` that returns no Tensor.
         TrainingInterrupted: Ctrl-C; the model keeps the last completed update and the
             exception's ``.history`` holds the costs so far.
+        Exception: whatever the model, the loss or ``callback`` raises; once costs have been
+            recorded, it carries them too (``err.history``), with a note saying where.
 
     >>> from tinygrad_edu import nn
     >>> X, Y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([[0], [0], [1], [1]])
@@ -328,6 +414,19 @@ def fit(
     else:
         n_iterations = 1000 if num_iterations is None else num_iterations
         n_iterations = _positive_int(op, "num_iterations", n_iterations)
+    total = n_epochs if minibatch else n_iterations
+    kind = "epochs" if minibatch else "num_iterations"
+    if (
+        isinstance(start, bool)
+        or not isinstance(start, (int, np.integer))
+        or not (0 <= start < total)
+    ):
+        raise ValueError(
+            f"{op}: expected start (the {'epoch' if minibatch else 'iteration'} to resume at) to "
+            f"be an int in [0, {kind}={total}), got {start!r}. {kind} counts the whole run, the "
+            f"part before start included."
+        )
+    start = int(start)
     if (lr is None) == (optimizer is None):
         raise ValueError(
             f"{op}: expected exactly one of lr and optimizer, got "
@@ -342,6 +441,15 @@ def fit(
                 f"{type(model).__name__}. For a plain function pass optimizer=SGD([W, b, ...], lr)."
             )
         optimizer = SGD(model.parameters(), lr)
+    missing = [
+        name for name in ("zero_grad", "step") if not callable(getattr(optimizer, name, None))
+    ]
+    if missing:
+        raise TypeError(
+            f"{op}: expected an optimizer with zero_grad() and step(), got a "
+            f"{type(optimizer).__name__} without {' and '.join(missing)}(). Pass e.g. "
+            f"optimizer=SGD(model.parameters(), lr=0.01)."
+        )
     if binary is None:
         binary = loss_fn in _BINARY_LOSSES
     X_data = X.data if isinstance(X, Tensor) else np.asarray(X)
@@ -362,7 +470,7 @@ def fit(
     history = History(unit="epoch" if minibatch else "iteration")
     grad_mode, collecting = is_grad_enabled(), gc.isenabled()
     np_errors, np_call = np.geterr(), np.geterrcall()  # put back after Ctrl-C, as the two above
-    start = time.perf_counter()
+    started = time.perf_counter()
     bar = None
     guard = _StepGuard()
     position = [0]  # the iteration (epoch) in progress, for the Ctrl-C message
@@ -372,21 +480,21 @@ def fit(
                 size = m if batch_size is None else min(batch_size, m)
                 batches = -(-m // size)
                 if progress:
-                    bar = _Progress(n_epochs * batches, out, tty, unit="batch")
+                    bar = _Progress((n_epochs - start) * batches, out, tty, unit="batch")
                 run = _run_minibatches(
                     model, loss_fn, X_data, Y_data, labels, optimizer, guard, history, bar,
-                    epochs=n_epochs, size=size, order=order, axis=axis, m=m,
+                    epochs=n_epochs, start=start, size=size, order=order, axis=axis, m=m,
                     print_every=print_every, print_cost=print_cost, callback=callback,
                     out=out, position=position,
                 )  # fmt: skip
             else:
                 if progress:
-                    bar = _Progress(n_iterations, out, tty)
+                    bar = _Progress(n_iterations - start, out, tty)
                 X_t = X if isinstance(X, Tensor) else Tensor(X_data)
                 Y_t = Y if isinstance(Y, Tensor) else labels(Y_data)
                 run = _run_full_batch(
                     model, loss_fn, X_t, Y_t, optimizer, guard, history, bar,
-                    num_iterations=n_iterations, print_every=print_every,
+                    num_iterations=n_iterations, start=start, print_every=print_every,
                     print_cost=print_cost, callback=callback, out=out, position=position,
                 )  # fmt: skip
             if run is not None:  # a non-finite cost: warn from here, pointing at the caller
@@ -403,28 +511,31 @@ def fit(
         np.seterrcall(np_call)
         if bar is not None:
             bar.clear()
-        history.seconds = time.perf_counter() - start
-        history.stopped_early = history.interrupted = True
-        total = n_epochs if minibatch else n_iterations
-        unit = history.unit
-        message = (
-            f"fit: interrupted (Ctrl-C) in {unit} {position[0]} of {total}. The model keeps the "
-            f"parameters of the last completed update ({history.steps} update"
-            f"{'s' * (history.steps != 1)}; an update is applied whole or not at all); the "
-            f"{len(history.all_costs)} cost(s) recorded so far are in the exception's .history"
-            + (" (in a notebook: import sys; sys.last_value.history)." if _interactive() else ".")
-        )
-        notice = sys.stderr if file is None else file
-        try:
-            notice.write(message + "\n")
-            notice.flush()
-        except (OSError, ValueError):  # a closed or broken stream: the exception still says it
-            pass
-        raise TrainingInterrupted(message, history) from err
+        history.seconds = time.perf_counter() - started
+        raise interrupted(
+            "fit", history, position[0], total, file=file, whole_updates=True
+        ) from err
+    except Exception as err:
+        # An error in the model, the loss or the callback after some updates: the costs so far
+        # stay reachable (err.history), and a note under the traceback says where it stopped.
+        if history.all_costs:
+            history.seconds = time.perf_counter() - started
+            history.stopped_early = True
+            try:
+                err.history = history  # type: ignore[attr-defined]
+            except AttributeError:  # an exception type with __slots__
+                pass
+            else:  # add_note: Python 3.11 and later show it under the traceback
+                getattr(err, "add_note", lambda note: None)(
+                    f"fit: stopped by this error in {history.unit} {position[0]} of {total}, "
+                    f"after {history.steps} update(s); the {len(history.all_costs)} cost(s) "
+                    f"recorded so far are in the exception's .history."
+                )
+        raise
     finally:
         if bar is not None:
             bar.clear()
-    history.seconds = time.perf_counter() - start
+    history.seconds = time.perf_counter() - started
     return history
 
 
@@ -437,14 +548,14 @@ def _diverged(op: str, cost: float, unit: str, i: int) -> str:
 
 
 def _run_full_batch(
-    model, loss_fn, X, Y, optimizer, guard, history, bar, *, num_iterations, print_every,
+    model, loss_fn, X, Y, optimizer, guard, history, bar, *, num_iterations, start, print_every,
     print_cost, callback, out, position,
 ) -> str | None:  # fmt: skip
     """The course's loop; returns a warning message if the cost became non-finite."""
     last = num_iterations - 1
-    for i in range(num_iterations):
+    for i in range(start, num_iterations):
         position[0] = i
-        J = loss_fn(model(X), Y)
+        J = _cost(loss_fn, model(X), Y)
         cost = J.item()
         history.all_costs.append(cost)
         _record(history, i, cost, last, print_every, print_cost, bar, out)
@@ -454,30 +565,34 @@ def _run_full_batch(
             return _diverged("fit", cost, "iteration", i)
         optimizer.zero_grad()
         J.backward()
+        if i == start:
+            _check_gradients(optimizer)
         guard.step(optimizer, history)
         if bar is not None:
-            bar.update(i, cost)
+            bar.update(i - start, cost)
         if _stop(callback, history, i, cost, last):
             break
     return None
 
 
 def _run_minibatches(
-    model, loss_fn, X_data, Y_data, labels, optimizer, guard, history, bar, *, epochs, size,
-    order, axis, m, print_every, print_cost, callback, out, position,
+    model, loss_fn, X_data, Y_data, labels, optimizer, guard, history, bar, *, epochs, start,
+    size, order, axis, m, print_every, print_cost, callback, out, position,
 ) -> str | None:  # fmt: skip
     """Course 2's loop: per epoch, shuffle, one update per mini-batch; the epoch's cost is the
     mean over its examples (each batch's mean cost weighted by its size)."""
     last = epochs - 1
     step = 0
-    for epoch in range(epochs):
+    for epoch in range(start):  # resuming: draw the orders of the epochs done before
+        order(epoch, m)
+    for epoch in range(start, epochs):
         position[0] = epoch
         perm = order(epoch, m)
         total = 0.0
         for begin in range(0, m, size):
             idx = perm[begin : begin + size]
             Xb = Tensor(np.take(X_data, idx, axis=axis))
-            J = loss_fn(model(Xb), labels(np.take(Y_data, idx, axis=axis)))
+            J = _cost(loss_fn, model(Xb), labels(np.take(Y_data, idx, axis=axis)))
             cost = J.item()
             if not math.isfinite(cost):
                 history.all_costs.append(cost)
@@ -487,6 +602,8 @@ def _run_minibatches(
             total += cost * len(idx)
             optimizer.zero_grad()
             J.backward()
+            if step == 0:
+                _check_gradients(optimizer)
             guard.step(optimizer, history)
             if bar is not None:
                 bar.update(step, cost)
@@ -497,6 +614,30 @@ def _run_minibatches(
         if _stop(callback, history, epoch, cost, last):
             break
     return None
+
+
+def _cost(loss_fn, A, Y) -> Tensor:
+    """``loss_fn(A, Y)``, checked to be the scalar cost tensor that backward starts from."""
+    J = loss_fn(A, Y)
+    if not isinstance(J, Tensor):
+        raise TypeError(
+            f"fit: expected loss_fn to return the cost J as a Tensor, got "
+            f"{type(J).__name__}. Compute it with tensor operations (e.g. "
+            f"losses.binary_cross_entropy(A, Y)), not with floats or numpy."
+        )
+    return J
+
+
+def _check_gradients(optimizer) -> None:
+    """After the first backward: the optimizer updates nothing if none of its parameters got a
+    gradient (built over another model's parameters, or a model that ignores them)."""
+    params = getattr(optimizer, "params", None)
+    if params and all(getattr(p, "_grad", None) is None for p in params):
+        raise ValueError(
+            f"fit: expected the cost to depend on the optimizer's parameters, got no gradient for "
+            f"any of its {len(params)}: training would change nothing. Build the optimizer over "
+            f"this model's parameters: optimizer=SGD(model.parameters(), lr=...)."
+        )
 
 
 def _record(history, i, cost, last, print_every, print_cost, bar, out) -> None:
@@ -543,6 +684,9 @@ def predict(
         ValueError: the outputs do not hold X's m examples along ``axis`` (the hint says which
             axis does).
 
+    Warns:
+        RuntimeWarning: some outputs are NaN or infinite (their predictions mean nothing).
+
     >>> from tinygrad_edu import nn
     >>> predict(nn.Sigmoid(), np.array([[-2.0], [0.0], [3.0]]))
     array([[0.],
@@ -562,6 +706,15 @@ def predict(
         if training is not None:
             training.train()
     A = outputs.data if isinstance(outputs, Tensor) else np.asarray(outputs)
+    if A.dtype.kind in "fc" and not np.isfinite(A).all():
+        bad = int((~np.isfinite(A)).sum())
+        warnings.warn(
+            f"predict: {bad} of the model's {A.size} outputs are NaN or infinite (a diverged "
+            f"training, or NaN inputs); a NaN output counts as below the threshold, and as the "
+            f"largest for the argmax, so those predictions mean nothing.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     m = X_data.shape[axis] if X_data.ndim else 1
     class_axis = -1 if axis == 0 else 0
     one_output = A.ndim <= 1 or A.shape[class_axis] == 1

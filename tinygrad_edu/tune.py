@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 STATUSES = ("ok", "error", "worker-died", "timeout")
+MAX_TRIALS = 100_000  # trials of one sweep
 
 
 # -------------------------------------------------------------------------------------------------
@@ -448,8 +449,11 @@ class SearchResult:
         ax.set_title(title or f"{y} vs {x}")
         ax.legend()
         fig.tight_layout()
-        fig.savefig(os.fspath(path))
-        return os.fspath(path)
+        target = os.fspath(path)
+        if not os.path.splitext(target)[1]:  # matplotlib appends ".png": return that file
+            target += ".png"
+        fig.savefig(target)
+        return target
 
 
 # -------------------------------------------------------------------------------------------------
@@ -457,20 +461,63 @@ class SearchResult:
 # -------------------------------------------------------------------------------------------------
 
 
+def _check_path(path: Path) -> None:
+    """Refuse, before any trial runs, a ``path`` where the records cannot be appended (a
+    trial's result must never be computed and then lost)."""
+    op = "random_search"
+    if path.is_dir():
+        raise ValueError(
+            f"{op}: expected a file for the trials' records (JSON Lines), got the folder {path}; "
+            f"pass e.g. {path / 'sweep.jsonl'}."
+        )
+    if path.exists() and not path.is_file():  # /dev/stdout, a pipe: reading it back would wait
+        raise ValueError(
+            f"{op}: expected a file for the trials' records (JSON Lines), got {path}, which is a "
+            f"device or a pipe; a sweep reads its file back to resume. Pass e.g. sweep.jsonl."
+        )
+    try:
+        with open(path, "a"):  # creates it if needed; appends nothing
+            pass
+    except OSError as err:
+        raise type(err)(
+            err.errno, f"{op}: cannot write the trials' records to {path}: {err.strerror}"
+        ) from None
+
+
 def _load(path: Path, trials: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    """Records already in ``path`` (a partly written last line from a crash is ignored)."""
+    """Records already in ``path`` (a partly written last line from a crash is ignored).
+
+    Raises:
+        ValueError: ``path`` is not this sweep's file: not UTF-8 text, a line that is JSON but
+            not a trial record, or a trial drawn with other parameters.
+    """
     done: dict[int, dict[str, Any]] = {}
     if not path.exists():
         return done
-    for n, line in enumerate(path.read_text().splitlines(), start=1):
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        where = raw[: err.start].count(b"\n") + 1
+        raise ValueError(
+            f"random_search: expected {path} to be a JSON Lines file of trial records, got bytes "
+            f"that are not UTF-8 text (line {where}). Pass another path."
+        ) from None
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
             continue  # the sweep was stopped while this line was written
-        i = record.get("trial")
-        if not isinstance(i, int) or i >= len(trials):
+        problem = _not_a_record(record)
+        if problem:
+            raise ValueError(
+                f"random_search: expected {path} to hold this sweep's trial records, got line "
+                f"{n}, which is not one ({problem}). Pass another path."
+            )
+        i = record["trial"]
+        if i >= len(trials):
             continue
         if record.get("params") != trials[i]:
             raise ValueError(
@@ -480,6 +527,22 @@ def _load(path: Path, trials: list[dict[str, Any]]) -> dict[int, dict[str, Any]]
             )
         done[i] = record
     return done
+
+
+def _not_a_record(record: Any) -> str:
+    """Why ``record`` is not a trial record as `_Recorder` writes them ('' if it is one)."""
+    if not isinstance(record, dict):
+        return f"a JSON {type(record).__name__}, not an object"
+    trial = record.get("trial")
+    if isinstance(trial, bool) or not isinstance(trial, int) or trial < 0:
+        return f"'trial' is {trial!r}, not a trial number"
+    if not isinstance(record.get("params"), dict):
+        return "no 'params' object"
+    if record.get("status") not in STATUSES:
+        return f"'status' is {record.get('status')!r}, not one of {', '.join(STATUSES)}"
+    if record["status"] == "ok" and not isinstance(record.get("result"), dict):
+        return "an 'ok' trial without a 'result' object"
+    return ""
 
 
 class _Recorder:
@@ -551,6 +614,12 @@ def random_search(
     Returns:
         ``SearchResult`` with every trial, in trial order.
 
+    Raises:
+        TypeError: ``fn`` is not callable.
+        ValueError: a bad ``n_trials``, ``n_jobs`` or ``timeout``; ``path`` is a folder, or a
+            file that is not this sweep's records.
+        OSError: the records cannot be written to ``path`` (checked before any trial runs).
+
     >>> def square(x):
     ...     return {"loss": (x - 0.3) ** 2}
     >>> result = random_search(square, {"x": Uniform(0, 1)}, 5, seed=0, n_jobs=0,
@@ -565,8 +634,20 @@ def random_search(
         raise TypeError(f"random_search: expected a function, got {type(fn).__name__}.")
     if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
         raise ValueError(f"random_search: expected n_trials to be an int >= 1, got {n_trials!r}.")
+    if n_trials > MAX_TRIALS:  # drawn up front: 10**9 would take hours and memory, then hang
+        raise ValueError(
+            f"random_search: expected n_trials <= {MAX_TRIALS:,} (each trial is a training run; "
+            f"their parameters are drawn before the first runs), got {n_trials:,}. Run a "
+            f"shorter sweep; a longer one with the same seed and path resumes it."
+        )
+    if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
+        raise ValueError(
+            f"random_search: expected timeout to be None or seconds > 0, got {timeout!r}."
+        )
     trials = sample_trials(space, n_trials, seed)
     path = Path(path) if path is not None else None
+    if path is not None:
+        _check_path(path)
     done = _load(path, trials) if path is not None else {}
     if retry_failed:
         done = {i: r for i, r in done.items() if r.get("status") == "ok"}

@@ -167,7 +167,7 @@ def check_run_options(fn: Callable[..., Any], args: argparse.Namespace) -> None:
     from tinygrad_edu.course.common import has_curve
 
     prog = f"tinygrad-edu course {args.name}"
-    if args.plot and not has_curve(fn):
+    if args.plot is not None and not has_curve(fn):
         print(
             f"{prog}: error: --plot: {args.name} computes the "
             f"assignment's values without training, so it has no cost curve to draw; drop --plot "
@@ -221,10 +221,18 @@ def check_plot_target(text: str) -> Path:
     """Refuse, before any training, a ``--plot`` target that cannot be written.
 
     Raises:
-        UsageError: a folder, an unknown or missing suffix, a folder path through a file, or a
-            place where no file can be created (the reason is the system's).
+        UsageError: an empty name, a folder (or a name ending in '/'), an unknown or missing
+            suffix, a folder path through a file, or a place where no file can be created (the
+            reason is the system's).
         ImportError: matplotlib is not installed.
     """
+    if not text.strip():
+        raise UsageError(f"--plot: expected a file name such as costs.png, got {text!r}")
+    if text.endswith(("/", os.sep)):
+        raise UsageError(
+            f"--plot: expected an image file, got {text!r}, which ends in {text[-1]!r} as a "
+            f"folder does; pass e.g. {text.rstrip('/' + os.sep) or '.'}/costs.png"
+        )
     path = Path(text).expanduser()
     if path.is_dir():
         raise UsageError(f"--plot: expected an image file, got the folder {text!r}; pass e.g. "
@@ -328,7 +336,8 @@ def _interrupted_report(name: str, history: train.History) -> dict[str, Any]:
         "model": name,
         "costs": {str(i): c for i, c in history.costs.items()},
         "interrupted": True,
-        "iterations_completed": history.steps,
+        "iterations_completed": history.steps,  # updates applied (mini-batches for epoch runs)
+        "unit": history.unit,  # what the keys of "costs" count: "iteration" or "epoch"
     }
 
 
@@ -345,7 +354,7 @@ def run(args: argparse.Namespace) -> int:
     # target or matplotlib), then whether the --plot target can be written.
     check_run_options(fn, args)
     try:
-        plot = check_plot_target(args.plot) if args.plot else None
+        plot = check_plot_target(args.plot) if args.plot is not None else None
     except UsageError as err:
         return fail(err, 2)
     except ImportError as err:
@@ -361,18 +370,19 @@ def run(args: argparse.Namespace) -> int:
         history = err.history
         if args.json:
             print(strict_json(_interrupted_report(args.name, history)))
-        if plot is not None and history.all_costs:
+        drawn = plot is not None and len(err.curve) > 0
+        if drawn:
             from tinygrad_edu.viz import plot_costs
 
-            plot_costs(history.all_costs, plot, title=f"{args.name}: cost (interrupted)")
+            plot_costs(err.curve, plot, title=f"{args.name}: cost (interrupted)")
         shown = where = ""
         if history.costs:
             last = max(history.costs)
-            shown = f"; last recorded cost {history.costs[last]:f} at iteration {last}"
-        if plot is not None and history.all_costs:
+            shown = f"; last recorded cost {history.costs[last]:f} at {history.unit} {last}"
+        if drawn:
             where = f" and the cost curve is in {plot}"
         print(
-            f"{prog}: interrupted (Ctrl-C) after {history.steps} iterations{shown}; the costs "
+            f"{prog}: interrupted (Ctrl-C) after {history.steps} updates{shown}; the costs "
             f"so far were printed{where}.",
             file=sys.stderr,
         )
@@ -389,7 +399,14 @@ def run(args: argparse.Namespace) -> int:
         try:
             plot_costs(result.curves(), plot, title=f"{args.name}: cost per iteration")
         except ValueError as err:  # a run without costs to draw
-            return fail(f"--plot: {err}", 1)
+            why = str(err)
+            costs = getattr(result, "costs", None) or {}
+            if costs and not any(math.isfinite(c) for c in costs.values()):
+                why = (
+                    f"every recorded cost is NaN or infinite ({len(costs)} of them; see "
+                    f'"non_finite" in --json), so there is no curve to draw'
+                )
+            return fail(f"--plot: {why}", 1)
         if not args.json:
             print(f"Cost curve written to {args.plot}")
         for what, path in getattr(result, "extra_pictures", lambda _: [])(args.plot):

@@ -282,6 +282,36 @@ def _full_batch(
     costs: dict[int, float] = {}
     curve: dict[int, float] = {}
     start = time.perf_counter()
+    try:
+        _full_batch_loop(
+            network, X, Y, opt, costs, curve, num_iterations=num_iterations,
+            print_every=print_every, record_every=record_every, lambd=lambd, m=m,
+            dropout_rng=dropout_rng, print_cost=print_cost, file=file,
+        )  # fmt: skip
+    except KeyboardInterrupt as err:  # keep the costs so far (the command line prints them)
+        history = train.History(costs, list(curve.values()), steps=opt.steps)
+        raise train.interrupted(name, history, opt.steps, num_iterations, curve=curve) from err
+    seconds = time.perf_counter() - start
+    train_accuracy, test_accuracy = _accuracies(network, X, Y, test)
+    note = None if all(math.isfinite(c) for c in costs.values()) else _SATURATED
+    return Course2Result(
+        model=name,
+        costs=costs,
+        all_costs=list(curve.values()),
+        train_accuracy=train_accuracy,
+        test_accuracy=test_accuracy,
+        network=network,
+        seconds=seconds,
+        note=note,
+        curve=curve,
+    )
+
+
+def _full_batch_loop(
+    network, X, Y, opt, costs, curve, *, num_iterations, print_every, record_every, lambd, m,
+    dropout_rng, print_cost, file,
+) -> None:  # fmt: skip
+    """The iterations of `_full_batch`, recording into ``costs`` and ``curve``."""
     for i in range(num_iterations):
         if dropout_rng is not None:
             dropout_rng.seed(1)  # the course's np.random.seed(1) at the start of every forward
@@ -303,20 +333,6 @@ def _full_batch(
         opt.zero_grad()
         J.backward()
         opt.step()
-    seconds = time.perf_counter() - start
-    train_accuracy, test_accuracy = _accuracies(network, X, Y, test)
-    note = None if all(math.isfinite(c) for c in costs.values()) else _SATURATED
-    return Course2Result(
-        model=name,
-        costs=costs,
-        all_costs=list(curve.values()),
-        train_accuracy=train_accuracy,
-        test_accuracy=test_accuracy,
-        network=network,
-        seconds=seconds,
-        note=note,
-        curve=curve,
-    )
 
 
 _INITS: dict[str, str | Callable] = {"zeros": "zeros", "random": init_course_random, "he": "he"}
@@ -569,33 +585,42 @@ def optimization(
     learning_rates: dict[int, float] | None = {} if schedule is not None else None
     seed = 10
     start = time.perf_counter()
-    for i in range(num_epochs):
-        seed = seed + 1
-        record = i % 100 == 0 or i % 1000 == 0
-        cost_total = 0.0
-        batches = data.minibatches(X, Y, mini_batch_size, seed=np.random.RandomState(seed), axis=0)
-        for X_batch, Y_batch in batches:
-            Z3 = _logits(network, X_batch)
-            J = losses.binary_cross_entropy_with_logits(Z3, Y_batch)  # the course's 1./m in dz3
+    i = 0
+    try:
+        for i in range(num_epochs):
+            seed = seed + 1
+            record = i % 100 == 0 or i % 1000 == 0
+            cost_total = 0.0
+            batches = data.minibatches(
+                X, Y, mini_batch_size, seed=np.random.RandomState(seed), axis=0
+            )
+            for X_batch, Y_batch in batches:
+                Z3 = _logits(network, X_batch)
+                J = losses.binary_cross_entropy_with_logits(Z3, Y_batch)  # the course's 1./m in dz3
+                if record:
+                    cost_total += _course_cost(Z3, Y_batch, reduction="sum")  # compute_cost: a sum
+                opt.zero_grad()
+                J.backward()
+                opt.step()
+            if schedule is not None:
+                schedule.step(i)  # the course: learning_rate = decay(learning_rate0, i, decay_rate)
             if record:
-                cost_total += _course_cost(Z3, Y_batch, reduction="sum")  # compute_cost: a sum
-            opt.zero_grad()
-            J.backward()
-            opt.step()
-        if schedule is not None:
-            schedule.step(i)  # the course: learning_rate = decay(learning_rate0, i, decay_rate)
-        if record:
-            cost_avg = cost_total / m
-            if i % 100 == 0:
-                curve[i] = cost_avg
-            if i % 1000 == 0:
-                costs[i] = cost_avg
-                if learning_rates is not None:
-                    learning_rates[i] = opt.lr
-                if print_cost:
-                    print(f"Cost after epoch {i}: {cost_avg:f}", file=file, flush=True)
+                cost_avg = cost_total / m
+                if i % 100 == 0:
+                    curve[i] = cost_avg
+                if i % 1000 == 0:
+                    costs[i] = cost_avg
                     if learning_rates is not None:
-                        print(f"learning rate after epoch {i}: {opt.lr:f}", file=file)
+                        learning_rates[i] = opt.lr
+                    if print_cost:
+                        print(f"Cost after epoch {i}: {cost_avg:f}", file=file, flush=True)
+                        if learning_rates is not None:
+                            print(f"learning rate after epoch {i}: {opt.lr:f}", file=file)
+    except KeyboardInterrupt as err:  # keep the costs so far (the command line prints them)
+        history = train.History(costs, list(curve.values()), steps=opt.steps, unit="epoch")
+        raise train.interrupted(
+            name or f"opt-{optimizer}", history, i, num_epochs, curve=curve
+        ) from err
     seconds = time.perf_counter() - start
     train_accuracy = _accuracies(network, X, Y, None)[0]
     return Course2Result(

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu import data, losses, nn, optim
+from tinygrad_edu import data, losses, nn, optim, train
 from tinygrad_edu.course.common import CourseResult, ValuesResult, without_curve
 from tinygrad_edu.engine import no_grad
 from tinygrad_edu.nn import functional as F  # noqa: N812 (PyTorch's spelling)
@@ -296,8 +296,9 @@ def cnn_digits(
         num_epochs: passes over the 1,438 training images (23 mini-batches each).
         learning_rate: Adam's alpha.
         minibatch_size: examples per step.
-        num_iterations: stop after this many mini-batch steps (the command line's
-            ``--iterations``); None trains every epoch.
+        num_iterations: train exactly this many mini-batch steps instead (the command line's
+            ``--iterations``), in as many epochs as that takes (the last one may be partial:
+            above 460 steps, more than the default 20 epochs); None trains ``num_epochs``.
         seed: seeds the split, the initial weights (``RandomState(seed)``, layer by layer) and
             the mini-batch order.
         print_cost: print ``Cost after epoch i: ...`` every 5 epochs, as the course does.
@@ -319,28 +320,36 @@ def cnn_digits(
     all_costs: list[float] = []
     steps = 0
     limit = math.inf if num_iterations is None else num_iterations
+    if num_iterations is not None:  # exactly N steps, however many epochs they span
+        per_epoch = math.ceil(len(digits.train_y) / minibatch_size)
+        num_epochs = math.ceil(num_iterations / per_epoch)
     start = time.perf_counter()
-    for epoch in range(num_epochs):
-        epoch_cost, seen = 0.0, 0
-        batches = data.minibatches(
-            digits.train_x, digits.train_y, minibatch_size, seed=order, axis=0
-        )
-        for X, y in batches:
-            if steps >= limit:
+    epoch = 0
+    try:
+        for epoch in range(num_epochs):
+            epoch_cost, seen = 0.0, 0
+            batches = data.minibatches(
+                digits.train_x, digits.train_y, minibatch_size, seed=order, axis=0
+            )
+            for X, y in batches:
+                if steps >= limit:
+                    break
+                J = losses.cross_entropy(model(X), y)  # softmax + mean over the mini-batch
+                optimizer.zero_grad()
+                J.backward()
+                optimizer.step()
+                steps += 1
+                all_costs.append(J.item())
+                epoch_cost += J.item() * len(y)
+                seen += len(y)
+            if seen == 0:
                 break
-            J = losses.cross_entropy(model(X), y)  # softmax + mean over the mini-batch
-            optimizer.zero_grad()
-            J.backward()
-            optimizer.step()
-            steps += 1
-            all_costs.append(J.item())
-            epoch_cost += J.item() * len(y)
-            seen += len(y)
-        if seen == 0:
-            break
-        costs[epoch] = epoch_cost / seen
-        if print_cost and (epoch % 5 == 0 or epoch == num_epochs - 1):
-            print(f"Cost after epoch {epoch}: {costs[epoch]:.6f}", file=file)
+            costs[epoch] = epoch_cost / seen
+            if print_cost and (epoch % 5 == 0 or epoch == num_epochs - 1):
+                print(f"Cost after epoch {epoch}: {costs[epoch]:.6f}", file=file)
+    except KeyboardInterrupt as err:  # keep the costs so far (the command line prints them)
+        history = train.History(costs, all_costs, steps=steps, unit="epoch")
+        raise train.interrupted("cnn-digits", history, epoch, num_epochs, curve=all_costs) from err
     seconds = time.perf_counter() - start
     return DigitsResult(
         model="cnn-digits",

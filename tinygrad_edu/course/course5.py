@@ -33,7 +33,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from tinygrad_edu import data, optim
+from tinygrad_edu import data, optim, train
 from tinygrad_edu.course.common import ValuesResult, without_curve
 from tinygrad_edu.engine import no_grad
 from tinygrad_edu.nn import functional
@@ -683,28 +683,35 @@ def dinosaurus(
     losses: dict[int, float] = {}
     samples: dict[int, list[str]] = {}
     all_losses = []
-    for j in range(num_iterations):
-        name = examples[j % len(examples)]
-        indices = [char_to_ix[ch] for ch in name]
-        X, Y = [None, *indices], [*indices, char_to_ix["\n"]]
-        curr_loss, _, a_prev = optimize(X, Y, a_prev, parameters, learning_rate)
-        loss = loss * 0.999 + curr_loss * 0.001  # the course's smooth()
-        all_losses.append(loss)
-        if j % print_every == 0:
-            losses[j] = loss
-            names = []
-            for seed in range(dino_names):
-                txt = "".join(ix_to_char[i] for i in sample(parameters, char_to_ix, seed))
-                names.append((txt[0].upper() + txt[1:]).replace("\n", ""))
-            samples[j] = names
-            if print_cost:
-                if show_progress:
-                    sys.stderr.write("\r\x1b[K")
-                out.write(f"Iteration: {j}, Loss: {loss:f}\n\n" + "\n".join(names) + "\n\n\n")
-                out.flush()
-        if show_progress and j % 100 == 0:
-            sys.stderr.write(f"\r\x1b[Kiteration {j}/{num_iterations}  loss {loss:.6f}")
-            sys.stderr.flush()
+    j = 0
+    try:
+        for j in range(num_iterations):
+            name = examples[j % len(examples)]
+            indices = [char_to_ix[ch] for ch in name]
+            X, Y = [None, *indices], [*indices, char_to_ix["\n"]]
+            curr_loss, _, a_prev = optimize(X, Y, a_prev, parameters, learning_rate)
+            loss = loss * 0.999 + curr_loss * 0.001  # the course's smooth()
+            all_losses.append(loss)
+            if j % print_every == 0:
+                losses[j] = loss
+                names = []
+                for seed in range(dino_names):
+                    txt = "".join(ix_to_char[i] for i in sample(parameters, char_to_ix, seed))
+                    names.append((txt[0].upper() + txt[1:]).replace("\n", ""))
+                samples[j] = names
+                if print_cost:
+                    if show_progress:
+                        sys.stderr.write("\r\x1b[K")
+                    out.write(f"Iteration: {j}, Loss: {loss:f}\n\n" + "\n".join(names) + "\n\n\n")
+                    out.flush()
+            if show_progress and j % 100 == 0:
+                sys.stderr.write(f"\r\x1b[Kiteration {j}/{num_iterations}  loss {loss:.6f}")
+                sys.stderr.flush()
+    except KeyboardInterrupt as err:  # keep the losses so far (the command line prints them)
+        if show_progress:
+            sys.stderr.write("\r\x1b[K")
+        history = train.History(losses, all_losses, steps=len(all_losses))
+        raise train.interrupted("dinosaurus", history, j, num_iterations) from err
     if show_progress:
         sys.stderr.write("\r\x1b[K")
     seconds = time.perf_counter() - start

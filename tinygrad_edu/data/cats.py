@@ -201,7 +201,7 @@ def _read_split(h5py, path: Path, split: str) -> tuple[np.ndarray, np.ndarray, t
             _check_declared(f[x_key], f[y_key], f.get("list_classes"), split, path)
             x, y = f[x_key][()], f[y_key][()]
             raw_classes = f["list_classes"][()] if split == "test" else ()
-    except OSError as err:
+    except (OSError, KeyError) as err:  # KeyError: a link to a missing object or file
         raise ValueError(
             f"{op}: expected a readable HDF5 file, got {path}, which h5py cannot read ({err}). "
             f"It is probably truncated or corrupt. {_REDOWNLOAD_HINT}"
@@ -222,7 +222,13 @@ def _read_split(h5py, path: Path, split: str) -> tuple[np.ndarray, np.ndarray, t
             f"{op}: expected pixel values in [0, 255] in {x_name}, got values in "
             f"[{x.min()}, {x.max()}]. {_REDOWNLOAD_HINT}"
         )
-    classes = tuple(c.decode() if isinstance(c, bytes) else str(c) for c in raw_classes)
+    try:
+        classes = tuple(c.decode() if isinstance(c, bytes) else str(c) for c in raw_classes)
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"{op}: expected class names as UTF-8 text in list_classes in {path}, got "
+            f"{err.object[err.start : err.end]!r} at byte {err.start}. {_REDOWNLOAD_HINT}"
+        ) from None
     if split == "test" and len(classes) != 2:
         raise ValueError(
             f"{op}: expected 2 class names in list_classes in {path}, got {classes}. "

@@ -23,6 +23,7 @@ from tinygrad_edu.data.locate import find_dataset_dir
 __all__ = ["DINOS_FILE", "CharData", "find_data_file", "load_dinos"]
 
 DINOS_FILE = "dinos.txt"
+_MAX_TEXT_BYTES = 64 << 20  # the course's file is 19 KB
 
 
 def find_data_file(
@@ -62,7 +63,8 @@ class CharData:
     Attributes:
         text: the whole file, lowercased.
         names: its lines, stripped (the training examples).
-        chars: the vocabulary, ``sorted(set(text))``.
+        chars: the vocabulary, ``sorted(set(text))``, always with ``'\\n'`` (the end of a
+            name, which a model must be able to predict even from a text of one line).
 
     >>> d = CharData.from_text("Ab\\nc")
     >>> d.names, d.chars, d.char_to_ix["b"], d.vocab_size
@@ -78,7 +80,7 @@ class CharData:
         """Lowercase ``text``; its lines are the names and its characters the vocabulary."""
         text = text.lower()
         names = tuple(line.strip() for line in text.split("\n"))
-        return cls(text=text, names=names, chars=tuple(sorted(set(text))))
+        return cls(text=text, names=names, chars=tuple(sorted(set(text) | {"\n"})))
 
     @property
     def vocab_size(self) -> int:
@@ -115,6 +117,8 @@ def load_dinos(data_dir: str | os.PathLike | None = None, *, verify: bool = True
 
     Raises:
         FileNotFoundError: the file cannot be found (the message says where it looked).
+        ValueError: the file is not UTF-8 text, holds no names, or is larger than a text of
+            names could be (64 MiB); the message names the file.
 
     >>> dinos = load_dinos()  # doctest: +SKIP
     >>> len(dinos.names), dinos.vocab_size, dinos.names[0]  # doctest: +SKIP
@@ -123,4 +127,26 @@ def load_dinos(data_dir: str | os.PathLike | None = None, *, verify: bool = True
     path = find_data_file(DINOS_FILE, "dinos", data_dir, op="load_dinos")
     if verify:
         _check_sha256sums(path.parent, (DINOS_FILE,), "load_dinos")
-    return CharData.from_text(path.read_text())
+    with open(path, "rb") as f:
+        raw = f.read(_MAX_TEXT_BYTES + 1)
+    problem = None
+    if len(raw) > _MAX_TEXT_BYTES:
+        problem = f"a file of more than {_MAX_TEXT_BYTES} bytes, not a list of names"
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            problem = f"bytes that are not UTF-8 text (line {line}: {raw[err.start : err.end]!r})"
+        else:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")  # as open() reads text
+            if not text.strip():
+                problem = "no names (it is empty or blank)"
+            elif "\x00" in text:
+                problem = "NUL bytes, so it is not a text file"
+    if problem:
+        raise ValueError(
+            f"load_dinos: expected names, one per line, in UTF-8 text, got {path}, which holds "
+            f"{problem}. The course's dinos.txt lists 1,536 names; copy it again from the course."
+        )
+    return CharData.from_text(text)

@@ -191,9 +191,9 @@ class Optimizer:
                 continue
             p = self.params[i]
             if parts[2] == "step":  # a per-parameter step count (Adam's t), PyTorch's "step"
-                if value.shape != () or value.dtype.kind not in "iu":
+                if value.shape != () or value.dtype.kind not in "iu" or int(value) < 0:
                     problems.append(
-                        f"  {key}: expected a step count (a 0-d integer), got shape "
+                        f"  {key}: expected a step count >= 0 (a 0-d integer), got shape "
                         f"{value.shape} and dtype {value.dtype}"
                     )
                 else:
@@ -208,23 +208,57 @@ class Optimizer:
                 )
             else:
                 loaded[i][parts[2]] = value.copy()
+        hyper: dict[str, Any] = {}
+        if not problems:
+            hyper, more = self._loaded_hyperparameters(values)
+            problems += more
         if problems:
             raise ValueError(
                 f"{op}: expected the state_dict() of a {type(self).__name__} over these "
                 f"{len(self.params)} parameters, got {len(problems)} difference(s); nothing was "
                 f"loaded:\n" + "\n".join(problems)
             )
+        for name, value in hyper.items():
+            setattr(self, name, value)
+        self.steps = int(values["steps"])
+        self.state = loaded
+
+    def _loaded_hyperparameters(self, values: dict[str, np.ndarray]) -> tuple[dict, list[str]]:
+        """The saved hyperparameters as Python values, checked by the constructor's own rules
+        (a crafted or damaged file must not set a NaN or negative learning rate), and the
+        problems found (``"  <key>: ..."`` lines)."""
+        hyper: dict[str, Any] = {}
+        problems = []
         for name in self.hyperparameters:
             current = getattr(self, name)
             value = values[name]
-            if isinstance(current, bool):
-                setattr(self, name, bool(value))
+            want = (len(current),) if isinstance(current, tuple) else ()
+            if value.shape != want or value.dtype.kind not in "biuf":
+                problems.append(
+                    f"  {name}: expected {'a number' if not want else f'{want[0]} numbers'}, got "
+                    f"shape {value.shape} and dtype {value.dtype}"
+                )
+            elif isinstance(current, bool):
+                hyper[name] = bool(value)
             elif isinstance(current, tuple):
-                setattr(self, name, tuple(float(v) for v in value))
+                hyper[name] = tuple(float(v) for v in value)
             else:
-                setattr(self, name, float(value))
-        self.steps = int(values["steps"])
-        self.state = loaded
+                hyper[name] = float(value)
+        steps = values["steps"]
+        if steps.shape != () or steps.dtype.kind not in "iu" or int(steps) < 0:
+            problems.append(f"  steps: expected a count >= 0 (a 0-d integer), got {steps!r}")
+        if not problems and "lr" in hyper and not 0 <= hyper["lr"] < np.inf:
+            problems.append(f"  lr: expected a finite learning rate >= 0, got {hyper['lr']}")
+        if not problems and self.params:
+            # The constructor's own checks (betas in [0, 1), eps > 0, ...). A schedule may have
+            # set lr to 0 (a warm-up's first step), which the constructor refuses as a starting
+            # rate, so lr, checked above, is stood in for there.
+            check = {**hyper, "lr": hyper["lr"] or 1.0} if "lr" in hyper else hyper
+            try:
+                type(self)([self.params[0]], **check)
+            except (TypeError, ValueError) as err:
+                problems.append(f"  a hyperparameter the constructor refuses: {err}")
+        return hyper, problems
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{name}={getattr(self, name)}" for name in self.hyperparameters)

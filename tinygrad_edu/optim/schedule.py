@@ -121,18 +121,35 @@ class LRScheduler:
         ``rate(last_epoch)``.
 
         Raises:
-            ValueError: ``state`` lacks ``base_lr`` or ``last_epoch``.
+            ValueError: ``state`` lacks ``base_lr`` or ``last_epoch``, or holds a value no
+                schedule makes (a rate that is not a finite number >= 0, a negative or
+                fractional counter); nothing is changed then.
         """
+        op = f"{type(self).__name__}.load_state_dict"
         missing = {"base_lr", "last_epoch"} - set(state)
         if missing:
             raise ValueError(
-                f"{type(self).__name__}.load_state_dict: expected keys base_lr and last_epoch, "
-                f"got {sorted(state)} (missing {sorted(missing)})."
+                f"{op}: expected keys base_lr and last_epoch, got {sorted(state)} (missing "
+                f"{sorted(missing)})."
             )
-        self.base_lr = float(np.asarray(state["base_lr"]))
-        self.last_epoch = int(np.asarray(state["last_epoch"]))
-        if "last_lr" in state:
-            lr = float(np.asarray(state["last_lr"]))
+        values = {k: np.asarray(v.data if hasattr(v, "data") else v) for k, v in state.items()}
+        for key in ("base_lr", "last_lr"):
+            value = values.get(key, np.asarray(0.0))
+            if value.shape != () or value.dtype.kind not in "iuf" or not 0 <= value < np.inf:
+                raise ValueError(
+                    f"{op}: expected {key} to be a finite number >= 0, got {value!r}; nothing "
+                    f"was loaded."
+                )
+        last_epoch = values["last_epoch"]
+        if last_epoch.shape != () or last_epoch.dtype.kind not in "iu" or last_epoch < 0:
+            raise ValueError(
+                f"{op}: expected last_epoch to be a count >= 0 (a 0-d integer), got "
+                f"{last_epoch!r}; nothing was loaded."
+            )
+        self.base_lr = float(values["base_lr"])
+        self.last_epoch = int(last_epoch)
+        if "last_lr" in values:
+            lr = float(values["last_lr"])
         else:
             lr = self.rate(self.last_epoch)
         self.optimizer.lr = self._last_lr = lr

@@ -9,6 +9,7 @@ import html
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -489,8 +490,19 @@ def _clean(text: str) -> str:
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
+_MAX_LINE = 200  # characters of one label line; graphviz refuses an HTML label over 16 KB
+
+
+def _shorten(text: str) -> str:
+    """``text`` cut in the middle to at most ``_MAX_LINE`` characters (a name of 20,000
+    characters is unreadable in a picture, and makes graphviz refuse the whole graph)."""
+    if len(text) <= _MAX_LINE:
+        return text
+    return f"{text[: _MAX_LINE - 41]}...({len(text)} characters)...{text[-20:]}"
+
+
 def _line(text: str, *, size: int | None = None, color: str | None = None, bold=False) -> str:
-    body = html.escape(_clean(text))
+    body = html.escape(_shorten(_clean(text)))
     if bold:
         body = f"<B>{body}</B>"
     attrs = ""
@@ -828,7 +840,7 @@ def _build(
     kinds = {_kind(t, tensor) for t in order if id(t) not in member and id(t) not in hidden}
     legend = []
     if show_grads and any(labeller.grad(t) is not None for t in order):
-        root = _clean(labeller.name(tensor) or "J").replace("\\", "\\\\")  # plain DOT label
+        root = _shorten(_clean(labeller.name(tensor) or "J")).replace("\\", "\\\\")  # DOT text
         arrows = " (dashed arrows: the backward pass)" if backward_edges else ""
         legend.append(f"red: gradients, dx = d{root}/dx{arrows}.")
     if "parameter" in kinds:
@@ -908,6 +920,11 @@ def output_path(path: str | os.PathLike, format: str | None = None, *, what: str
     the suffix raise ``ValueError``; so does a parent path that exists but is not a folder.
     """
     path = Path(path)
+    if path.is_dir():  # before a suffix is added: "-o pictures" must not write pictures.svg
+        raise ValueError(
+            f"{what}: {_clean(str(path))} is a folder; give a file name inside it, such as "
+            f"{_clean(str(path / ('J.' + (format or 'svg').lower())))}."
+        )
     suffix = path.suffix.lstrip(".").lower()
     known = ", ".join("." + f for f in formats)
     if format is not None and format.lower() not in formats:
@@ -981,5 +998,14 @@ def render(tensor: Tensor, path: str | os.PathLike, format: str | None = None, *
             f"render: the graphviz program 'dot' was not found on PATH, so {path.name} could not "
             f"be drawn; the graph was saved as {dot_path}. {_INSTALL_GRAPHVIZ}"
         )
-    _write_atomic(path, dot.pipe(format=fmt))
+    try:
+        picture = dot.pipe(format=fmt, quiet=True)
+    except (subprocess.CalledProcessError, BrokenPipeError) as err:  # dot refused the graph
+        stderr = getattr(err, "stderr", None) or b""
+        why = stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(
+            f"render: graphviz's dot could not draw {path.name} ({why[0] if why else err}). "
+            f"Write the DOT text instead (a .dot file) to see what it was given."
+        ) from None
+    _write_atomic(path, picture)
     return path

@@ -53,13 +53,15 @@ def new_figure(what: str, figsize: tuple[float, float] = (6.4, 4.2), **kwargs: A
 
 
 def finish(fig, path: str | os.PathLike | None):
-    """Return ``fig`` (no path) or save it to ``path`` (``.png``, ``.svg``, ``.pdf``, ``.jpg``)
-    and return the path."""
+    """Return ``fig`` (no path) or save it to ``path`` (``.png``, ``.svg``, ``.pdf``, ``.jpg``;
+    ``.png`` is added to a name without a suffix) and return the path of the written file."""
     if path is None:
         return fig
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"{path} is a folder; give a file name such as {path / 'figure.png'}.")
+    if not path.suffix:  # matplotlib would append ".png" itself: return the file it writes
+        path = path.with_name(path.name + ".png")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
     return path
