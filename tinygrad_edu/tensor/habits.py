@@ -1,13 +1,17 @@
-"""PyTorch names that ``Tensor`` spells the numpy way: the hints of its ``__getattr__``.
+"""PyTorch names that ``Tensor`` spells the numpy way: reading one raises a teaching error.
 
-Layer: ``tensor`` (numpy-free, imported by ``tensor.tensor``). ``Tensor.__getattr__`` runs only
-when normal attribute lookup fails, so nothing here costs anything on the per-op path; it turns
-``x.numel()`` into an AttributeError that names ``x.size``. Each suggestion is code that runs on
+Layer: ``tensor`` (imported by ``tensor.tensor``). Each name is a class attribute of ``Tensor``
+written out by hand (``numel = TorchName()``) whose ``__get__`` raises an AttributeError giving
+the spelling here, so ``x.numel()`` says ``x.size``. Not ``Tensor.__getattr__``: a class that
+defines ``__getattr__`` loses CPython's specialized attribute reads for every attribute of every
+instance (the per-op path slowed by a tenth, benchmark W3). Each suggestion is code that runs on
 a float tensor ``x`` (``other``: a tensor of the same shape, ``cond``: a bool tensor of that shape;
 tests/test_torch_habits.py runs every one).
 """
 
 from __future__ import annotations
+
+from typing import Any, NoReturn
 
 # PyTorch name -> (the spelling here, what it means). The names are PyTorch's Tensor methods and
 # properties that Tensor does not have; each suggestion is one expression.
@@ -42,23 +46,40 @@ TORCH_NAMES: dict[str, tuple[str, str]] = {
     "clamp_": ("x.clip_(0.0, 1.0)", "the in-place clip, clip_(lo, hi)"),
 }
 
-# The in-place methods Tensor has (PyTorch's other ``*_`` methods are not there); tests check
-# that each exists.
+# The in-place methods Tensor has (tests check the list against the class).
 IN_PLACE = ("add_", "sub_", "mul_", "div_", "copy_", "fill_", "zero_", "clip_", "requires_grad_")
 
+# PyTorch's in-place methods that Tensor does not have: the error lists the ones it has.
+TORCH_IN_PLACE = ("abs_", "exp_", "log_", "sqrt_", "neg_", "pow_", "relu_", "sigmoid_",
+                  "tanh_", "floor_", "round_", "masked_fill_", "t_", "transpose_",
+                  "unsqueeze_", "squeeze_", "uniform_", "normal_")  # fmt: skip
 
-def missing_attribute_message(name: str, exists) -> str:
-    """The AttributeError's text for ``Tensor.<name>``, with the spelling here if PyTorch has it.
 
-    ``exists(name)`` says whether Tensor has an attribute (for ``abs_`` -> ``abs``).
+def missing_attribute_message(name: str) -> str:
+    """The AttributeError's text for ``Tensor.<name>``, a PyTorch name spelled otherwise here.
+
+    >>> missing_attribute_message("dim")[:60]
+    "'Tensor' object has no attribute 'dim'. PyTorch's dim is spe"
     """
     message = f"'Tensor' object has no attribute {name!r}"
     if name in TORCH_NAMES:
         code, why = TORCH_NAMES[name]
         return f"{message}. PyTorch's {name} is spelled {code} here: {why}."
-    if name.endswith("_") and not name.startswith("_") and exists(name[:-1]):
-        return (
-            f"{message}. The in-place methods are {', '.join(IN_PLACE)}; for the others, assign "
-            f"the new tensor: x = x.{name[:-1]}()."
-        )
-    return message
+    return (
+        f"{message}. The in-place methods are {', '.join(IN_PLACE)}; for the others, assign "
+        f"the new tensor: x = x.{name[:-1]}()."
+    )
+
+
+class TorchName:
+    """A class attribute of ``Tensor`` for a PyTorch name spelled otherwise here: reading it
+    (on a tensor or the class) raises the AttributeError with the spelling, so ``hasattr`` is
+    False, as for any missing attribute."""
+
+    __slots__ = ("name",)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: Any = None) -> NoReturn:
+        raise AttributeError(missing_attribute_message(self.name), name=self.name, obj=obj)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import warnings
 import weakref
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from tinygrad_edu import debug, engine, ops
 from tinygrad_edu.debug import _state
 from tinygrad_edu.ops.base import UNSET as _UNSET
 from tinygrad_edu.ops.base import unset_saved_message
-from tinygrad_edu.tensor.habits import missing_attribute_message
+from tinygrad_edu.tensor.habits import TorchName
 
 _new = object.__new__
 
@@ -368,17 +368,6 @@ class Tensor:
         if op.saved is _UNSET:
             raise RuntimeError(unset_saved_message(op))
         return out
-
-    if not TYPE_CHECKING:  # for type checkers, an unknown attribute stays an error
-
-        def __getattr__(self, name: str) -> Any:
-            # Python calls this only when normal lookup fails (a PyTorch name, a typo, an unset
-            # slot), so it costs nothing on the per-op path. Underscored names (numpy's probes
-            # such as __array_interface__) get the plain error at once.
-            if name[:1] == "_":
-                raise AttributeError(f"'Tensor' object has no attribute {name!r}")
-            message = missing_attribute_message(name, lambda n: hasattr(Tensor, n))
-            raise AttributeError(message, name=name, obj=self)
 
     @property
     def grad(self) -> Any:
@@ -2391,6 +2380,57 @@ class Tensor:
         dtype('float64')
         """
         return self.astype(np.float64)
+
+    # PyTorch names spelled otherwise here (tensor/habits.py): reading one raises an
+    # AttributeError that gives the spelling. Class attributes rather than __getattr__, which
+    # would slow every attribute read of every tensor. Last in the class: ``int``, ``bool`` and
+    # ``type`` are among them.
+    numel = TorchName()
+    nelement = TorchName()
+    dim = TorchName()
+    ndimension = TorchName()
+    half = TorchName()
+    int = TorchName()
+    long = TorchName()
+    bool = TorchName()
+    type = TorchName()
+    type_as = TorchName()
+    to = TorchName()
+    cpu = TorchName()
+    cuda = TorchName()
+    contiguous = TorchName()
+    view_as = TorchName()
+    expand_as = TorchName()
+    clone = TorchName()
+    mm = TorchName()
+    bmm = TorchName()
+    square = TorchName()
+    rsqrt = TorchName()
+    reciprocal = TorchName()
+    where = TorchName()
+    grad_fn = TorchName()
+    stride = TorchName()
+    element_size = TorchName()
+    is_contiguous = TorchName()
+    clamp_ = TorchName()
+    abs_ = TorchName()
+    exp_ = TorchName()
+    log_ = TorchName()
+    sqrt_ = TorchName()
+    neg_ = TorchName()
+    pow_ = TorchName()
+    relu_ = TorchName()
+    sigmoid_ = TorchName()
+    tanh_ = TorchName()
+    floor_ = TorchName()
+    round_ = TorchName()
+    masked_fill_ = TorchName()
+    t_ = TorchName()
+    transpose_ = TorchName()
+    unsqueeze_ = TorchName()
+    squeeze_ = TorchName()
+    uniform_ = TorchName()
+    normal_ = TorchName()
 
 
 class ValuesIndices(NamedTuple):
