@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from op_cases_conv import CASES as CONV_CASES
 from op_cases_division import CASES as DIVISION_CASES
+from op_cases_habits import CASES as HABITS_CASES
 from op_cases_math import CASES as MATH_CASES
 from op_cases_sequence import CASES as SEQUENCE_CASES
 from op_table import CORE_CASES, Case
@@ -29,6 +30,7 @@ except ImportError:  # the torch column is skipped cleanly
     torch = None
 
 CASES: list[Case] = [*CORE_CASES, *CONV_CASES, *MATH_CASES, *SEQUENCE_CASES, *DIVISION_CASES]
+CASES += HABITS_CASES  # PyTorch's spellings: clamp, t(), .mT
 
 
 def _split(case: Case, drawn: tuple) -> list[int]:

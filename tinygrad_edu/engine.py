@@ -485,7 +485,11 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
         if not retain_graph:
             op.saved = None
         # zip(strict=True) would parse a keyword argument on every node: measurably slower.
-        for parent, pgrad in zip(node._parents, input_grads):  # noqa: B905
+        try:
+            pairs = zip(node._parents, input_grads)  # noqa: B905
+        except TypeError:  # not iterable: backward returned one bare gradient
+            raise RuntimeError(_not_a_tuple(op, input_grads)) from None
+        for parent, pgrad in pairs:
             if not parent.requires_grad:
                 continue  # a constant
             left = get_pending(parent)
@@ -496,7 +500,7 @@ def _backward(roots, gradients, retain_graph, retain_grads, create_graph, inputs
                 if create_graph and not isinstance(pgrad, wrap):
                     pgrad = wrap(pgrad)
                 if pgrad.shape != data.shape:
-                    pgrad = _fit_shape(op, pgrad, data.shape)
+                    pgrad = _fit_shape(op, pgrad, data.shape, input_grads)
                 # A gradient has its tensor's dtype (float32 stays float32). Builtin dtypes are
                 # singletons, so the identity test settles the common case without a comparison.
                 if pgrad.dtype is not data.dtype and pgrad.dtype != data.dtype:
@@ -565,13 +569,17 @@ def _backward_arrays(roots, gradients, retain_graph, retain_grads, flag) -> None
             op.saved = None
         parents = node._parents
         node = None
-        for parent, pgrad in zip(parents, input_grads):  # noqa: B905
+        try:
+            pairs = zip(parents, input_grads)  # noqa: B905
+        except TypeError:  # not iterable: backward returned one bare gradient
+            raise RuntimeError(_not_a_tuple(op, input_grads)) from None
+        for parent, pgrad in pairs:
             if not parent.requires_grad:
                 continue  # a constant
             if pgrad is not None:
                 data = parent.data
                 if pgrad.shape != data.shape:
-                    pgrad = _fit_shape(op, pgrad, data.shape)
+                    pgrad = _fit_shape(op, pgrad, data.shape, input_grads)
                 if pgrad.dtype is not data.dtype and pgrad.dtype != data.dtype:
                     pgrad = pgrad.astype(data.dtype)
             left = pending[parent]
@@ -592,13 +600,49 @@ def _backward_arrays(roots, gradients, retain_graph, retain_grads, flag) -> None
                     partial[parent] = pgrad if previous is None else previous + pgrad
 
 
-def _fit_shape(op, pgrad, shape):
+def _fit_shape(op, pgrad, shape, input_grads):
     """``pgrad`` summed over the axes its input was broadcast along (``unbroadcast``); raises when
-    the shapes still differ, which is a bug in ``op.backward``."""
-    fitted = unbroadcast(pgrad, shape)
+    the shapes still differ, which is a bug in ``op.backward`` (``input_grads``: all it returned).
+    """
+    try:
+        fitted = unbroadcast(pgrad, shape)
+    except (IndexError, ValueError):  # fewer axes than the input: no broadcast explains it
+        fitted = pgrad
     if fitted.shape != shape:
+        if not isinstance(input_grads, (tuple, list)):
+            raise RuntimeError(_not_a_tuple(op, input_grads))
+        if _user_defined(op):
+            fix = (
+                f"Check {type(op).__name__}.backward: each gradient has its input's shape (or "
+                f"the output's shape where the input was broadcast)."
+            )
+        else:
+            fix = "The op's backward is wrong; please report it."
         raise RuntimeError(
             f"backward of '{op.name}': expected a gradient of shape {shape} for an input, got "
-            f"{pgrad.shape} ({debug.site_of(op)}). The op's backward is wrong; please report it."
+            f"{pgrad.shape} ({debug.site_of(op)}). {fix}"
         )
     return fitted
+
+
+def _user_defined(op) -> bool:
+    """Whether ``op`` is a user's ``Function`` subclass rather than one of the package's ops."""
+    return not type(op).__module__.startswith("tinygrad_edu.")
+
+
+def _not_a_tuple(op, input_grads) -> str:
+    """The error for a backward that returned one gradient instead of a tuple of them."""
+    what = type(input_grads).__name__
+    shape = getattr(input_grads, "shape", None)
+    got = f"one {what}" + ("" if shape is None else f" of shape {shape}")
+    if not _user_defined(op):
+        return (
+            f"backward of '{op.name}' returned {got}, not a tuple of gradients "
+            f"({debug.site_of(op)}). The op's backward is wrong; please report it."
+        )
+    cls = type(op).__name__
+    return (
+        f"backward of '{op.name}': {cls}.backward returned {got}, not a tuple. backward must "
+        f"return a tuple, one gradient per input (None where not needed): `return (dx,)` for "
+        f"one input, `return dx, dy` for two."
+    )

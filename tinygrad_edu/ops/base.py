@@ -5,7 +5,9 @@ Layer: ``ops`` (imports numpy only).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
+from types import MethodType
 from typing import Any, overload
 
 import numpy as np
@@ -163,6 +165,97 @@ def _expand_reduced(dout: np.ndarray, axes: tuple[int, ...] | None, keepdims: bo
     return dout.reshape(tuple(shape))
 
 
+class _Unset(tuple):
+    """The type of ``UNSET``: what ``saved`` holds before an op's forward has set it (an empty
+    tuple, so code that reads ``saved`` sees nothing saved)."""
+
+    __slots__ = ()
+
+
+UNSET = _Unset()  # apply() sets op.saved to it before forward; still there after: forward forgot
+
+
+def unset_saved_message(op: Function) -> str:
+    """The error for a forward that did not set ``self.saved``."""
+    cls = type(op).__name__
+    return (
+        f"{op.name}: {cls}.forward must set self.saved (() if nothing): backward reads what "
+        f"forward saved there (PyTorch's ctx.save_for_backward), e.g. self.saved = (x,)."
+    )
+
+
+def _apply(op: Function, *inputs):
+    """Run the op on ``inputs``: tensors give a tensor (the graph is recorded when an input
+    requires grad), numpy arrays give forward's array.
+
+    Tensors provide the recording themselves (a ``_apply_function`` class method, found on the
+    type of the first input that has one), so this layer needs no import of theirs, as numpy's
+    own dispatch protocols work.
+
+    Raises:
+        RuntimeError: the op's ``forward`` did not set ``self.saved``.
+    """
+    for x in inputs:
+        apply_function = getattr(type(x), "_apply_function", None)
+        if apply_function is not None:
+            return apply_function(op, inputs)
+    op.needs = (False,) * len(inputs)
+    op.saved = UNSET
+    out = op.forward(*inputs)
+    if op.saved is UNSET:
+        raise RuntimeError(unset_saved_message(op))
+    return out
+
+
+def _apply_on_class(cls: type[Function], *inputs):
+    """``Cube.apply(x)`` (PyTorch's spelling, a call on the class): ``Cube().apply(x)``; and
+    ``Function.apply(op, x)``, Python's unbound-method call: ``op.apply(x)``.
+
+    Raises:
+        TypeError: the op's class needs constructor arguments (its parameters).
+    """
+    if inputs and isinstance(inputs[0], Function):  # Function.apply(op, x): the unbound call
+        return _apply(inputs[0], *inputs[1:])
+    try:
+        op = cls()
+    except TypeError as err:
+        raise TypeError(
+            f"{cls.__name__}.apply(...) was called on the class, which makes {cls.__name__}() "
+            f"without arguments, but {cls.__name__} takes parameters ({err}). Create the op with "
+            f"them and call apply on it: {cls.__name__}(...).apply(x)."
+        ) from None
+    return _apply(op, *inputs)
+
+
+class _Apply:
+    """``Function.apply``: on an op, runs it (``Cube().apply(x)``); on the class, as PyTorch
+    users write it (``Cube.apply(x)``), makes the op first (``Cube()``), which suits ops without
+    parameters. A descriptor, since a plain method called on the class would take the tensor
+    ``x`` for ``self`` and could not name the class."""
+
+    __slots__ = ()
+
+    @overload
+    def __get__(self, op: None, cls: type[Function]) -> Callable[..., Any]: ...
+
+    @overload
+    def __get__(self, op: Function, cls: Any = None) -> Callable[..., Any]: ...
+
+    def __get__(self, op, cls=None):
+        if op is None:
+            return partial(_apply_on_class, cls)
+        return MethodType(_apply, op)
+
+
+_TORCH_STYLE = (
+    "{cls}.{method} is a {kind}, as in PyTorch's autograd.Function (forward(ctx, x)); here an op "
+    "is an object and its methods take self: write `def forward(self, *arrays)` (numpy arrays "
+    "in, one array out) that sets `self.saved = (...)` (PyTorch's ctx.save_for_backward) and "
+    "`def backward(self, dout)` that reads `self.saved` and returns a tuple, one gradient per "
+    "input; run it with {cls}().apply(x) (see tinygrad_edu.Function)."
+)
+
+
 class Function:
     """The base class of every op: ``forward`` and ``backward`` side by side (PyTorch's
     ``autograd.Function``, as one object per use).
@@ -184,7 +277,11 @@ class Function:
       differentiable gradients on tensors. It never writes into ``dout`` or a saved array.
 
     ``apply(*inputs)`` runs the op: on tensors it returns a tensor and records the graph, on numpy
-    arrays it returns forward's array.
+    arrays it returns forward's array. ``Cube.apply(x)`` on the class (PyTorch's spelling) makes
+    ``Cube()`` first, for ops without parameters. PyTorch's static ``forward(ctx, x)`` is refused
+    when the class is defined, a forward that does not set ``self.saved`` when it runs, and a
+    backward that returns a bare gradient instead of a tuple in ``backward()``, each naming the
+    class and the fix.
 
     >>> import numpy as np
     >>> import tinygrad_edu as tg
@@ -226,6 +323,16 @@ class Function:
     broadcasts = False
     elementwise = False
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Refuse PyTorch's static ``forward(ctx, ...)``/``backward(ctx, ...)`` when the class is
+        defined: called on arrays, they would take the first array for ``ctx``."""
+        super().__init_subclass__(**kwargs)
+        for method in ("forward", "backward"):
+            attr = cls.__dict__.get(method)
+            if isinstance(attr, (staticmethod, classmethod)):
+                kind = type(attr).__name__
+                raise TypeError(_TORCH_STYLE.format(cls=cls.__name__, method=method, kind=kind))
+
     @property
     def name(self) -> str:
         """The op's display name, e.g. ``'mul'``: subclasses set it as a class attribute (this
@@ -260,20 +367,7 @@ class Function:
             f"gradient per input (see tinygrad_edu.ops.Function)."
         )
 
-    def apply(self, *inputs):
-        """Run the op on ``inputs``: tensors give a tensor (the graph is recorded when an input
-        requires grad), numpy arrays give forward's array.
-
-        Tensors provide the recording themselves (a ``_apply_function`` class method, found on
-        the type of the first input that has one), so this layer needs no import of theirs, as
-        numpy's own dispatch protocols work.
-        """
-        for x in inputs:
-            apply_function = getattr(type(x), "_apply_function", None)
-            if apply_function is not None:
-                return apply_function(self, inputs)
-        self.needs = (False,) * len(inputs)
-        return self.forward(*inputs)
+    apply = _Apply()  # Cube().apply(x); Cube.apply(x), PyTorch's spelling, makes Cube() first
 
     def describe_error(self, shapes: list[tuple[int, ...]], err: Exception) -> str:
         """A teaching message for a numpy error raised by ``forward`` on inputs of ``shapes``."""

@@ -12,8 +12,9 @@ numpy name). A numpy function that is not listed raises ``TypeError`` naming the
 use: numpy must never silently turn a tensor into a plain array and drop its graph.
 
 Arguments follow numpy's signatures; scalars and arrays mixed with tensors follow the same dtype
-rules as the operators (a Python number takes the tensor's dtype; an array keeps its own and
-numpy's promotion decides). Keyword arguments that write into existing arrays (``out=``) or
+rules as the operators (a Python number is "weak", numpy's NEP 50: a float tensor keeps its
+dtype, an int tensor keeps its with an int; an array keeps its own and numpy's promotion
+decides). Keyword arguments that write into existing arrays (``out=``) or
 change the computation in ways a graph cannot record (``where=``, ``dtype=``, ``initial=``)
 are refused with the reason.
 """
@@ -263,11 +264,15 @@ def _reduction(name: str) -> Callable[..., Tensor]:
 
     def run(a: Any, axis: Any = None, **kwargs: Any) -> Tensor:
         keepdims = kwargs.pop("keepdims", False)
-        ddof = kwargs.pop("ddof", 0) if name in ("var", "std") else 0
+        ddof = kwargs.pop("ddof", None) if name in ("var", "std") else None
+        # numpy 2's array-API name of ddof (np.var(x, correction=1))
+        correction = kwargs.pop("correction", None) if name in ("var", "std") else None
         _refuse(name, kwargs)
         t = _tensor(a)
         if name in ("var", "std"):
-            return getattr(t, name)(axis=axis, keepdims=bool(keepdims), ddof=ddof)
+            return getattr(t, name)(
+                axis=axis, keepdims=bool(keepdims), ddof=ddof, correction=correction
+            )
         return getattr(t, name)(axis=axis, keepdims=bool(keepdims))
 
     return run

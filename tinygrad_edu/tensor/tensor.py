@@ -6,7 +6,8 @@ can be found with grep. Creation functions (``zeros``, ``randn``, ...) live here
 
 Semantics follow PyTorch (``backward``, ``grad``, ``requires_grad``, ``no_grad``) with numpy's
 keywords (``axis=``, ``keepdims=``) and numpy's broadcasting and dtype rules. Python numbers and
-lists become float64, as in the course's numpy code; float32 is opt-in and stays float32.
+lists become float64, as in the course's numpy code; float32 is opt-in and stays float32. A
+Python number met in an operation is "weak" (numpy's NEP 50): the tensor's dtype decides.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ import numpy as np
 
 from tinygrad_edu import debug, engine, ops
 from tinygrad_edu.debug import _state
+from tinygrad_edu.ops.base import UNSET as _UNSET
+from tinygrad_edu.ops.base import unset_saved_message
+from tinygrad_edu.tensor.habits import TorchName
 
 _new = object.__new__
 
@@ -95,43 +99,63 @@ def _leaf(data: np.ndarray) -> Tensor:
     return t
 
 
-_CONSTANTS: dict = {}  # dtype -> {number: its constant leaf}; see _const
+_CONSTANTS: dict = {}  # float dtype -> {number: its constant leaf}; see _const
 
 
 def _const(value: Any, like: Tensor) -> Tensor:
     """Wrap a Python number or array as a constant tensor for a binary op with ``like``.
 
-    Python numbers take ``like``'s float dtype, so ``x32 * 2.0`` stays float32 (numpy would keep it
-    float32 too, but a 0-d float64 *array* would not). Number constants are cached per dtype, so
-    ``y = y * 1.0001`` in a loop makes one constant, not thousands (a tenth of the per-op cost
-    of small tensors). The cache is bounded; 0.0 is not cached, since 0.0 == -0.0 as a key.
-    Arrays keep their dtype: numpy's promotion rules decide the result's dtype, and the engine
-    casts each gradient back to its own tensor's dtype.
+    Python numbers are "weak", as numpy's NEP 50 says: the result has ``like``'s dtype whenever
+    the number fits its kind. So ``x32 * 2.0`` stays float32, an int8 tensor plus 2 stays int8,
+    an int tensor plus 2.5 gives float64 and a bool tensor plus 1 gives int64, numpy's answers.
+    (A 0-d float64 *array* is not weak: numpy promotes with it.) Number constants of float
+    tensors are cached per dtype, so ``y = y * 1.0001`` in a loop makes one constant, not
+    thousands (a tenth of the per-op cost of small tensors). Only float dtypes are cached: there
+    1, 1.0 and True (equal keys) give the same constant, while an int tensor's 1 and 1.0 must not.
+    The cache is bounded; 0.0 is not cached, since 0.0 == -0.0 as a key. Arrays keep their
+    dtype: numpy's promotion rules decide the result's dtype, and the engine casts each gradient
+    back to its own tensor's dtype.
     """
     kind = type(value)  # exact type checks: cheaper than isinstance on the hot path
     if kind is float or kind is int:
         dtype = like.data.dtype
         cache = _CONSTANTS.get(dtype)
-        if cache is None:
+        if cache is not None:
+            constant = cache.get(value)
+            if constant is not None:
+                return constant
+        elif dtype.kind != "f":  # an integer or bool tensor: numpy's result dtype (NEP 50)
+            return _leaf(_weak_number(value, dtype))
+        else:
             cache = _CONSTANTS[dtype] = {}
-        constant = cache.get(value)
-        if constant is None:
-            data = np.asarray(value, dtype=dtype) if dtype.kind == "f" else _as_array(value)
-            constant = _leaf(data)
-            if value:
-                if len(cache) >= 1024:
-                    cache.clear()
-                cache[value] = constant
+        constant = _leaf(np.asarray(value, dtype=dtype))
+        if value:
+            if len(cache) >= 1024:
+                cache.clear()
+            cache[value] = constant
         return constant
     if isinstance(value, Tensor):
         return value
-    if isinstance(value, (int, float)) and like.data.dtype.kind == "f":  # bool, numpy scalars
-        return _leaf(np.asarray(value, dtype=like.data.dtype))
+    if isinstance(value, (int, float)):  # bool, numpy scalars
+        if like.data.dtype.kind == "f":
+            return _leaf(np.asarray(value, dtype=like.data.dtype))
+        if kind is bool:
+            return _leaf(_weak_number(value, like.data.dtype))
     if isinstance(value, complex):
         raise TypeError(
             f"expected a real number, got the complex number {value!r}. {_COMPLEX_HINT}"
         )
     return _leaf(_as_array(value))
+
+
+def _weak_number(value: bool | int | float, dtype: np.dtype) -> np.ndarray:
+    """A Python number as the 0-d array that gives numpy's result dtype with an array of
+    ``dtype`` (NEP 50: ``int8 + 2`` is int8, ``int8 + 2.5`` float64, ``bool + 2`` int64).
+
+    Raises:
+        OverflowError: an int out of the range of ``dtype`` (``int8 + 300``), as numpy does.
+    """
+    return np.asarray(value, dtype=np.result_type(dtype, value))
 
 
 def _array_result(op: ops.Function, data: Any) -> np.ndarray:
@@ -274,6 +298,19 @@ def _run_constant(op: ops.Function, x: Tensor) -> Tensor:
     return _leaf(data if type(data) is np.ndarray else np.asarray(data))
 
 
+class _Size(int):
+    """``Tensor.size``: numpy's number of elements, an int; calling it as PyTorch's ``size()``
+    explains the difference instead of Python's "'int' object is not callable"."""
+
+    __slots__ = ()
+
+    def __call__(self, dim: int | None = None) -> Any:
+        raise TypeError(
+            f"size: Tensor.size is numpy's number of elements (an int, here {int(self)}), not "
+            f"PyTorch's size() method: use x.shape for the sizes (x.shape[dim] for one)."
+        )
+
+
 class Tensor:
     """An n-dimensional array that records operations for automatic differentiation.
 
@@ -326,7 +363,11 @@ class Tensor:
         """Run ``op`` on ``inputs`` (tensors, arrays or numbers) and record it: how
         ``Function.apply`` reaches the tensor layer (ops cannot import it)."""
         like = next(x for x in inputs if isinstance(x, Tensor))
-        return _run(op, tuple([_const(x, like) for x in inputs]))  # _const passes tensors as is
+        op.saved = _UNSET  # a user's forward may forget to set it: say so now, not in backward
+        out = _run(op, tuple([_const(x, like) for x in inputs]))  # _const passes tensors as is
+        if op.saved is _UNSET:
+            raise RuntimeError(unset_saved_message(op))
+        return out
 
     @property
     def grad(self) -> Any:
@@ -380,8 +421,8 @@ class Tensor:
 
     @property
     def size(self) -> int:
-        """Number of elements."""
-        return self.data.size
+        """Number of elements, numpy's ``size`` (an int; PyTorch's ``size()`` is ``.shape``)."""
+        return _Size(self.data.size)
 
     @property
     def is_leaf(self) -> bool:
@@ -397,6 +438,40 @@ class Tensor:
     def T(self) -> Tensor:  # noqa: N802 (numpy's name)
         """The transpose with all axes reversed, as numpy's ``.T``."""
         return _run1(ops.Transpose(None), self)
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 (PyTorch's name)
+        """The last two axes swapped (a batch of matrices, each transposed), as PyTorch's ``.mT``
+        and numpy's ``matrix_transpose``.
+
+        Raises:
+            ValueError: the tensor has fewer than 2 dimensions.
+
+        >>> Tensor([[[1.0, 2.0]]]).mT.shape
+        (1, 2, 1)
+        """
+        if self.data.ndim < 2:
+            raise ValueError(
+                f"mT: expected a tensor with at least 2 dimensions (a matrix or a batch of them), "
+                f"got shape {self.data.shape}. A 1-d tensor needs no transpose."
+            )
+        return self.swapaxes(-1, -2)
+
+    def t(self) -> Tensor:
+        """PyTorch's ``t()``: the transpose of a matrix; 0-d and 1-d tensors unchanged.
+
+        Raises:
+            ValueError: the tensor has more than 2 dimensions (use ``.mT`` or ``transpose``).
+
+        >>> Tensor([[1.0, 2.0]]).t().shape
+        (2, 1)
+        """
+        if self.data.ndim > 2:
+            raise ValueError(
+                f"t: expected a tensor with at most 2 dimensions, got shape {self.data.shape}. "
+                f"Use .mT to swap the last two axes, or .transpose(...) with the axes' order."
+            )
+        return self.T
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(", threshold=20)
@@ -1082,6 +1157,20 @@ class Tensor:
             raise ValueError("clip: expected at least one of lo and hi, got neither.")
         return _run1(ops.Clip(lo, hi), self)
 
+    def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+        """PyTorch's name of ``clip`` (``min=``, ``max=`` are ``lo``, ``hi``): the same op and
+        gradient (passing where min <= x <= max).
+
+        Raises:
+            ValueError: neither ``min`` nor ``max`` is given.
+
+        >>> Tensor([-2.0, 0.5, 3.0]).clamp(min=0.0, max=1.0)
+        Tensor([0. , 0.5, 1. ])
+        """
+        if min is None and max is None:
+            raise ValueError("clamp: expected at least one of min and max, got neither.")
+        return _run1(ops.Clip(min, max), self)
+
     def sigmoid(self) -> Tensor:
         """1 / (1 + e**-x), computed without overflow for any x.
 
@@ -1390,16 +1479,36 @@ class Tensor:
             axis, keepdims = _pytorch_names("min", axis, keepdims, dim, keepdim)
         return _run1(ops.Min(ops.normalize_axis(axis, self.ndim, "min"), keepdims), self)
 
-    def var(self, axis=None, keepdims: bool = False, ddof: int = 0, *, dim=None,
-            keepdim=None) -> Tensor:  # fmt: skip
-        """Variance over ``axis`` with numpy's default ``ddof=0`` (composite; PyTorch's default
-        differs: ``torch.var`` divides by n - 1).
+    def var(self, axis=None, keepdims: bool = False, ddof: int | None = None, *, dim=None,
+            keepdim=None, correction: int | None = None, unbiased: bool | None = None,
+            ) -> Tensor:  # fmt: skip
+        """Variance over ``axis``: the mean of squared deviations, divided by ``n - ddof``
+        (composite).
+
+        The default is numpy's ``ddof=0`` (divide by n, the population variance), while
+        ``torch.var`` divides by n - 1 by default: pass ``ddof=1`` (numpy's name),
+        ``correction=1`` or ``unbiased=True`` (PyTorch's names; they are one argument, so give
+        at most one of the three) for the sample variance.
+
+        Args:
+            axis: the axes to reduce (``dim=`` is PyTorch's name); None reduces every axis.
+            keepdims: keep the reduced axes with size 1 (``keepdim=`` is PyTorch's name).
+            ddof: the divisor is ``n - ddof`` (default 0).
+            correction: PyTorch's name of ``ddof``.
+            unbiased: PyTorch's older spelling: True means ``ddof=1``, False ``ddof=0``.
 
         Raises:
+            TypeError: two of ``ddof``, ``correction`` and ``unbiased`` are given, or
+                ``unbiased`` is not a bool.
             ValueError: no more than ``ddof`` elements along the reduced axes.
+
+        >>> x = Tensor([1.0, 2.0, 3.0, 4.0])
+        >>> x.var().item(), x.var(ddof=1).item(), x.var(correction=1).item()
+        (1.25, 1.6666666666666667, 1.6666666666666667)
         """
         if dim is not None or keepdim is not None:
             axis, keepdims = _pytorch_names("var", axis, keepdims, dim, keepdim)
+        ddof = _ddof("var", ddof, correction, unbiased)
         axes = ops.normalize_axis(axis, self.ndim, "var")
         count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
         if count - ddof <= 0:
@@ -1409,21 +1518,36 @@ class Tensor:
         centered = self - self.mean(axis=axes, keepdims=True)
         return (centered * centered).sum(axis=axes, keepdims=keepdims) / (count - ddof)
 
-    def std(self, axis=None, keepdims: bool = False, ddof: int = 0, *, dim=None,
-            keepdim=None) -> Tensor:  # fmt: skip
-        """Standard deviation with numpy's default ``ddof=0``; its gradient is 0 where all the
-        values are equal (the std is 0), as ``norm``'s is at the origin.
+    def std(self, axis=None, keepdims: bool = False, ddof: int | None = None, *, dim=None,
+            keepdim=None, correction: int | None = None, unbiased: bool | None = None,
+            ) -> Tensor:  # fmt: skip
+        """Standard deviation: the square root of ``var`` with the same arguments; its gradient
+        is 0 where all the values are equal (the std is 0), as ``norm``'s is at the origin.
+
+        The default is numpy's ``ddof=0`` (divide by n), while ``torch.std`` divides by n - 1 by
+        default: pass ``ddof=1``, ``correction=1`` or ``unbiased=True`` (at most one of them)
+        for the sample standard deviation.
+
+        Args:
+            axis: the axes to reduce (``dim=`` is PyTorch's name); None reduces every axis.
+            keepdims: keep the reduced axes with size 1 (``keepdim=`` is PyTorch's name).
+            ddof: the variance's divisor is ``n - ddof`` (default 0).
+            correction: PyTorch's name of ``ddof``.
+            unbiased: PyTorch's older spelling: True means ``ddof=1``, False ``ddof=0``.
 
         Raises:
+            TypeError: two of ``ddof``, ``correction`` and ``unbiased`` are given, or
+                ``unbiased`` is not a bool.
             ValueError: fewer than ``ddof + 1`` elements along the reduced axes.
 
         >>> x = Tensor([2.0, 2.0, 2.0], requires_grad=True)
-        >>> x.std().backward()
+        >>> x.std(unbiased=True).backward()
         >>> x.grad
         array([0., 0., 0.])
         """
         if dim is not None or keepdim is not None:
             axis, keepdims = _pytorch_names("std", axis, keepdims, dim, keepdim)
+        ddof = _ddof("std", ddof, correction, unbiased)
         axes = ops.normalize_axis(axis, self.ndim, "std")
         count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
         if count - ddof <= 0:
@@ -2237,6 +2361,77 @@ class Tensor:
         widths = ops.normalize_pad_width(pad_width, self.ndim, "pad")
         return _run1(ops.Pad(widths, value), self)
 
+    # PyTorch's float() and double() last in the class: inside the class body the name ``float``
+    # is this method from its definition on, so annotations after it could not say ``float``.
+
+    def float(self) -> Tensor:
+        """PyTorch's ``float()``: a float32 copy (torch's float is 32-bit; numpy's and the
+        course's default, float64, is ``double()``); differentiable between float dtypes.
+
+        >>> Tensor([1.0]).float().dtype
+        dtype('float32')
+        """
+        return self.astype(np.float32)
+
+    def double(self) -> Tensor:
+        """PyTorch's ``double()``: as float64 (this package's default dtype).
+
+        >>> Tensor(np.array([1], dtype=np.int64)).double().dtype
+        dtype('float64')
+        """
+        return self.astype(np.float64)
+
+    # PyTorch names spelled otherwise here (tensor/habits.py): reading one raises an
+    # AttributeError that gives the spelling. Class attributes rather than __getattr__, which
+    # would slow every attribute read of every tensor. Last in the class: ``int``, ``bool`` and
+    # ``type`` are among them.
+    numel = TorchName()
+    nelement = TorchName()
+    dim = TorchName()
+    ndimension = TorchName()
+    half = TorchName()
+    int = TorchName()
+    long = TorchName()
+    bool = TorchName()
+    type = TorchName()
+    type_as = TorchName()
+    to = TorchName()
+    cpu = TorchName()
+    cuda = TorchName()
+    contiguous = TorchName()
+    view_as = TorchName()
+    expand_as = TorchName()
+    clone = TorchName()
+    mm = TorchName()
+    bmm = TorchName()
+    square = TorchName()
+    rsqrt = TorchName()
+    reciprocal = TorchName()
+    where = TorchName()
+    grad_fn = TorchName()
+    stride = TorchName()
+    element_size = TorchName()
+    is_contiguous = TorchName()
+    clamp_ = TorchName()
+    abs_ = TorchName()
+    exp_ = TorchName()
+    log_ = TorchName()
+    sqrt_ = TorchName()
+    neg_ = TorchName()
+    pow_ = TorchName()
+    relu_ = TorchName()
+    sigmoid_ = TorchName()
+    tanh_ = TorchName()
+    floor_ = TorchName()
+    round_ = TorchName()
+    masked_fill_ = TorchName()
+    t_ = TorchName()
+    transpose_ = TorchName()
+    unsqueeze_ = TorchName()
+    squeeze_ = TorchName()
+    uniform_ = TorchName()
+    normal_ = TorchName()
+
 
 class ValuesIndices(NamedTuple):
     """A pair ``(values, indices)``, as PyTorch's ``torch.return_types``: what
@@ -2269,6 +2464,25 @@ def _pytorch_names(op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -
             )
         keepdims = keepdim
     return axis, bool(keepdims)
+
+
+def _ddof(op: str, ddof: Any, correction: Any, unbiased: Any) -> Any:
+    """numpy's ``ddof`` from its three spellings: numpy's ``ddof``, PyTorch's ``correction``
+    and its older ``unbiased`` (True: 1, False: 0); none given is numpy's default 0."""
+    given = [f"{k}={v!r}" for k, v in (("ddof", ddof), ("correction", correction),
+                                       ("unbiased", unbiased)) if v is not None]  # fmt: skip
+    if len(given) > 1:
+        raise TypeError(
+            f"{op}: got {' and '.join(given)}; they are one argument (the divisor is n - ddof; "
+            f"correction is PyTorch's name for ddof, unbiased=True means ddof=1): pass one."
+        )
+    if unbiased is not None:
+        if not isinstance(unbiased, (bool, np.bool_)):
+            raise TypeError(f"{op}: unbiased must be True or False, got {unbiased!r}.")
+        return 1 if unbiased else 0
+    if correction is not None:
+        return correction
+    return 0 if ddof is None else ddof
 
 
 def _where(cond: np.ndarray, x: Any, y: Any) -> Tensor:
