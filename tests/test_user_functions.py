@@ -208,3 +208,23 @@ def test_the_packages_own_ops_still_ask_for_a_report():
     x = tg.Tensor(X, requires_grad=True)
     with pytest.raises(RuntimeError, match="please report it"):
         PackageBare().apply(x).sum().backward()
+
+
+def test_a_user_backward_returning_too_few_gradients_is_refused():
+    # A 1-tuple for two inputs: zip would silently give the second input no gradient.
+    class MulHalf(tg.Function):
+        "out = x * y"
+
+        def forward(self, x, y):
+            self.saved = (x, y)
+            return x * y
+
+        def backward(self, dout):
+            x, y = self.saved
+            return (dout * y,)
+
+    a = tg.Tensor([1.0, 2.0], requires_grad=True)
+    b = tg.Tensor([3.0, 4.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"MulHalf.backward: expected one gradient per input \(2"):
+        MulHalf.apply(a, b).sum().backward()
+    assert a.grad is None and b.grad is None  # nothing half-written

@@ -247,6 +247,27 @@ class _Apply:
         return MethodType(_apply, op)
 
 
+def _counted(backward: Callable, cls: str) -> Callable:
+    """``backward`` of a user's op, checked to return one gradient per input: a shorter tuple
+    would silently leave the last inputs without a gradient."""
+
+    def checked(self, dout):
+        grads = backward(self, dout)
+        n = len(self.needs)
+        if isinstance(grads, (tuple, list)) and len(grads) != n:
+            raise TypeError(
+                f"{cls}.backward: expected one gradient per input ({n}, None where not needed), "
+                f"got {len(grads)}. Return e.g. `return dx, None` for two inputs."
+            )
+        return grads  # a bare array is explained by the engine (it knows the shapes)
+
+    checked.__name__ = getattr(backward, "__name__", "backward")
+    checked.__qualname__ = getattr(backward, "__qualname__", "backward")
+    checked.__doc__ = getattr(backward, "__doc__", None)
+    checked.__wrapped__ = backward  # type: ignore[attr-defined]
+    return checked
+
+
 _TORCH_STYLE = (
     "{cls}.{method} is a {kind}, as in PyTorch's autograd.Function (forward(ctx, x)); here an op "
     "is an object and its methods take self: write `def forward(self, *arrays)` (numpy arrays "
@@ -332,6 +353,11 @@ class Function:
             if isinstance(attr, (staticmethod, classmethod)):
                 kind = type(attr).__name__
                 raise TypeError(_TORCH_STYLE.format(cls=cls.__name__, method=method, kind=kind))
+        backward = cls.__dict__.get("backward")
+        if backward is not None and not cls.__module__.startswith("tinygrad_edu."):
+            # A user's op: its backward's result is checked (one gradient per input), which the
+            # engine's loop does not do per node for speed. The package's own ops are tested.
+            cls.backward = _counted(backward, cls.__name__)  # type: ignore[method-assign]
 
     @property
     def name(self) -> str:
