@@ -408,13 +408,7 @@ def huber_loss(A: Any, Y: Any, reduction: str = "mean", delta: float = 1.0) -> T
     """
     op = "huber_loss"
     delta = _check_threshold(op, "delta", delta, low_ok=False)
-    A = _as_tensor(A)
-    Y = _labels(Y, A)
-    _check_same_shape(op, A, Y, "A", "Y")
-    d = A - Y
-    size = d.abs()
-    loss = where(size.data < delta, 0.5 * d * d, delta * (size - 0.5 * delta))
-    return _reduce(op, loss, reduction)
+    return _huber(op, A, Y, reduction, delta, per_threshold=False)
 
 
 def smooth_l1_loss(A: Any, Y: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
@@ -438,13 +432,24 @@ def smooth_l1_loss(A: Any, Y: Any, reduction: str = "mean", beta: float = 1.0) -
     beta = _check_threshold(op, "beta", beta, low_ok=True)
     if beta == 0.0:
         return l1_loss(A, Y, reduction)
+    return _huber(op, A, Y, reduction, beta, per_threshold=True)
+
+
+def _huber(op: str, A: Any, Y: Any, reduction: str, t: float, per_threshold: bool) -> Tensor:
+    """Huber's two pieces with ``d = A - Y``: ``0.5 d**2`` where ``|d| < t``, else
+    ``t (|d| - 0.5 t)``; ``per_threshold`` divides by t (smooth L1: ``0.5 d**2 / t`` and
+    ``|d| - 0.5 t``), each piece computed without a multiply-then-divide by t."""
     A = _as_tensor(A)
     Y = _labels(Y, A)
     _check_same_shape(op, A, Y, "A", "Y")
     d = A - Y
     size = d.abs()
-    loss = where(size.data < beta, 0.5 * d * d / beta, size - 0.5 * beta)
-    return _reduce(op, loss, reduction)
+    quadratic, linear = 0.5 * d * d, size - 0.5 * t
+    if per_threshold:
+        quadratic = quadratic / t
+    else:
+        linear = t * linear
+    return _reduce(op, where(size.data < t, quadratic, linear), reduction)
 
 
 def nll_loss(
