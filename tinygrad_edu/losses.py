@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
+_NUMBERS = (int, float, np.integer, np.floating)  # np.arange's int64, a float32 from a sweep
 
 
 def _as_tensor(x: Any) -> Tensor:
@@ -262,8 +263,9 @@ def cross_entropy(
         )
     m, n_classes = logits.shape
     eps = label_smoothing
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 <= eps <= 1.0:
+    if isinstance(eps, bool) or not isinstance(eps, _NUMBERS) or not 0.0 <= eps <= 1.0:
         raise ValueError(f"{op}: expected label_smoothing in [0, 1], got {eps!r}.")
+    eps = float(eps)  # a numpy scalar would set the loss's dtype (float32 logits stay float32)
     w = _class_weights(op, weight, n_classes, logits.dtype)
     log_probs = logits.log_softmax(axis=1)  # (m, C)
     raw = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
@@ -382,7 +384,7 @@ def l1_loss(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
 
 
 def _check_threshold(op: str, name: str, value: Any, low_ok: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, _NUMBERS):
         raise TypeError(f"{op}: expected {name} to be a number, got {type(value).__name__}.")
     if not (value >= 0 if low_ok else value > 0) or not np.isfinite(value):
         raise ValueError(f"{op}: expected {name} {'>= 0' if low_ok else '> 0'}, got {value}.")
