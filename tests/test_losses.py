@@ -269,3 +269,25 @@ def test_losses_match_torch(reduction):
         np.testing.assert_allclose(
             x_ours.grad, x_torch.grad.numpy(), rtol=1e-10, atol=1e-15, err_msg=name
         )
+
+
+def test_numpy_numbers_are_numbers_for_the_losses_options():
+    # delta, beta and label_smoothing from np.arange or a float32 sweep: accepted as Python's
+    # numbers are, with the same values, and without changing a float32 loss's dtype.
+    A = Tensor(np.array([[0.2, 3.0], [-1.5, 0.0]], dtype=np.float32))
+    Y = np.zeros((2, 2))
+    for loss, name, value in [
+        (losses.huber_loss, "delta", np.float32(0.5)),
+        (losses.smooth_l1_loss, "beta", np.int64(2)),
+    ]:
+        got = loss(A, Y, **{name: value})
+        assert got.dtype == np.float32
+        assert got.item() == loss(A, Y, **{name: float(value)}).item()
+    logits, targets = A, np.array([0, 1])
+    got = losses.cross_entropy(logits, targets, label_smoothing=np.float64(0.25))
+    assert got.dtype == np.float32
+    assert got.item() == losses.cross_entropy(logits, targets, label_smoothing=0.25).item()
+    with pytest.raises(ValueError, match=r"label_smoothing in \[0, 1\]"):
+        losses.cross_entropy(logits, targets, label_smoothing=np.float32(1.5))
+    with pytest.raises(TypeError, match="delta to be a number"):
+        losses.huber_loss(A, Y, delta="1")

@@ -669,6 +669,32 @@ def test_a_crafted_optimizer_state_is_refused_and_nothing_changes(key, value, me
     assert all(np.array_equal(before[k], after[k]) for k in before)
 
 
+def test_a_state_of_a_users_optimizer_whose_constructor_names_things_its_own_way_loads():
+    # The constructor check above asks type(self)(params, **hyperparameters); a subclass whose
+    # constructor does not take its hyperparameters by name must still load its own state.
+    from tinygrad_edu.optim import Optimizer
+
+    class SignSGD(Optimizer):
+        hyperparameters = ("lr", "decay")
+
+        def __init__(self, params, learning_rate=0.1):
+            super().__init__(params)
+            self.lr, self.decay = learning_rate, 0.5
+
+        def step(self):
+            for _, p, g in self._grads():
+                p.data = p.data - self.lr * np.sign(g)
+
+    p = Tensor(np.ones(2), requires_grad=True)
+    saved = SignSGD([p], learning_rate=0.3)
+    saved.decay = 0.25
+    fresh = SignSGD([p])
+    fresh.load_state_dict(saved.state_dict())
+    assert (fresh.lr, fresh.decay) == (0.3, 0.25)
+    with pytest.raises(ValueError, match="finite learning rate"):  # lr is still checked
+        fresh.load_state_dict({**saved.state_dict(), "lr": np.array(np.nan)})
+
+
 @pytest.mark.parametrize(
     ("key", "value"),
     [

@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
+_NUMBERS = (int, float, np.integer, np.floating)  # np.arange's int64, a float32 from a sweep
 
 
 def _as_tensor(x: Any) -> Tensor:
@@ -262,8 +263,9 @@ def cross_entropy(
         )
     m, n_classes = logits.shape
     eps = label_smoothing
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 <= eps <= 1.0:
+    if isinstance(eps, bool) or not isinstance(eps, _NUMBERS) or not 0.0 <= eps <= 1.0:
         raise ValueError(f"{op}: expected label_smoothing in [0, 1], got {eps!r}.")
+    eps = float(eps)  # a numpy scalar would set the loss's dtype (float32 logits stay float32)
     w = _class_weights(op, weight, n_classes, logits.dtype)
     log_probs = logits.log_softmax(axis=1)  # (m, C)
     raw = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
@@ -382,7 +384,7 @@ def l1_loss(A: Any, Y: Any, reduction: str = "mean") -> Tensor:
 
 
 def _check_threshold(op: str, name: str, value: Any, low_ok: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, _NUMBERS):
         raise TypeError(f"{op}: expected {name} to be a number, got {type(value).__name__}.")
     if not (value >= 0 if low_ok else value > 0) or not np.isfinite(value):
         raise ValueError(f"{op}: expected {name} {'>= 0' if low_ok else '> 0'}, got {value}.")
@@ -408,13 +410,7 @@ def huber_loss(A: Any, Y: Any, reduction: str = "mean", delta: float = 1.0) -> T
     """
     op = "huber_loss"
     delta = _check_threshold(op, "delta", delta, low_ok=False)
-    A = _as_tensor(A)
-    Y = _labels(Y, A)
-    _check_same_shape(op, A, Y, "A", "Y")
-    d = A - Y
-    size = d.abs()
-    loss = where(size.data < delta, 0.5 * d * d, delta * (size - 0.5 * delta))
-    return _reduce(op, loss, reduction)
+    return _huber(op, A, Y, reduction, delta, per_threshold=False)
 
 
 def smooth_l1_loss(A: Any, Y: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
@@ -438,13 +434,24 @@ def smooth_l1_loss(A: Any, Y: Any, reduction: str = "mean", beta: float = 1.0) -
     beta = _check_threshold(op, "beta", beta, low_ok=True)
     if beta == 0.0:
         return l1_loss(A, Y, reduction)
+    return _huber(op, A, Y, reduction, beta, per_threshold=True)
+
+
+def _huber(op: str, A: Any, Y: Any, reduction: str, t: float, per_threshold: bool) -> Tensor:
+    """Huber's two pieces with ``d = A - Y``: ``0.5 d**2`` where ``|d| < t``, else
+    ``t (|d| - 0.5 t)``; ``per_threshold`` divides by t (smooth L1: ``0.5 d**2 / t`` and
+    ``|d| - 0.5 t``), each piece computed without a multiply-then-divide by t."""
     A = _as_tensor(A)
     Y = _labels(Y, A)
     _check_same_shape(op, A, Y, "A", "Y")
     d = A - Y
     size = d.abs()
-    loss = where(size.data < beta, 0.5 * d * d / beta, size - 0.5 * beta)
-    return _reduce(op, loss, reduction)
+    quadratic, linear = 0.5 * d * d, size - 0.5 * t
+    if per_threshold:
+        quadratic = quadratic / t
+    else:
+        linear = t * linear
+    return _reduce(op, where(size.data < t, quadratic, linear), reduction)
 
 
 def nll_loss(

@@ -250,15 +250,7 @@ class AvgPool2d(_Pool2d):
         divisor_override: int | None = None,
     ):
         super().__init__(kernel_size, stride, padding, ceil_mode)
-        if divisor_override is not None and (
-            isinstance(divisor_override, bool)
-            or not isinstance(divisor_override, (int, np.integer))
-            or divisor_override < 1
-        ):
-            raise ValueError(
-                f"AvgPool2d: expected divisor_override None or an int >= 1, got "
-                f"{divisor_override!r}."
-            )
+        F._check_divisor(divisor_override, "AvgPool2d")
         self.count_include_pad = bool(count_include_pad)
         self.divisor_override = divisor_override
 

@@ -96,7 +96,7 @@ class Embedding(Module):
             # PyTorch's rule: the padding positions read the padding row as it is (zero unless
             # it was changed, e.g. loaded), but send it no gradient.
             padding = (idx == self.padding_idx)[..., None]  # (*S, 1)
-            out = where(padding, self.weight.detach()[idx], out)
+            out = where(padding, out.detach(), out)  # the same values, without the graph
         return out
 
     def extra_repr(self) -> str:

@@ -386,6 +386,18 @@ def _pool_counts(n: int, k: int, s: int, p: int, out: int, include_pad: bool) ->
     return end - start
 
 
+def _check_divisor(divisor_override: Any, op: str) -> None:
+    """``divisor_override`` must be None or an int >= 1 (``avg_pool2d`` and ``AvgPool2d``)."""
+    if divisor_override is not None and (
+        isinstance(divisor_override, bool)
+        or not isinstance(divisor_override, (int, np.integer))
+        or divisor_override < 1
+    ):
+        raise ValueError(
+            f"{op}: expected divisor_override None or an int >= 1, got {divisor_override!r}."
+        )
+
+
 def avg_pool2d(
     x: Any,
     kernel_size: int | tuple[int, int],
@@ -427,14 +439,7 @@ def avg_pool2d(
     [[[[1.0, 1.0], [1.0, 1.0]]]]
     """
     op = "avg_pool2d"
-    if divisor_override is not None and (
-        isinstance(divisor_override, bool)
-        or not isinstance(divisor_override, (int, np.integer))
-        or divisor_override < 1
-    ):
-        raise ValueError(
-            f"{op}: expected divisor_override None or an int >= 1, got {divisor_override!r}."
-        )
+    _check_divisor(divisor_override, op)
     windows, (kh, kw), dims = _pool_windows(
         x, kernel_size, stride, padding, data_format, 0.0, op, ceil_mode
     )

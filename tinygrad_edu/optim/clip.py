@@ -96,7 +96,13 @@ def clip_grad_norm_(
         norms = np.array([np.max(np.abs(p.grad), initial=0.0) for p in params])
         total = float(np.max(norms))
     else:
-        norms = np.array([np.linalg.norm(p.grad.ravel().astype(float), norm_type) for p in params])
+        # in float64 (a float16 norm overflows to inf); a float64 gradient is not copied
+        norms = np.array(
+            [
+                np.linalg.norm(p.grad.ravel().astype(np.float64, copy=False), norm_type)
+                for p in params
+            ]
+        )
         total = float(np.linalg.norm(norms, ord=norm_type))
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(

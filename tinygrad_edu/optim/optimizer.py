@@ -17,6 +17,7 @@ so that training resumes exactly after ``load_state_dict``.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -253,7 +254,13 @@ class Optimizer:
             # The constructor's own checks (betas in [0, 1), eps > 0, ...). A schedule may have
             # set lr to 0 (a warm-up's first step), which the constructor refuses as a starting
             # rate, so lr, checked above, is stood in for there.
+            # A subclass whose constructor does not take its hyperparameters by name (its own
+            # optimizer, say, with learning_rate=) cannot be asked: its state loads unchecked.
             check = {**hyper, "lr": hyper["lr"] or 1.0} if "lr" in hyper else hyper
+            try:
+                inspect.signature(type(self)).bind([self.params[0]], **check)
+            except TypeError:
+                return hyper, problems
             try:
                 type(self)([self.params[0]], **check)
             except (TypeError, ValueError) as err:
