@@ -118,7 +118,9 @@ class LRScheduler:
         """Restore ``base_lr``, the counter and the last rate, and set the optimizer's lr to it.
 
         A state saved without ``last_lr`` (before schedules were chainable) sets the closed-form
-        ``rate(last_epoch)``.
+        ``rate(last_epoch)``. Two chained schedules on one optimizer: load them in the order they
+        were made, or load the optimizer's ``state_dict()`` (which holds its rate) after them;
+        the last one loaded sets the rate (PyTorch's schedules leave it to the optimizer's state).
 
         Raises:
             ValueError: ``state`` lacks ``base_lr`` or ``last_epoch``, or holds a value no
