@@ -145,7 +145,10 @@ def _const(value: Any, like: Tensor) -> Tensor:
         raise TypeError(
             f"expected a real number, got the complex number {value!r}. {_COMPLEX_HINT}"
         )
-    return _leaf(_as_array(value))
+    arr = _as_array(value)
+    # Its own array object, as Tensor() gives (see __init__): ``x * x.data`` must not make a
+    # constant that create_graph=True cannot tell apart from ``x``.
+    return _leaf(arr.view() if arr is value else arr)
 
 
 def _weak_number(value: bool | int | float, dtype: np.dtype) -> np.ndarray:
