@@ -253,10 +253,11 @@ def _counted(backward: Callable, cls: str) -> Callable:
 
     def checked(self, dout):
         grads = backward(self, dout)
-        n = len(self.needs)
-        if isinstance(grads, (tuple, list)) and len(grads) != n:
+        needs = getattr(self, "needs", None)  # unset: forward and backward called by hand
+        if needs is not None and isinstance(grads, (tuple, list)) and len(grads) != len(needs):
             raise TypeError(
-                f"{cls}.backward: expected one gradient per input ({n}, None where not needed), "
+                f"{cls}.backward: expected one gradient per input ({len(needs)}, None where not "
+                f"needed), "
                 f"got {len(grads)}. Return e.g. `return dx, None` for two inputs."
             )
         return grads  # a bare array is explained by the engine (it knows the shapes)
