@@ -882,11 +882,23 @@ class Tensor:
     def __rmul__(self, other) -> Tensor:
         return _run2(ops.Mul(), _const(other, self), self)
 
+    # True division computes in float64 for integer and bool tensors, so a Python int beyond the
+    # tensor's integer range divides as numpy's does (NEP 50) rather than overflowing in _const.
+    # A try costs nothing on the hot path until it raises.
+
     def __truediv__(self, other) -> Tensor:
-        return _run2(ops.Div(), self, _const(other, self))
+        try:
+            other = _const(other, self)
+        except OverflowError:
+            other = _leaf(np.asarray(other, dtype=np.float64))  # an int too large: raises again
+        return _run2(ops.Div(), self, other)
 
     def __rtruediv__(self, other) -> Tensor:
-        return _run2(ops.Div(), _const(other, self), self)
+        try:
+            other = _const(other, self)
+        except OverflowError:
+            other = _leaf(np.asarray(other, dtype=np.float64))  # as in __truediv__
+        return _run2(ops.Div(), other, self)
 
     def __pow__(self, exponent) -> Tensor:
         return _run2(ops.Pow(), self, _const(exponent, self))
