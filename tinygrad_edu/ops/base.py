@@ -195,13 +195,15 @@ def _apply(op: Function, *inputs):
     Raises:
         RuntimeError: the op's ``forward`` did not set ``self.saved``.
     """
+    op.saved = UNSET  # a user's forward may forget to set it: say so now, not in backward
     for x in inputs:
         apply_function = getattr(type(x), "_apply_function", None)
         if apply_function is not None:
-            return apply_function(op, inputs)
-    op.needs = (False,) * len(inputs)
-    op.saved = UNSET
-    out = op.forward(*inputs)
+            out = apply_function(op, inputs)
+            break
+    else:
+        op.needs = (False,) * len(inputs)
+        out = op.forward(*inputs)
     if op.saved is UNSET:
         raise RuntimeError(unset_saved_message(op))
     return out

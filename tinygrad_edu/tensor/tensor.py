@@ -21,8 +21,6 @@ import numpy as np
 
 from tinygrad_edu import debug, engine, ops
 from tinygrad_edu.debug import _state
-from tinygrad_edu.ops.base import UNSET as _UNSET
-from tinygrad_edu.ops.base import unset_saved_message
 from tinygrad_edu.tensor.habits import TorchName
 
 _new = object.__new__
@@ -366,11 +364,7 @@ class Tensor:
         """Run ``op`` on ``inputs`` (tensors, arrays or numbers) and record it: how
         ``Function.apply`` reaches the tensor layer (ops cannot import it)."""
         like = next(x for x in inputs if isinstance(x, Tensor))
-        op.saved = _UNSET  # a user's forward may forget to set it: say so now, not in backward
-        out = _run(op, tuple([_const(x, like) for x in inputs]))  # _const passes tensors as is
-        if op.saved is _UNSET:
-            raise RuntimeError(unset_saved_message(op))
-        return out
+        return _run(op, tuple([_const(x, like) for x in inputs]))  # _const passes tensors as is
 
     @property
     def grad(self) -> Any:
