@@ -155,6 +155,17 @@ def test_detached_copy_a_constant_made_from_the_parameters_own_array(no_warnings
     np.testing.assert_allclose(h, [2.0, 2.0, 2.0])
 
 
+def test_detached_copy_a_tensors_own_array_as_a_constant(no_warnings):
+    # x.data beside x in an operation (PyTorch's x * x.detach()) is a constant: f = sum(c * x) +
+    # sum(x**3) has f'' = 6x (math), on either side of the product. Before, the constant held
+    # x's own array object and create_graph=True refused it as two tensors sharing an array.
+    for f in (lambda x: (x * x.data).sum() + (x**3).sum(),
+              lambda x: (x.data * x).sum() + (x**3).sum()):  # fmt: skip
+        g, h = _hvp(f, X, V)
+        np.testing.assert_allclose(g, X + 3 * X**2)
+        np.testing.assert_allclose(h, 6 * X * V)
+
+
 def test_detached_copy_still_shares_memory():
     # Each tensor has its own array object, but Tensor(a) and detach() still share the memory.
     a = np.zeros(3)

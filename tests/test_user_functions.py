@@ -228,3 +228,13 @@ def test_a_user_backward_returning_too_few_gradients_is_refused():
     with pytest.raises(TypeError, match=r"MulHalf.backward: expected one gradient per input \(2"):
         MulHalf.apply(a, b).sum().backward()
     assert a.grad is None and b.grad is None  # nothing half-written
+
+
+def test_forward_and_backward_called_by_hand_still_work():
+    # Checking one's own op by hand, without apply: needs is unset, so there is no input count
+    # to check the gradients against; the wrapped backward must still return them (it raised
+    # AttributeError: 'needs').
+    op = Cube()
+    np.testing.assert_array_equal(op.forward(X), X**3)
+    (dx,) = op.backward(np.ones(3))
+    np.testing.assert_array_equal(dx, 3 * X**2)

@@ -124,3 +124,22 @@ def test_float_tensors_still_keep_their_dtype_and_gradients():
     y.sum().backward()
     assert y.dtype == np.float32 and x.grad.dtype == np.float32
     np.testing.assert_allclose(x.grad, 4 * (2 * np.array([1.0, 2.0]) + 1))
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int64, np.uint64, np.bool_])
+@pytest.mark.parametrize("number", [300, -1, 2**63, 2**70])
+def test_true_division_by_an_int_beyond_the_range_divides_in_float64(dtype, number):
+    # numpy's true division of an int array runs in float64, so the int need not fit the
+    # array's dtype (NEP 50): int8 / 300 is float64, where int8 + 300 raises.
+    arr = _array(dtype) if dtype is not np.uint64 else np.array([1, 2, 5, 7], dtype=dtype)
+    t = Tensor(arr)
+    with np.errstate(divide="ignore"):  # number / False is inf, as numpy's
+        pairs = [
+            (arr / number, t / number),
+            (number / arr, number / t),
+            (np.true_divide(arr, number), np.true_divide(t, number)),
+            (np.true_divide(number, arr), np.true_divide(number, t)),
+        ]
+    for expected, got in pairs:
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got.data, expected)

@@ -195,13 +195,15 @@ def _apply(op: Function, *inputs):
     Raises:
         RuntimeError: the op's ``forward`` did not set ``self.saved``.
     """
+    op.saved = UNSET  # a user's forward may forget to set it: say so now, not in backward
     for x in inputs:
         apply_function = getattr(type(x), "_apply_function", None)
         if apply_function is not None:
-            return apply_function(op, inputs)
-    op.needs = (False,) * len(inputs)
-    op.saved = UNSET
-    out = op.forward(*inputs)
+            out = apply_function(op, inputs)
+            break
+    else:
+        op.needs = (False,) * len(inputs)
+        out = op.forward(*inputs)
     if op.saved is UNSET:
         raise RuntimeError(unset_saved_message(op))
     return out
@@ -253,10 +255,11 @@ def _counted(backward: Callable, cls: str) -> Callable:
 
     def checked(self, dout):
         grads = backward(self, dout)
-        n = len(self.needs)
-        if isinstance(grads, (tuple, list)) and len(grads) != n:
+        needs = getattr(self, "needs", None)  # unset: forward and backward called by hand
+        if needs is not None and isinstance(grads, (tuple, list)) and len(grads) != len(needs):
             raise TypeError(
-                f"{cls}.backward: expected one gradient per input ({n}, None where not needed), "
+                f"{cls}.backward: expected one gradient per input ({len(needs)}, None where not "
+                f"needed), "
                 f"got {len(grads)}. Return e.g. `return dx, None` for two inputs."
             )
         return grads  # a bare array is explained by the engine (it knows the shapes)

@@ -117,10 +117,9 @@ class _CallableModule(_types.ModuleType):
     callable"); code checked by mypy can call ``tinygrad_edu.tensor.creation.tensor`` instead.
     """
 
-    def __call__(self, data, *, dtype=None, requires_grad: bool = False,
-                 name: str | None = None) -> Tensor:  # fmt: skip
-        """``tg.tensor(data, dtype=None, requires_grad=False)``: see ``creation.tensor``."""
-        return _new_tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
+    # ``tg.tensor(data, dtype=None, requires_grad=False)`` is ``creation.tensor`` itself (a
+    # static method: the module is not passed), so the two signatures cannot drift apart.
+    __call__ = staticmethod(_new_tensor)
 
 
 _sys.modules[__name__].__class__ = _CallableModule

@@ -163,7 +163,7 @@ UFUNCS: dict[np.ufunc, Callable[..., Tensor | tuple[Tensor, Tensor]]] = {  # div
     np.add: lambda x, y: _run2(ops.Add(), *_pair(x, y)),
     np.subtract: lambda x, y: _run2(ops.Sub(), *_pair(x, y)),
     np.multiply: lambda x, y: _run2(ops.Mul(), *_pair(x, y)),
-    np.true_divide: lambda x, y: _run2(ops.Div(), *_pair(x, y)),
+    np.true_divide: lambda x, y: x / y if isinstance(x, Tensor) else y.__rtruediv__(x),
     np.power: lambda x, y: _run2(ops.Pow(), *_pair(x, y)),
     np.remainder: lambda x, y: _run2(ops.Remainder(), *_pair(x, y)),  # also np.mod, and %
     np.floor_divide: _no_grad_floor_divide,

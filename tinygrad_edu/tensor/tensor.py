@@ -21,8 +21,6 @@ import numpy as np
 
 from tinygrad_edu import debug, engine, ops
 from tinygrad_edu.debug import _state
-from tinygrad_edu.ops.base import UNSET as _UNSET
-from tinygrad_edu.ops.base import unset_saved_message
 from tinygrad_edu.tensor.habits import TorchName
 
 _new = object.__new__
@@ -145,7 +143,10 @@ def _const(value: Any, like: Tensor) -> Tensor:
         raise TypeError(
             f"expected a real number, got the complex number {value!r}. {_COMPLEX_HINT}"
         )
-    return _leaf(_as_array(value))
+    arr = _as_array(value)
+    # Its own array object, as Tensor() gives (see __init__): ``x * x.data`` must not make a
+    # constant that create_graph=True cannot tell apart from ``x``.
+    return _leaf(arr.view() if arr is value else arr)
 
 
 def _weak_number(value: bool | int | float, dtype: np.dtype) -> np.ndarray:
@@ -363,11 +364,7 @@ class Tensor:
         """Run ``op`` on ``inputs`` (tensors, arrays or numbers) and record it: how
         ``Function.apply`` reaches the tensor layer (ops cannot import it)."""
         like = next(x for x in inputs if isinstance(x, Tensor))
-        op.saved = _UNSET  # a user's forward may forget to set it: say so now, not in backward
-        out = _run(op, tuple([_const(x, like) for x in inputs]))  # _const passes tensors as is
-        if op.saved is _UNSET:
-            raise RuntimeError(unset_saved_message(op))
-        return out
+        return _run(op, tuple([_const(x, like) for x in inputs]))  # _const passes tensors as is
 
     @property
     def grad(self) -> Any:
@@ -879,11 +876,23 @@ class Tensor:
     def __rmul__(self, other) -> Tensor:
         return _run2(ops.Mul(), _const(other, self), self)
 
+    # True division computes in float64 for integer and bool tensors, so a Python int beyond the
+    # tensor's integer range divides as numpy's does (NEP 50) rather than overflowing in _const.
+    # A try costs nothing on the hot path until it raises.
+
     def __truediv__(self, other) -> Tensor:
-        return _run2(ops.Div(), self, _const(other, self))
+        try:
+            other = _const(other, self)
+        except OverflowError:
+            other = _leaf(np.asarray(other, dtype=np.float64))  # an int too large: raises again
+        return _run2(ops.Div(), self, other)
 
     def __rtruediv__(self, other) -> Tensor:
-        return _run2(ops.Div(), _const(other, self), self)
+        try:
+            other = _const(other, self)
+        except OverflowError:
+            other = _leaf(np.asarray(other, dtype=np.float64))  # as in __truediv__
+        return _run2(ops.Div(), other, self)
 
     def __pow__(self, exponent) -> Tensor:
         return _run2(ops.Pow(), self, _const(exponent, self))
