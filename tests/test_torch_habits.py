@@ -105,17 +105,21 @@ def test_second_derivatives_through_the_aliases():
     assert gradgradcheck(lambda t: (t.clamp(min=-0.5) ** 3).mT.t().double(), x)
 
 
-# -- size: numpy's int, and a teaching error for PyTorch's size() ---------------------------------
+# -- size: numpy's plain int ----------------------------------------------------------------------
 
 
-def test_size_stays_numpys_int_and_size_call_explains():
-    x = Tensor(np.ones((2, 3)))
-    assert x.size == 6 and isinstance(x.size, int) and x.size == x.data.size
-    assert repr(x.size) == "6" and x.size + 1 == 7
-    with pytest.raises(TypeError, match=r"use x.shape") as info:
-        x.size()
-    assert "6" in str(info.value)
-    eval("x.shape", {"x": x})  # the suggestion runs
+def test_size_is_numpys_plain_int_so_dtypes_follow_numpy():
+    # A plain int (not a callable int subclass that could explain x.size()): numpy's NEP 50
+    # treats only exact Python ints as weak, so float32 / x.size stays float32 as numpy's would.
+    x = Tensor(np.ones((2, 3), dtype=np.float32))
+    assert type(x.size) is int and x.size == 6 == x.data.size
+    a = np.ones(3, dtype=np.float32)
+    assert (a / x.size).dtype == (a / x.data.size).dtype == np.float32
+    assert (x / x.size).dtype == np.float32
+    i = Tensor(np.arange(3, dtype=np.int8))
+    assert (i + x.size).dtype == (i.data + x.data.size).dtype == np.int8
+    with pytest.raises(TypeError, match="not callable"):
+        x.size()  # Python's own message; docs/reference/errors.md explains it
 
 
 # -- __getattr__: PyTorch names spelled the numpy way ---------------------------------------------
@@ -137,7 +141,42 @@ def test_every_torch_name_gets_a_suggestion_that_runs(name):
     message = str(info.value)
     assert message.startswith(f"'Tensor' object has no attribute '{name}'. PyTorch's {name}")
     assert f" is spelled {code} here" in message
+    if name in ("mm", "bmm"):  # matmul: other's shape must fit x's
+        namespace["other"] = Tensor(RNG.standard_normal((3, 2)))
     eval(code, namespace)  # the printed suggestion runs
+
+
+# The suggestions that compute a value, against what PyTorch's name computes (x and other as in
+# _namespace; mm/bmm with a fitting other).
+SAME_AS_TORCH = {
+    "numel": lambda t, o: t.numel(),
+    "dim": lambda t, o: t.dim(),
+    "clone": lambda t, o: t.clone(),
+    "mm": lambda t, o: t.mm(o),
+    "bmm": lambda t, o: t.bmm(o),
+    "square": lambda t, o: t.square(),
+    "rsqrt": lambda t, o: t.rsqrt(),
+    "reciprocal": lambda t, o: t.reciprocal(),
+    "view_as": lambda t, o: t.view_as(o),
+    "type_as": lambda t, o: t.type_as(o),
+    "long": lambda t, o: t.long(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAME_AS_TORCH))
+def test_the_suggestions_compute_what_torch_names_compute(name):
+    torch = pytest.importorskip("torch")
+    x = RNG.uniform(0.5, 2.0, (4, 2, 3) if name == "bmm" else (2, 3))
+    other = RNG.standard_normal((4, 3, 2) if name == "bmm" else (3, 2))
+    if name == "type_as":
+        other = other.astype(np.float32)
+    ns = {"x": Tensor(x), "other": Tensor(other), "np": np, "tg": tg}
+    ours = eval(TORCH_NAMES[name][0], ns)
+    theirs = SAME_AS_TORCH[name](torch.tensor(x), torch.tensor(other))
+    ours = ours.data if isinstance(ours, Tensor) else np.asarray(ours)
+    theirs = theirs.numpy() if hasattr(theirs, "numpy") else np.asarray(theirs)
+    assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", TORCH_IN_PLACE)

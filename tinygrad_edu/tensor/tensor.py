@@ -299,19 +299,6 @@ def _run_constant(op: ops.Function, x: Tensor) -> Tensor:
     return _leaf(data if type(data) is np.ndarray else np.asarray(data))
 
 
-class _Size(int):
-    """``Tensor.size``: numpy's number of elements, an int; calling it as PyTorch's ``size()``
-    explains the difference instead of Python's "'int' object is not callable"."""
-
-    __slots__ = ()
-
-    def __call__(self, dim: int | None = None) -> Any:
-        raise TypeError(
-            f"size: Tensor.size is numpy's number of elements (an int, here {int(self)}), not "
-            f"PyTorch's size() method: use x.shape for the sizes (x.shape[dim] for one)."
-        )
-
-
 class Tensor:
     """An n-dimensional array that records operations for automatic differentiation.
 
@@ -418,8 +405,12 @@ class Tensor:
 
     @property
     def size(self) -> int:
-        """Number of elements, numpy's ``size`` (an int; PyTorch's ``size()`` is ``.shape``)."""
-        return _Size(self.data.size)
+        """Number of elements, numpy's ``size``: a plain int (PyTorch's ``size()`` is ``.shape``).
+
+        Not an int subclass with a ``__call__`` that could explain ``x.size()``: numpy treats int
+        subclasses as strong scalars, so ``float32_array / x.size`` would turn float64.
+        """
+        return self.data.size
 
     @property
     def is_leaf(self) -> bool:
