@@ -294,6 +294,7 @@ def one_line_error(code, err, expected_code):
         ("somedir.svg", "somedir.svg is a folder"),
         ("somedir", "somedir is a folder; give a file name inside it, such as somedir/J.svg"),
         ("somedir --format png", "such as somedir/J.png"),
+        ("newdir/", "newdir is a folder name; give a file name inside it"),  # wrote newdir.svg
         ("file.svg/x.svg", "file.svg is a file, not a folder"),
         ("x.txt", "cannot tell the picture format from the file name x.txt"),
         ("x.svg --format png", "does not match format 'png'"),
