@@ -196,8 +196,6 @@ def test_a_real_training_sweep_and_its_table_and_plot(tmp_path, capsys):
     assert os.path.getsize(png) > 1000
     bare = result.plot(tmp_path / "sweep2", x="learning_rate", y="accuracy")  # no suffix
     assert bare == os.fspath(tmp_path / "sweep2.png") and os.path.getsize(bare) > 1000
-    with pytest.raises(ValueError, match="as a folder does"):  # made "sw/.png.png" fail late
-        result.plot(os.fspath(tmp_path / "sw") + "/", x="learning_rate", y="accuracy")
     assert sorted(os.listdir(tmp_path)) == ["sweep.png", "sweep2.png"]
 
 

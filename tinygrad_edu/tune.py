@@ -413,15 +413,16 @@ class SearchResult:
         Needs matplotlib (``pip install "tinygrad_edu[plot]"``).
 
         Returns:
-            The path written (``.png`` added to a name without a suffix).
-
-        Raises:
-            ValueError: no trial has the parameter ``x``; ``path`` is a folder (or a name
-                ending in '/').
-            ImportError: matplotlib is not installed.
+            The path written.
         """
-        from tinygrad_edu.viz.plots import finish, new_figure
-
+        try:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+        except ImportError as err:
+            raise ImportError(
+                f"SearchResult.plot: expected matplotlib, got ImportError: {err}. Install it "
+                f'with pip install "tinygrad_edu[plot]".'
+            ) from None
         y = self._metric(y)
         good = [r for r in self.ok if isinstance(r["result"].get(y), (int, float))]
         xs = [r["params"][x] for r in good if x in r["params"]]
@@ -433,7 +434,8 @@ class SearchResult:
         if log_x is None:
             positive = all(isinstance(v, (int, float)) and v > 0 for v in values)
             log_x = positive and max(values) / min(values) > 10
-        fig = new_figure("SearchResult.plot", figsize=(6, 4))
+        fig = Figure(figsize=(6, 4))
+        FigureCanvasAgg(fig)
         ax = fig.add_subplot(1, 1, 1)
         ax.scatter(xs, ys, label=f"{len(xs)} trials")
         if bad:
@@ -447,7 +449,11 @@ class SearchResult:
         ax.set_title(title or f"{y} vs {x}")
         ax.legend()
         fig.tight_layout()
-        return os.fspath(finish(fig, path))  # ".png" added to a name without a suffix
+        target = os.fspath(path)
+        if not os.path.splitext(target)[1]:  # matplotlib appends ".png": return that file
+            target += ".png"
+        fig.savefig(target)
+        return target
 
 
 # -------------------------------------------------------------------------------------------------
