@@ -294,6 +294,7 @@ def one_line_error(code, err, expected_code):
         ("somedir.svg", "somedir.svg is a folder"),
         ("somedir", "somedir is a folder; give a file name inside it, such as somedir/J.svg"),
         ("somedir --format png", "such as somedir/J.png"),
+        ("newdir/", "newdir is a folder name; give a file name inside it"),  # wrote newdir.svg
         ("file.svg/x.svg", "file.svg is a file, not a folder"),
         ("x.txt", "cannot tell the picture format from the file name x.txt"),
         ("x.svg --format png", "does not match format 'png'"),
@@ -356,6 +357,14 @@ def test_the_result_cannot_take_an_inputs_name(capsys):
     code, out, err = run_graph(["a*b", "--set", "a=3", "b=2", "--name", "a", "-o", "-"], capsys)
     one_line_error(code, err, 2)
     assert "--name a: a is a variable of the expression" in err
+
+
+def test_the_result_cannot_take_an_inputs_name_in_another_unicode_form(capsys):
+    """Python reads the fullwidth ａ as the variable a (NFKC), as --set does: --name ａ gave a
+    table where the result ａ and the input a looked alike."""
+    code, out, err = run_graph(["a*b", "--set", "a=3", "b=2", "--name", "ａ", "-o", "-"], capsys)
+    one_line_error(code, err, 2)
+    assert "is a variable of the expression" in err
     with pytest.raises(expr.ExpressionError, match="also a variable"):
         expr.evaluate("a*b", {"a": 3, "b": 2}, name="a")
 

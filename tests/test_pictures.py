@@ -176,3 +176,10 @@ def test_plot_costs_returns_the_file_it_writes_for_a_name_without_suffix(tmp_pat
     out = viz.plot_costs([0.7, 0.5, 0.4], tmp_path / "costs")
     assert out == tmp_path / "costs.png" and out.stat().st_size > 1000
     assert [p.name for p in tmp_path.iterdir()] == ["costs.png"]
+
+
+def test_plot_costs_to_a_name_ending_in_a_slash_is_refused(tmp_path):
+    # Path() drops the "/": "figs/" was written as the file figs.png beside the folder meant.
+    with pytest.raises(ValueError, match=r"figs/ ends in '/' as a folder does"):
+        viz.plot_costs([0.7, 0.5, 0.4], f"{tmp_path / 'figs'}/")
+    assert list(tmp_path.iterdir()) == []

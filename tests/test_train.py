@@ -969,6 +969,17 @@ def test_bad_seeds_are_refused_before_training(shuffle, seed, error, match):
             shuffle=shuffle, seed=seed)  # fmt: skip
 
 
+def test_the_largest_course_seed_the_message_allows_is_accepted():
+    """The check refused 2**32 - 10**9 - 1, which the message says is in range."""
+    X, Y = _resume_data()
+    largest = 2**32 - 10**9 - 1
+    fit(_resume_model(), losses.binary_cross_entropy, X, Y, lr=0.1, epochs=2, batch_size=8,
+        shuffle="course", seed=largest)  # fmt: skip
+    with pytest.raises(ValueError, match=r"expected a seed in \[0, 2\*\*32 - 10\*\*9\)"):
+        fit(_resume_model(), losses.binary_cross_entropy, X, Y, lr=0.1, epochs=2, batch_size=8,
+            shuffle="course", seed=largest + 1)  # fmt: skip
+
+
 def test_an_error_in_the_callback_keeps_the_costs_so_far():
     X, Y = _resume_data()
 

@@ -125,6 +125,7 @@ def test_a_longer_sweep_resumes_from_the_file(tmp_path):
     ("where", "error", "match"),
     [
         ("{tmp}", ValueError, r"got the folder .*; pass e\.g\. .*sweep\.jsonl"),
+        ("{tmp}/runs/", ValueError, r"got the folder name .*runs; pass e\.g\."),  # wrote "runs"
         ("{tmp}/missing/sweep.jsonl", FileNotFoundError, "cannot write the trials' records to"),
         ("/dev/zero", ValueError, "which is a device or a pipe"),  # its read-back never ended
     ],
@@ -138,7 +139,7 @@ def test_an_unwritable_path_is_refused_before_any_trial_runs(tmp_path, where, er
     with pytest.raises(error, match=match):
         random_search(tune_trials.quadratic, SPACE, 2, n_jobs=0, progress=False,
                       path=where.format(tmp=tmp_path), callback=ran.append)  # fmt: skip
-    assert ran == []
+    assert ran == [] and not (tmp_path / "runs").exists()
 
 
 @pytest.mark.parametrize(

@@ -464,7 +464,7 @@ def run(args: argparse.Namespace) -> int:
         _check_name(args.name)
         values = _parse_set(args.set or [])
         used = variables_of(parse(args.expression, variables=values))
-        if args.name in used:
+        if unicodedata.normalize("NFKC", args.name) in used:  # as --set: "ａ" is the variable a
             raise ExpressionError(
                 f"--name {args.name}: {args.name} is a variable of the expression, so the result "
                 f"needs another name (the default is J)."

@@ -284,7 +284,7 @@ def _shuffler(op: str, shuffle: Any, seed: Any) -> Callable[[int, int], np.ndarr
                 f"{op}: expected an int seed with shuffle='course' (course 2 uses seed = 10), "
                 f"got {type(seed).__name__}."
             )
-        if not 0 <= seed < 2**32 - 1 - 10**9:  # RandomState takes seeds in [0, 2**32)
+        if not 0 <= seed < 2**32 - 10**9:  # RandomState takes seed + 1 + epoch < 2**32
             raise ValueError(
                 f"{op}: expected a seed in [0, 2**32 - 10**9) with shuffle='course' (course 2 "
                 f"uses seed = 10; epoch e draws with seed + 1 + e), got {seed}."

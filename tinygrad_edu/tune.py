@@ -461,14 +461,16 @@ class SearchResult:
 # -------------------------------------------------------------------------------------------------
 
 
-def _check_path(path: Path) -> None:
+def _check_path(given: str | os.PathLike) -> Path:
     """Refuse, before any trial runs, a ``path`` where the records cannot be appended (a
-    trial's result must never be computed and then lost)."""
+    trial's result must never be computed and then lost); the path as a ``Path``."""
     op = "random_search"
-    if path.is_dir():
+    text, path = os.fspath(given), Path(given)
+    if path.is_dir() or (isinstance(text, str) and text.endswith(("/", os.sep))):
+        # "runs/" that does not exist yet: Path() drops the "/", and a file "runs" was written
         raise ValueError(
-            f"{op}: expected a file for the trials' records (JSON Lines), got the folder {path}; "
-            f"pass e.g. {path / 'sweep.jsonl'}."
+            f"{op}: expected a file for the trials' records (JSON Lines), got the folder "
+            f"{'' if path.is_dir() else 'name '}{path}; pass e.g. {path / 'sweep.jsonl'}."
         )
     if path.exists() and not path.is_file():  # /dev/stdout, a pipe: reading it back would wait
         raise ValueError(
@@ -482,6 +484,7 @@ def _check_path(path: Path) -> None:
         raise type(err)(
             err.errno, f"{op}: cannot write the trials' records to {path}: {err.strerror}"
         ) from None
+    return path
 
 
 def _load(path: Path, trials: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
@@ -645,9 +648,7 @@ def random_search(
             f"random_search: expected timeout to be None or seconds > 0, got {timeout!r}."
         )
     trials = sample_trials(space, n_trials, seed)
-    path = Path(path) if path is not None else None
-    if path is not None:
-        _check_path(path)
+    path = _check_path(path) if path is not None else None
     done = _load(path, trials) if path is not None else {}
     if retry_failed:
         done = {i: r for i, r in done.items() if r.get("status") == "ok"}

@@ -916,13 +916,17 @@ def output_path(path: str | os.PathLike, format: str | None = None, *, what: str
     """The file to write and its format, checked before anything is computed.
 
     The format is ``format`` or the file's suffix; a name without a suffix gets the format's
-    (``svg`` by default). A folder, a suffix that is no known format, or a format that contradicts
-    the suffix raise ``ValueError``; so does a parent path that exists but is not a folder.
+    (``svg`` by default). A folder (or a name ending in '/'), a suffix that is no known format, or
+    a format that contradicts the suffix raise ``ValueError``; so does a parent path that exists
+    but is not a folder.
     """
+    text = os.fspath(path)
     path = Path(path)
-    if path.is_dir():  # before a suffix is added: "-o pictures" must not write pictures.svg
+    if path.is_dir() or (isinstance(text, str) and text.endswith(("/", os.sep))):
+        # before a suffix is added: "-o pictures" (or "-o new/") must not write pictures.svg
         raise ValueError(
-            f"{what}: {_clean(str(path))} is a folder; give a file name inside it, such as "
+            f"{what}: {_clean(str(path))} is a folder{'' if path.is_dir() else ' name'}; give a "
+            f"file name inside it, such as "
             f"{_clean(str(path / ('J.' + (format or 'svg').lower())))}."
         )
     suffix = path.suffix.lstrip(".").lower()

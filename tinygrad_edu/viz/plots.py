@@ -54,12 +54,22 @@ def new_figure(what: str, figsize: tuple[float, float] = (6.4, 4.2), **kwargs: A
 
 def finish(fig, path: str | os.PathLike | None):
     """Return ``fig`` (no path) or save it to ``path`` (``.png``, ``.svg``, ``.pdf``, ``.jpg``;
-    ``.png`` is added to a name without a suffix) and return the path of the written file."""
+    ``.png`` is added to a name without a suffix) and return the path of the written file.
+
+    Raises:
+        ValueError: ``path`` is a folder, or a name ending in '/' (a folder's name).
+    """
     if path is None:
         return fig
+    text = os.fspath(path)
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"{path} is a folder; give a file name such as {path / 'figure.png'}.")
+    if isinstance(text, str) and text.endswith(("/", os.sep)):  # Path() drops it: figs.png
+        raise ValueError(
+            f"{text} ends in {text[-1]!r} as a folder does; give a file name such as "
+            f"{path / 'figure.png'}."
+        )
     if not path.suffix:  # matplotlib would append ".png" itself: return the file it writes
         path = path.with_name(path.name + ".png")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,7 +125,8 @@ def plot_costs(
         The path of the written file, or the matplotlib ``Figure`` when ``path`` is None.
 
     Raises:
-        ValueError: a run without costs, labels that do not match the runs, or ``step < 1``.
+        ValueError: a run without costs, labels that do not match the runs, ``step < 1``, or
+            ``path`` is a folder (or a name ending in '/').
         ImportError: matplotlib is not installed.
 
     >>> import tempfile
