@@ -197,6 +197,10 @@ def test_a_real_training_sweep_and_its_table_and_plot(tmp_path, capsys):
     bare = result.plot(tmp_path / "sweep2", x="learning_rate", y="accuracy")  # no suffix
     assert bare == os.fspath(tmp_path / "sweep2.png") and os.path.getsize(bare) > 1000
     assert sorted(os.listdir(tmp_path)) == ["sweep.png", "sweep2.png"]
+    for folder in (tmp_path, f"{tmp_path / 'new'}/"):  # an existing folder, a name ending in /
+        with pytest.raises(ValueError, match="expected a file name for the picture"):
+            result.plot(folder, x="learning_rate", y="accuracy")
+    assert sorted(os.listdir(tmp_path)) == ["sweep.png", "sweep2.png"]
 
 
 def test_the_table_lists_failures_last_with_why():

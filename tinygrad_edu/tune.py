@@ -413,8 +413,18 @@ class SearchResult:
         Needs matplotlib (``pip install "tinygrad_edu[plot]"``).
 
         Returns:
-            The path written.
+            The path written (``.png`` added to a name without a suffix, as matplotlib does).
+
+        Raises:
+            ValueError: ``path`` names a folder (an existing one, or a name ending in '/').
+            ImportError: matplotlib is not installed.
         """
+        target = os.fspath(path)
+        if os.path.isdir(target) or target.endswith(("/", os.sep)):
+            raise ValueError(
+                f"SearchResult.plot: expected a file name for the picture, got the folder "
+                f"{target!r}; give a file such as {os.path.join(target, 'sweep.png')!r}."
+            )
         try:
             from matplotlib.backends.backend_agg import FigureCanvasAgg
             from matplotlib.figure import Figure
@@ -449,7 +459,6 @@ class SearchResult:
         ax.set_title(title or f"{y} vs {x}")
         ax.legend()
         fig.tight_layout()
-        target = os.fspath(path)
         if not os.path.splitext(target)[1]:  # matplotlib appends ".png": return that file
             target += ".png"
         fig.savefig(target)
