@@ -733,3 +733,22 @@ def test_a_state_with_the_zero_rate_of_a_warm_up_loads():
     other = Adam([Tensor(np.ones(2), requires_grad=True)], lr=0.1)
     other.load_state_dict(opt.state_dict())
     assert other.lr == 0.0
+
+
+def test_a_subclass_without_step_or_rate_is_told_what_to_define():
+    from tinygrad_edu.optim import LRScheduler, Optimizer
+
+    class Bare(Optimizer):
+        lr = 0.1
+
+    opt = Bare([Tensor(np.ones(2), requires_grad=True)])
+    with pytest.raises(NotImplementedError, match=r"Bare: an optimizer must define step\(self\)"):
+        opt.step()
+
+    class NoRate(LRScheduler):
+        pass
+
+    with pytest.raises(
+        NotImplementedError, match=r"NoRate: a schedule must define rate\(self, t\)"
+    ):
+        NoRate(opt)

@@ -109,7 +109,10 @@ class Optimizer:
         Raises:
             NotImplementedError: the subclass does not define ``step``.
         """
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__}: an optimizer must define step(self), updating each parameter "
+            f"from its gradient (see SGD; self._grads() yields (i, parameter, gradient))."
+        )
 
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (``.grad = None``) before the next backward."""

@@ -70,7 +70,10 @@ class LRScheduler:
         Raises:
             NotImplementedError: the subclass does not define ``rate``.
         """
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__}: a schedule must define rate(self, t) returning the learning "
+            f"rate at counter t (see StepLR or LambdaLR)."
+        )
 
     def chained_rate(self, lr: float, t: int) -> float:
         """The rate after ``step()`` from the optimizer's current rate ``lr`` (t >= 1).
